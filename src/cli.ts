@@ -1,1 +1,70 @@
-export {};
+#!/usr/bin/env node
+/**
+ * kubetutor's command line: parses the arguments, then loads only the
+ * module the chosen command needs (start-up time matters in front of a room).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+
+export class UsageError extends Error {}
+
+const HELP = `kubetutor — interactive Kubernetes tutorials that check real cluster state
+
+Usage:
+  kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
+      Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
+      Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
+      or KUBECONFIG=FILE.
+  kubetutor --help | --version
+
+Sandbox options:
+  --scenario S          the world to start in (default: ready); see --list-scenarios
+  --port P              API server port on 127.0.0.1 (default: any free port)
+  --kubeconfig-out FILE where to write the kubeconfig (mode 0600)
+                        (default: $XDG_STATE_HOME/kubetutor/sandbox.kubeconfig)
+  --list-scenarios      print each scenario with a one-line description
+`;
+
+const version = () => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  switch (cmd) {
+    case 'sandbox':
+      return (await import('./commands/sandbox-command.js')).sandboxCommand(rest);
+    default:
+      throw new UsageError(`unknown command "${cmd}"; run kubetutor --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    // User errors get one clear line; only real bugs show a stack.
+    if (e instanceof UsageError || e.name === 'UserError' || (e as { userError?: boolean }).userError) {
+      process.stderr.write(`kubetutor: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`kubetutor: internal error: ${e.stack ?? e.message}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,55 @@
+/** `kubetutor sandbox`: the embedded cluster in the foreground. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from '../cli.js';
+
+function userError(message: string): Error {
+  return Object.assign(new Error(message), { userError: true });
+}
+
+export function defaultKubeconfigPath(): string {
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'kubetutor', 'sandbox.kubeconfig');
+}
+
+export async function sandboxCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    scenario: { type: 'string', default: 'ready' },
+    port: { type: 'string', default: '0' },
+    'kubeconfig-out': { type: 'string' },
+    'list-scenarios': { type: 'boolean', default: false },
+  });
+  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
+  const { listScenarios } = await import('../sandbox/scenarios/index.js');
+  if (values['list-scenarios']) {
+    const rows = listScenarios();
+    const w = Math.max(...rows.map((r) => r.name.length));
+    for (const r of rows) process.stdout.write(`${r.name.padEnd(w)}  ${r.description}\n`);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError(`--port must be a port number (0-65535), not "${values.port}"`);
+  const { startSandbox, UnknownScenarioError, PortInUseError } = await import('../sandbox/sandbox.js');
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ scenario: values.scenario as string, port, kubeconfigOut: (values['kubeconfig-out'] as string | undefined) ?? defaultKubeconfigPath() });
+  } catch (e) {
+    if (e instanceof UnknownScenarioError || e instanceof PortInUseError) throw userError(e.message);
+    throw e;
+  }
+  process.stdout.write(`kubeconfig: ${sandbox.kubeconfigPath}\n`);
+  process.stderr.write(
+    `sandbox "${sandbox.scenario}" serving the Kubernetes API at ${sandbox.url} (loopback only)\n` +
+      `ingress gateway (http2 node port) at http://127.0.0.1:${sandbox.gatewayPort}\n` +
+      `try: kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n` +
+      `press Ctrl-C to stop\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await sandbox.stop();
+  process.stderr.write('sandbox stopped\n');
+  return 0;
+}

@@ -1,0 +1,303 @@
+/**
+ * The embedded cluster: an HTTPS Kubernetes API on 127.0.0.1 with a random
+ * bearer token, simulated controllers, and Istio/Bookinfo/Jaeger workloads,
+ * seeded from a scenario.
+ */
+import https from 'node:https';
+import net from 'node:net';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { KubeObject } from './types.js';
+import { ApiServer, type ForbiddenRule } from './api/server.js';
+import { ApiError } from './api/http-util.js';
+import { ResourceTypes, resourceKey } from './api/resource-types.js';
+import { Store } from './api/store.js';
+import { ControllerContext, DEFAULT_TIMING, type Timing } from './controllers/context.js';
+import { PodLifecycle, NODE_IP, NODE_NAME } from './controllers/pod-lifecycle.js';
+import { defaultDeployment, reconcileDeployments, reconcileReplicaSets } from './controllers/workload-controllers.js';
+import { ServiceAllocator, reconcileEndpoints } from './controllers/service-controllers.js';
+import { admitCrd, collectGarbage, NamespaceTerminator, syncCrdTypes } from './controllers/lifecycle-controllers.js';
+import { IstioState } from './istio-state.js';
+import { WorkloadRouter } from './workload-router.js';
+import { selfSignedCertificate } from './tls.js';
+import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
+import { handlePortForwardUpgrade } from './portforward/index.js';
+
+export interface SandboxOptions {
+  /** Scenario name (see `listScenarios`). @default 'ready' */
+  scenario?: string;
+  /** API port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Where to write the kubeconfig; a temp file when omitted (removed on stop). */
+  kubeconfigOut?: string;
+  timing?: Partial<Timing>;
+  /** Verbs the sandbox refuses with 403, to rehearse RBAC failures. */
+  forbid?: ForbiddenRule[];
+  /** The Kubernetes minor version /version reports (it picks the kubectl the dispatcher runs). @default '32' */
+  minorVersion?: string;
+  bookmarkIntervalMs?: number;
+}
+
+export class UnknownScenarioError extends Error {}
+
+export class Sandbox {
+  constructor(
+    readonly scenario: string,
+    readonly url: string,
+    readonly token: string,
+    readonly kubeconfigPath: string,
+    readonly kubeconfig: string,
+    /** The real loopback port behind the ingress gateway's `http2` node port. */
+    readonly gatewayPort: number,
+    readonly store: Store,
+    readonly types: ResourceTypes,
+    readonly api: ApiServer,
+    readonly workloads: WorkloadRouter,
+    private closers: Array<() => void | Promise<void>>,
+  ) {}
+
+  /** Kubernetes objects of a kind, for tests and tools that sit beside the API. */
+  objects(group: string, plural: string, namespace?: string): KubeObject[] {
+    const rt = this.types.byKey(`${group}/${plural}`);
+    return rt ? this.store.list(rt, namespace) : [];
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.closers.reverse()) await c();
+  }
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const scenarioName = opts.scenario ?? 'ready';
+  const scenario = getScenario(scenarioName);
+  if (!scenario) throw new UnknownScenarioError(`unknown scenario "${scenarioName}"; known scenarios: ${SCENARIO_NAMES.join(', ')}`);
+
+  const store = new Store();
+  const types = new ResourceTypes();
+  const ctx = new ControllerContext(store, types, { ...DEFAULT_TIMING, ...opts.timing }, new Set(scenario.brokenImages ?? []));
+  const state = new IstioState(store, types);
+  const pods = new PodLifecycle(ctx, () => state.era());
+  const workloads = new WorkloadRouter(state);
+  const terminator = new NamespaceTerminator(ctx);
+
+  // The ingress gateway's node port is a real loopback listener: GATEWAY_URL works from a shell.
+  const gateway = await listenGateway(workloads, state);
+  const services = new ServiceAllocator(ctx, (svc, port) =>
+    svc.metadata.namespace === 'istio-system' && svc.metadata.name === 'istio-ingressgateway' && port.name === 'http2' ? gateway.port : undefined,
+  );
+
+  const admit = (op: 'create' | 'update' | 'delete', rt: ReturnType<ResourceTypes['all']>[number], obj: KubeObject, old: KubeObject | undefined) => {
+    if (op === 'delete') return;
+    const key = resourceKey(rt);
+    if (key === '/pods' && op === 'create') pods.admit(obj);
+    if (key === '/services') services.admit(obj, old);
+    if (key === 'apps/deployments') defaultDeployment(obj);
+    if (key === '/namespaces') {
+      obj.spec = { finalizers: ['kubernetes'] };
+      obj.status = old?.status ?? { phase: 'Active' };
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+    }
+    if (key === 'apiextensions.k8s.io/customresourcedefinitions') {
+      admitCrd(obj);
+      if (!types.defineFromCrd(obj)) throw new ApiError(422, 'Invalid', `CustomResourceDefinition "${obj.metadata.name}" is invalid: spec: Required value: group, names.plural, names.kind and at least one version are required`);
+    }
+  };
+  ctx.createPod = (pod) => {
+    admit('create', ctx.pods, pod, undefined);
+    return store.create(ctx.pods, pod);
+  };
+
+  // One reconcile pass at a time, re-run while the store keeps changing.
+  let scheduled = false;
+  let stopped = false;
+  const reconcile = () => {
+    scheduled = false;
+    if (stopped) return;
+    syncCrdTypes(ctx);
+    terminator.reconcile();
+    collectGarbage(ctx);
+    reconcileDeployments(ctx);
+    reconcileReplicaSets(ctx);
+    reconcileDeployments(ctx);
+    reconcileEndpoints(ctx);
+  };
+  const unsubscribe = store.subscribe((ev) => {
+    if (ev.key === '/pods') {
+      if (ev.type === 'ADDED') pods.started(ev.object);
+      if (ev.type === 'DELETED') pods.forget(ev.object);
+    }
+    if (ev.key === '/events') return;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(reconcile);
+    }
+  });
+
+  // Seed: the node, then the scenario's objects through the same admission a client's would pass.
+  store.create(types.byKey('/nodes')!, node(opts.minorVersion ?? '32'));
+  const seedOrder = (o: KubeObject) => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    if (!scenario.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns)) scenario.objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+  for (const o of [...scenario.objects].sort((a, b) => seedOrder(a) - seedOrder(b))) {
+    const rt = types.byKind(o.apiVersion, o.kind);
+    if (!rt) throw new Error(`scenario ${scenarioName}: no kind ${o.apiVersion} ${o.kind}`);
+    if (rt.namespaced) o.metadata.namespace ??= 'default';
+    admit('create', rt, o, undefined);
+    store.create(rt, o);
+  }
+  for (const sa of ['default']) {
+    for (const ns of store.list(types.byKey('/namespaces')!)) {
+      if (!store.get(types.byKey('/serviceaccounts')!, ns.metadata.name, sa)) store.create(types.byKey('/serviceaccounts')!, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns.metadata.name } });
+    }
+  }
+  reconcile();
+  // Events before this point are history a client could never have seen: compact them, as etcd would.
+  store.compact();
+
+  const token = randomBytes(24).toString('base64url');
+  const cert = await selfSignedCertificate();
+  let serverAddress = '127.0.0.1:0';
+  const api = new ApiServer({
+    store,
+    types,
+    token,
+    version: { major: '1', minor: opts.minorVersion ?? '32', gitVersion: `v1.${opts.minorVersion ?? '32'}.0-kubetutor` },
+    admit: [admit],
+    serverAddress: () => serverAddress,
+    forbid: opts.forbid,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    portForward: (pod, req, socket, head) => handlePortForwardUpgrade(req, socket, head, (port) => workloads.connect(pod, port)),
+    podLog: (pod, container) => podLog(pod, container),
+    serviceProxy: (svc, port, path, req, res) => proxyToService(state, workloads, svc, port, path, req, res),
+  });
+  const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => void api.handle(req, res));
+  server.on('upgrade', (req, socket, head) => api.handleUpgrade(req, socket, head));
+  server.on('clientError', (_e, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch((e: NodeJS.ErrnoException) => {
+    gateway.server.close();
+    if (e.code === 'EADDRINUSE') throw new PortInUseError(`port ${opts.port} on 127.0.0.1 is already in use; pick another with --port, or 0 for any free port`);
+    throw e;
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  serverAddress = `127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfigText = sandboxKubeconfig(url, token);
+  const tempConfig = !opts.kubeconfigOut;
+  const kubeconfigPath = opts.kubeconfigOut ?? join(tmpdir(), `kubetutor-sandbox-${process.pid}-${port}.kubeconfig`);
+  writeKubeconfig(kubeconfigPath, kubeconfigText);
+
+  const closers: Array<() => void | Promise<void>> = [
+    () => {
+      stopped = true;
+      unsubscribe();
+      pods.stop();
+      terminator.stop();
+    },
+    () => api.closeWatches(),
+    () => workloads.close(),
+    () => new Promise<void>((r) => { gateway.server.close(() => r()); gateway.closeAll(); }),
+    () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
+  ];
+  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse());
+}
+
+export class PortInUseError extends Error {}
+
+function node(minor: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/control-plane': '' } },
+    spec: {},
+    status: {
+      addresses: [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE_NAME }],
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      nodeInfo: { kubeletVersion: `v1.${minor}.0`, osImage: 'kubetutor sandbox', containerRuntimeVersion: 'containerd://1.7.0', architecture: 'amd64', operatingSystem: 'linux' },
+      capacity: { cpu: '2', memory: '8Gi', pods: '110' },
+      allocatable: { cpu: '2', memory: '8Gi', pods: '110' },
+    },
+  };
+}
+
+/**
+ * Binds the gateway's node port on 127.0.0.1: Istio's usual 31380 when free,
+ * else another port in the node-port range.
+ */
+async function listenGateway(workloads: WorkloadRouter, state: IstioState): Promise<{ server: net.Server; port: number; closeAll: () => void }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const gw = state.podsBy('istio-system', { istio: 'ingressgateway' }).find(IstioState.ready);
+    if (!gw) return socket.destroy();
+    const target = state.era() === 'modern' ? 8080 : 80;
+    workloads.connect(gw, target).then(
+      (pod) => {
+        socket.pipe(pod).pipe(socket);
+        pod.on('error', () => socket.destroy());
+        socket.on('close', () => pod.destroy());
+      },
+      () => socket.destroy(),
+    );
+  });
+  const tryListen = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+  const closeAll = () => sockets.forEach((s) => s.destroy());
+  if (await tryListen(31380)) return { server, port: 31380, closeAll };
+  for (let i = 0; i < 50; i++) {
+    const p = 30000 + Math.floor(Math.random() * 2768);
+    if (await tryListen(p)) return { server, port: p, closeAll };
+  }
+  throw new PortInUseError('no free port in 30000-32767 on 127.0.0.1 for the ingress gateway');
+}
+
+function podLog(pod: KubeObject, container: string | undefined): string {
+  const containers = ((pod.spec as { containers?: Array<{ name: string; image: string }> }).containers ?? []);
+  const c = containers.find((x) => x.name === container) ?? containers[0];
+  if (!c) return '';
+  const t = pod.metadata.creationTimestamp ?? new Date().toISOString();
+  if (c.name === 'istio-proxy') return `${t}\tinfo\tEnvoy proxy is ready\n`;
+  if (/jaeger/.test(c.image)) return `{"level":"info","ts":"${t}","msg":"Query server started","port":16686}\n`;
+  return `${t} ${c.name} started (image ${c.image})\n`;
+}
+
+/** `kubectl get --raw /api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH` reaches the service's first ready pod. */
+function proxyToService(state: IstioState, workloads: WorkloadRouter, svc: KubeObject, port: string | undefined, path: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  type P = { name?: string; port: number; targetPort?: number | string };
+  const spec = svc.spec as { selector?: Record<string, string>; ports?: P[] };
+  const sp = (spec.ports ?? []).find((p) => !port || p.name === port || String(p.port) === port);
+  const pod = spec.selector ? state.podsBy(svc.metadata.namespace!, spec.selector).find(IstioState.ready) : undefined;
+  const fail = (code: number, msg: string) => {
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: msg, reason: code === 503 ? 'ServiceUnavailable' : 'NotFound', code });
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(body);
+  };
+  if (!sp || !pod) return fail(503, `no endpoints available for service "${svc.metadata.name}"`);
+  const target = typeof sp.targetPort === 'number' ? sp.targetPort : sp.port;
+  const search = new URL(req.url ?? '/', 'https://x').search;
+  workloads.connect(pod, target).then(
+    (stream) => {
+      const r = http.request({ method: req.method, path: path + search, headers: { accept: req.headers.accept ?? '*/*' }, createConnection: () => stream as unknown as net.Socket });
+      r.on('response', (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      r.on('error', () => fail(503, 'error trying to reach service'));
+      req.pipe(r);
+    },
+    () => fail(503, `error trying to reach service: dial tcp ${(pod.status as { podIP?: string }).podIP}:${target}: connect: connection refused`),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * What answers on a pod's port: the simulated Jaeger query service, the
+ * ingress gateway's listeners (Bookinfo, or the tracing gateway on 15032),
+ * and Bookinfo's own pods. Port-forwards, the gateway's node port and the
+ * API server's service proxy all reach workloads through `connect`.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { KubeObject } from './types.js';
+import { duplexPair } from './duplex-pair.js';
+import { IstioState } from './istio-state.js';
+import { TraceStore, createJaegerQueryHandler, createBookinfoHandler, type BookinfoWorld } from './workloads/index.js';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The text a kubelet returns when nothing listens on the forwarded port. */
+export function refusedMessage(pod: KubeObject, port: number): string {
+  return `error forwarding port ${port} to pod ${(pod.status as Any)?.containerStatuses?.[0]?.containerID?.replace('containerd://', '') ?? pod.metadata.uid}, uid : failed to execute portforward in network namespace "/var/run/netns/cni-${pod.metadata.uid}": failed to connect to localhost:${port} inside namespace "${(pod.status as Any)?.containerStatuses?.[0]?.containerID?.replace('containerd://', '').slice(0, 12) ?? ''}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6: address localhost: no suitable address found `;
+}
+
+export class WorkloadRouter {
+  readonly traces = new TraceStore();
+  private servers = new Map<string, http.Server>();
+  private jaegerHandlers = new Map<string, Handler>();
+
+  constructor(private state: IstioState) {}
+
+  private server(key: string, handler: Handler): http.Server {
+    let s = this.servers.get(key);
+    if (!s) {
+      s = http.createServer({ keepAliveTimeout: 5000 }, handler);
+      this.servers.set(key, s);
+    }
+    return s;
+  }
+
+  private jaeger(basePath: '' | '/jaeger'): Handler {
+    let h = this.jaegerHandlers.get(basePath);
+    if (!h) {
+      h = createJaegerQueryHandler({ store: this.traces, basePath });
+      this.jaegerHandlers.set(basePath, h);
+    }
+    return h;
+  }
+
+  /** The Bookinfo world as the mesh sees it at this moment. */
+  bookinfoWorld(routed: boolean): BookinfoWorld {
+    const s = this.state;
+    const era = s.era() ?? 'modern';
+    const pods = s.podsBy('default', {});
+    const readyApp = (app: string, version?: string) => pods.some((p) => p.metadata.labels?.app === app && (!version || p.metadata.labels?.version === version) && IstioState.ready(p));
+    const productpage = pods.find((p) => p.metadata.labels?.app === 'productpage' && IstioState.ready(p));
+    const podRefs: Record<string, { name: string; ip: string }> = {};
+    for (const p of pods) if (p.metadata.labels?.app && IstioState.ready(p)) podRefs[p.metadata.labels.app] ??= { name: p.metadata.name, ip: (p.status as Any).podIP };
+    return {
+      era,
+      routed,
+      productpageReady: !!productpage,
+      detailsReady: readyApp('details'),
+      reviewsVersions: (['v1', 'v2', 'v3'] as const).filter((v) => readyApp('reviews', v)),
+      ratingsReady: readyApp('ratings'),
+      sidecars: !!productpage && IstioState.hasSidecar(productpage),
+      tracing: !!s.jaegerPod() && s.tracingEnabled(),
+      samplingPercent: s.samplingPercent(),
+      store: this.traces,
+      pods: podRefs,
+    };
+  }
+
+  /** The HTTP handler behind a pod port, or undefined when nothing listens there. */
+  handlerFor(pod: KubeObject, port: number): { key: string; handler: Handler } | undefined {
+    const labels = pod.metadata.labels ?? {};
+    const declared = ((pod.spec as Any)?.containers ?? []).some((c: Any) => (c.ports ?? []).some((p: Any) => p.containerPort === port));
+    if (labels.app === 'jaeger' && port === 16686) {
+      const base = this.state.jaegerBasePath(pod);
+      return { key: `jaeger${base}`, handler: this.jaeger(base) };
+    }
+    if (labels.istio === 'ingressgateway') {
+      // Modern gateways run unprivileged: a Gateway server on port 80 listens on 8080.
+      const serverPort = this.state.era() === 'modern' && (port === 8080 || port === 8443) ? port - 8000 : port;
+      if (this.state.gatewaysOnPort(serverPort, pod).length === 0) return undefined;
+      return { key: `gateway:${pod.metadata.uid}:${serverPort}`, handler: (req, res) => this.gatewayRequest(pod, serverPort, req, res) };
+    }
+    if (['productpage', 'details', 'reviews', 'ratings'].includes(labels.app ?? '') && port === 9080 && declared) {
+      return { key: 'bookinfo-direct', handler: createBookinfoHandler(() => this.bookinfoWorld(true)) };
+    }
+    return undefined;
+  }
+
+  private bookinfo?: Handler;
+
+  private gatewayRequest(gwPod: KubeObject, serverPort: number, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const routes = this.state.routesFor(this.state.gatewaysOnPort(serverPort, gwPod));
+    const hosts: string[] = routes.flatMap((vs) => ((vs.spec as Any)?.http ?? []).flatMap((h: Any) => (h.route ?? []).map((r: Any) => String(r.destination?.host ?? ''))));
+    if (hosts.some((h) => h.startsWith('tracing'))) {
+      const jaeger = this.state.jaegerPod();
+      if (!jaeger) {
+        res.writeHead(503, { 'content-type': 'text/plain', server: 'envoy' });
+        res.end('no healthy upstream');
+        return;
+      }
+      this.jaeger(this.state.jaegerBasePath(jaeger))(req, res);
+      return;
+    }
+    this.bookinfo ??= createBookinfoHandler(() => {
+      const rs = this.state.routesFor(this.state.gatewaysOnPort(serverPort, gwPod));
+      const routed = rs.some((vs) => ((vs.spec as Any)?.http ?? []).some((h: Any) => (h.route ?? []).some((r: Any) => String(r.destination?.host ?? '').startsWith('productpage'))));
+      return this.bookinfoWorld(routed);
+    });
+    this.bookinfo(req, res);
+  }
+
+  /** Opens a byte stream to a pod's port, as a kubelet's port-forward would. */
+  async connect(pod: KubeObject, port: number): Promise<Duplex> {
+    const h = this.handlerFor(pod, port);
+    if (!h) throw new Error(refusedMessage(pod, port));
+    const [client, server] = duplexPair();
+    this.server(h.key, h.handler).emit('connection', server);
+    return client;
+  }
+
+  close(): void {
+    for (const s of this.servers.values()) s.closeAllConnections?.();
+  }
+}
