@@ -77,9 +77,11 @@ export class WorkloadRouter {
       return { key: `jaeger${base}`, handler: this.jaeger(base) };
     }
     if (labels.istio === 'ingressgateway') {
-      // Modern gateways run unprivileged: a Gateway server on port 80 listens on 8080.
-      const serverPort = this.state.era() === 'modern' && (port === 8080 || port === 8443) ? port - 8000 : port;
-      if (this.state.gatewaysOnPort(serverPort, pod).length === 0) return undefined;
+      // Modern gateways run unprivileged: a Gateway server declared on port 80 listens on 8080
+      // (and newer samples declare 8080 outright).
+      const candidates = this.state.era() === 'modern' && (port === 8080 || port === 8443) ? [port, port - 8000] : [port];
+      const serverPort = candidates.find((p) => this.state.gatewaysOnPort(p, pod).length > 0);
+      if (serverPort === undefined) return undefined;
       return { key: `gateway:${pod.metadata.uid}:${serverPort}`, handler: (req, res) => this.gatewayRequest(pod, serverPort, req, res) };
     }
     if (['productpage', 'details', 'reviews', 'ratings'].includes(labels.app ?? '') && port === 9080 && declared) {

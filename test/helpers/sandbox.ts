@@ -40,13 +40,13 @@ export function kubectl(sandbox: Sandbox, args: string[], opts: { version?: stri
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `fn` returns a truthy value (or throws after `ms`). */
-export async function eventually<T>(fn: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(fn: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   let last: unknown;
   while (Date.now() < end) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (e) {
       last = e;
     }
