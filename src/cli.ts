@@ -11,6 +11,14 @@ export class UsageError extends Error {}
 const HELP = `kubetutor — interactive Kubernetes tutorials that check real cluster state
 
 Usage:
+  kubetutor [start] [LESSON] [--sandbox[=SCENARIO] | --kubeconfig FILE --context NAME] [--plain]
+      Run a lesson (default: istio-jaeger). Without a target it runs on the embedded
+      sandbox (scenario ready). --plain (automatic without a TTY) prints it line by line.
+      --lessons DIR adds a folder of lessons; --yes skips the real-cluster confirmation.
+  kubetutor list [--lessons DIR]
+      List the lessons found (bundled, and in --lessons folders).
+  kubetutor check LESSON [--step ID] [--json] [target flags]
+      Evaluate the checks once (one step, or all); exit 0 iff all pass.
   kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
       Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
       Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
@@ -37,7 +45,7 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(HELP);
     return 0;
   }
@@ -45,11 +53,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  switch (cmd) {
+  switch (cmd ?? '') {
     case 'sandbox':
       return (await import('./commands/sandbox-command.js')).sandboxCommand(rest);
+    case 'start':
+      return (await import('./commands/start-command.js')).startCommand(rest);
+    case 'check':
+      return (await import('./commands/check-command.js')).checkCommand(rest);
+    case 'list':
+      return (await import('./commands/list-command.js')).listCommand(rest);
     default:
-      throw new UsageError(`unknown command "${cmd}"; run kubetutor --help`);
+      // `kubetutor`, `kubetutor LESSON` and `kubetutor --sandbox …` all mean `start`.
+      return (await import('./commands/start-command.js')).startCommand(argv);
   }
 }
 

@@ -58,12 +58,19 @@ export class Sandbox {
     readonly api: ApiServer,
     readonly workloads: WorkloadRouter,
     private closers: Array<() => void | Promise<void>>,
+    private busy: () => boolean,
   ) {}
 
   /** Kubernetes objects of a kind, for tests and tools that sit beside the API. */
   objects(group: string, plural: string, namespace?: string): KubeObject[] {
     const rt = this.types.byKey(`${group}/${plural}`);
     return rt ? this.store.list(rt, namespace) : [];
+  }
+
+  /** Resolves once no pod is on its way to a resting state (Running, or stuck), or after `timeoutMs`. */
+  async settled(timeoutMs = 15_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end && this.busy()) await new Promise((r) => setTimeout(r, 25));
   }
 
   async stop(): Promise<void> {
@@ -207,7 +214,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
     () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
   ];
-  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse());
+  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0);
 }
 
 export class PortInUseError extends Error {}

@@ -100,7 +100,17 @@ export class PodLifecycle {
     ctx.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`, 'default-scheduler');
     const broken = spec.containers.find((c: Any) => imageMissing(ctx, c.image));
     const timers: NodeJS.Timeout[] = [];
-    const later = (ms: number, fn: () => void) => timers.push(setTimeout(() => this.ifAlive(pod, fn), ms));
+    let remaining = 0;
+    const later = (ms: number, fn: () => void) => {
+      remaining++;
+      timers.push(
+        setTimeout(() => {
+          this.ifAlive(pod, fn);
+          // Its last transition done, the pod has reached its resting state.
+          if (--remaining === 0) this.timers.delete(uid);
+        }, ms),
+      );
+    };
     if (broken) {
       later(this.ctx.timing.podReadyMs / 2, () => this.pullFails(pod, broken, 'ErrImagePull'));
       later(this.ctx.timing.podReadyMs / 2 + this.ctx.timing.backoffMs, () => this.pullFails(pod, broken, 'ImagePullBackOff'));
@@ -114,6 +124,11 @@ export class PodLifecycle {
   forget(pod: KubeObject): void {
     for (const t of this.timers.get(pod.metadata.uid!) ?? []) clearTimeout(t);
     this.timers.delete(pod.metadata.uid!);
+  }
+
+  /** Pods still on their way to Running (or to ImagePullBackOff). */
+  pending(): number {
+    return this.timers.size;
   }
 
   stop(): void {

@@ -1,0 +1,42 @@
+/**
+ * How a check is evaluated: `gather` reads the world through a `CheckEnv`
+ * (the cluster, the network, the runner's process table), and `judge` turns
+ * the check and those facts into a `CheckResult` without touching anything.
+ */
+import type { KubeClient } from '../cluster/kube-client.js';
+import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
+
+/** The check of one kind, e.g. `CheckOf<'pods-ready'>`. */
+export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
+
+/** Everything a check may read. The runner builds one per evaluation round. */
+export interface CheckEnv {
+  /** The target cluster; null when none is configured (cluster checks then fail saying so). */
+  cluster: KubeClient | null;
+  /** Variables earlier steps exported, for `${VAR}` in check parameters. */
+  vars: Record<string, string>;
+  /** When the learner started the lesson, in Unix microseconds (Jaeger's unit). */
+  lessonStartMicros: number;
+  /** The state of a background process the runner started, by name. */
+  processState(name: string): 'running' | 'stopped' | 'unknown';
+  /** The option the learner picked for a quiz, by check key (see `checkKey`). */
+  quizAnswer(checkKey: string): number | undefined;
+  /** Where `command` checks run (the lesson's folder). */
+  cwd: string;
+  /** Environment for `command` checks, over the runner's own; includes KUBECONFIG. */
+  env: Record<string, string>;
+  /** Cancels in-flight gathering (a step change, or exit). */
+  signal?: AbortSignal;
+  /**
+   * The key of the check being evaluated (`checkKey(step, index)`); `evaluateCheck`
+   * sets it from its `key` argument. Quiz checks look their answer up with it.
+   */
+  checkKey?: string;
+}
+
+/** One check kind: effects in `gather`, a pure verdict in `judge`. */
+export interface CheckKindModule<C extends Check = Check, F = unknown> {
+  kind: C['kind'];
+  gather(check: C, env: CheckEnv): Promise<F>;
+  judge(check: C, facts: F): CheckResult;
+}

@@ -1,0 +1,290 @@
+/**
+ * The runner's window on a cluster: generic list/get/events over
+ * client-node's `KubernetesObjectApi`, returning plain JSON objects, with
+ * every failure turned into a `ClusterError` that says what happened and
+ * what to do about it.
+ */
+import {
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  ServerConfiguration,
+  type KubernetesObject,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../sandbox/types.js';
+
+export type ClusterErrorKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'not-found-kind' | 'other';
+
+/** A cluster request that failed, with a message a learner can act on. */
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+  constructor(
+    readonly kind: ClusterErrorKind,
+    message: string,
+    /** The HTTP status, when the API server answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface KubeClientOptions {
+  /** Per-request deadline (discovery included). @default 8000 */
+  requestTimeoutMs?: number;
+}
+
+/** What a request was for, to word its errors. */
+interface RequestIntent {
+  verb: 'list' | 'get';
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 8000;
+
+/** KubernetesObjectApi with the context's default namespace, as `makeApiClient` sets it. */
+class ObjectApi extends KubernetesObjectApi {
+  constructor(configuration: ConstructorParameters<typeof KubernetesObjectApi>[0], kc: KubeConfig) {
+    super(configuration);
+    this.setDefaultNamespace(kc);
+  }
+}
+
+export class KubeClient {
+  private api: KubernetesObjectApi;
+  private requests = 0;
+  private readonly timeoutMs: number;
+
+  private constructor(
+    private readonly kc: KubeConfig,
+    options: KubeClientOptions = {},
+  ) {
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new ClusterError('other', `the kubeconfig's context "${kc.getCurrentContext() ?? ''}" names no cluster: check it with kubectl config view`);
+    // What KubernetesObjectApi.makeApiClient(kc) builds, plus a middleware that counts
+    // requests and gives each a deadline (client-node sets none, so a dead cluster would hang a check).
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kc },
+      promiseMiddleware: [
+        {
+          pre: async (ctx: RequestContext) => {
+            this.requests++;
+            ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+            return ctx;
+          },
+          post: async (ctx: ResponseContext) => ctx,
+        },
+      ],
+    });
+    this.api = new ObjectApi(configuration, kc);
+  }
+
+  /** A client for the kubeconfig `text` (YAML), at its current context or `context`. */
+  static fromKubeconfigText(text: string, context?: string, options?: KubeClientOptions): KubeClient {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromString(text);
+    } catch (e) {
+      throw new ClusterError('other', `the kubeconfig cannot be read: ${firstLine(e)}`);
+    }
+    return new KubeClient(withContext(kc, context, 'the kubeconfig'), options);
+  }
+
+  /** A client for the kubeconfig file at `path`, at its current context or `context`. */
+  static fromFile(path: string, context?: string, options?: KubeClientOptions): KubeClient {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromFile(path);
+    } catch (e) {
+      throw new ClusterError('other', `the kubeconfig ${path} cannot be read: ${firstLine(e)}`);
+    }
+    return new KubeClient(withContext(kc, context, path), options);
+  }
+
+  get contextName(): string {
+    return this.kc.getCurrentContext();
+  }
+
+  get clusterServer(): string {
+    return this.kc.getCurrentCluster()?.server ?? '';
+  }
+
+  /** HTTP requests made so far, discovery included. */
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  /** Objects of a kind, in `namespace` (all namespaces when omitted), optionally by label selector. */
+  async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
+    return this.listWith({ verb: 'list', apiVersion, kind, namespace }, labelSelector, undefined);
+  }
+
+  /** One object, or undefined when it does not exist. `namespace` is ignored for cluster-scoped kinds. */
+  async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const intent: RequestIntent = { verb: 'get', apiVersion, kind, namespace, name };
+    try {
+      const obj = await this.api.read({ apiVersion, kind, metadata: { name, namespace } } as KubernetesObject & { metadata: { name: string } });
+      return withTypeMeta(toPlain(obj) as KubeObject, apiVersion, kind);
+    } catch (e) {
+      if (statusOf(e) === 404 && !isDiscoveryError(e)) return undefined;
+      throw this.explain(e, intent);
+    }
+  }
+
+  /** Events in a namespace (optionally about the object named `involvedName`), oldest first as the server lists them. */
+  async events(namespace: string, involvedName?: string): Promise<KubeObject[]> {
+    const fieldSelector = involvedName ? `involvedObject.name=${involvedName}` : undefined;
+    return this.listWith({ verb: 'list', apiVersion: 'v1', kind: 'Event', namespace }, undefined, fieldSelector);
+  }
+
+  private async listWith(intent: RequestIntent, labelSelector: string | undefined, fieldSelector: string | undefined): Promise<KubeObject[]> {
+    try {
+      const list = await this.api.list(intent.apiVersion, intent.kind, intent.namespace, undefined, undefined, undefined, fieldSelector, labelSelector || undefined);
+      const items = ((toPlain(list) as { items?: KubeObject[] }).items ?? []);
+      return items.map((o) => withTypeMeta(o, intent.apiVersion, intent.kind));
+    } catch (e) {
+      throw this.explain(e, intent);
+    }
+  }
+
+  /** Turns anything a request threw into a ClusterError worded for the learner. */
+  private explain(e: unknown, intent: RequestIntent): ClusterError {
+    if (e instanceof ClusterError) return e;
+    const server = this.clusterServer;
+    const ctx = this.contextName;
+    const probe = `kubectl --context ${ctx} cluster-info`;
+    const status = statusOf(e);
+    if (status !== undefined) {
+      const statusMessage = statusText((e as { body?: unknown }).body);
+      if (status === 401) {
+        return new ClusterError('unauthorized', `the cluster at ${server} does not accept the credentials of context ${ctx} (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try kubectl --context ${ctx} auth whoami`, 401);
+      }
+      if (status === 403) return new ClusterError('forbidden', forbiddenMessage(statusMessage, intent), 403);
+      if (status === 404 && isDiscoveryError(e)) return new ClusterError('not-found-kind', missingKindMessage(intent), 404);
+      const what = describeIntent(intent);
+      return new ClusterError('other', `the cluster refused to ${what}: ${status}${statusMessage ? ` ${statusMessage}` : ''}`, status);
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (/^Unrecognized API version and kind/.test(message)) return new ClusterError('not-found-kind', missingKindMessage(intent));
+    const name = (e as { name?: string }).name;
+    const code = (e as { code?: string }).code ?? (e as { errno?: string }).errno;
+    if (name === 'AbortError' || name === 'TimeoutError' || (e as { type?: string }).type === 'aborted') {
+      return new ClusterError('unreachable', `the cluster at ${server} did not answer within ${+(this.timeoutMs / 1000).toFixed(1)} s — is it running and reachable? (${probe})`);
+    }
+    if (name === 'FetchError' || (typeof code === 'string' && /^E[A-Z]+$|CERT|SELF_SIGNED|TLS|UNABLE_TO/.test(code))) {
+      const reason = (message.match(/reason: (.*)$/s)?.[1] ?? message).trim().split('\n')[0];
+      if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|UNABLE_TO/.test(code)) {
+        return new ClusterError('unreachable', `cannot reach the cluster at ${server} securely: its TLS certificate was rejected (${reason}); check certificate-authority in the kubeconfig (${probe})`);
+      }
+      // "connect ECONNREFUSED 127.0.0.1:6443": the address is already in the server URL.
+      const short = reason.replace(/\s+\[?[0-9a-f:.]+\]?:\d+$/i, '');
+      return new ClusterError('unreachable', `cannot reach the cluster at ${server}: ${short} — is it running? (${probe})`);
+    }
+    return new ClusterError('other', `could not ${describeIntent(intent)} on the cluster at ${server}: ${firstLine(e)}`);
+  }
+}
+
+function withContext(kc: KubeConfig, context: string | undefined, source: string): KubeConfig {
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      throw new ClusterError('other', `context "${context}" is not in ${source} (contexts there: ${known})`);
+    }
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentContext()) throw new ClusterError('other', `${source} has no current context: pick one with kubectl config use-context, or pass --context`);
+  return kc;
+}
+
+/** The `message` of the Status the API server sent (client-node hands the body over as text or parsed JSON). */
+function statusText(body: unknown): string {
+  let b = body;
+  if (typeof body === 'string') {
+    try {
+      b = JSON.parse(body) as unknown;
+    } catch {
+      return body.trim().split('\n')[0] ?? '';
+    }
+  }
+  const message = (b as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : '';
+}
+
+function statusOf(e: unknown): number | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && 'body' in (e as object) ? code : undefined;
+}
+
+/** client-node prefixes failures of its discovery request (GET /apis/GROUP/VERSION) this way. */
+function isDiscoveryError(e: unknown): boolean {
+  return e instanceof Error && e.message.startsWith('Failed to fetch resource metadata');
+}
+
+function describeIntent(i: RequestIntent): string {
+  const where = i.namespace ? ` in namespace ${i.namespace}` : '';
+  return i.verb === 'get' ? `get ${i.kind} ${i.name}${where}` : `list ${i.kind} objects${where}`;
+}
+
+function missingKindMessage(i: RequestIntent): string {
+  const group = i.apiVersion.includes('/') ? i.apiVersion.split('/')[0] : '';
+  const question = /(^|\.)istio\.io$/.test(group)
+    ? 'is Istio installed?'
+    : group
+      ? `is the CustomResourceDefinition for it installed? (kubectl api-resources --api-group=${group})`
+      : 'check the spelling of the kind and apiVersion (kubectl api-resources)';
+  return `the cluster has no ${i.kind} kind (${i.apiVersion}): ${question}`;
+}
+
+/**
+ * `pods is forbidden: User "x" cannot list resource "pods" in API group "" in the namespace "istio-system"`
+ * → `RBAC refused: cannot list pods in namespace istio-system (ask for the "list" verb on "pods")`.
+ */
+export function forbiddenMessage(statusMessage: string, intent: { verb: string; kind: string; namespace?: string }): string {
+  const m = statusMessage.match(/User "([^"]*)" cannot (\S+) resource "([^"]+)"(?: in subresource "([^"]*)")? in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/);
+  if (!m) {
+    const where = intent.namespace ? ` in namespace ${intent.namespace}` : '';
+    return `RBAC refused: cannot ${intent.verb} ${intent.kind}${where}${statusMessage ? ` (${statusMessage})` : ''}`;
+  }
+  const [, user, verb, resource, sub, group, namespace] = m;
+  const full = `${resource}${sub ? `/${sub}` : ''}`;
+  const where = namespace ? `in namespace ${namespace}` : 'at cluster scope';
+  const inGroup = group ? ` in API group "${group}"` : '';
+  return `RBAC refused: cannot ${verb} ${full} ${where} (ask for the "${verb}" verb on "${full}"${inGroup}${user ? ` for user "${user}"` : ''})`;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** List items come without apiVersion/kind; give them back. */
+function withTypeMeta(o: KubeObject, apiVersion: string, kind: string): KubeObject {
+  if (!o.apiVersion) o.apiVersion = apiVersion;
+  if (!o.kind) o.kind = kind;
+  return o;
+}
+
+/**
+ * client-node deserializes known kinds into model classes: timestamps become
+ * Dates and reserved-word fields gain a `_` (`_from`, `_default`). Turn that
+ * back into the JSON the API server sent.
+ */
+export function toPlain(v: unknown): unknown {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().replace(/\.000Z$/, 'Z');
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v && typeof v === 'object') {
+    const model = Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue;
+      out[model && k.startsWith('_') ? k.slice(1) : k] = toPlain(x);
+    }
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,54 @@
+/** `kubetutor check LESSON [--step ID] [--json] [target]`: evaluate once; exit 0 iff every check passes. */
+import { parse } from '../cli.js';
+import { loadLesson } from '../lesson/load.js';
+import { openTarget, userError } from '../cluster/target.js';
+import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
+import type { CheckResult } from '../lesson/types.js';
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(normalizeSandboxFlag(argv), { ...TARGET_OPTIONS, step: { type: 'string' }, json: { type: 'boolean', default: false } });
+  if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
+  const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
+  const steps = values.step ? lesson.steps.filter((s) => s.id === values.step) : lesson.steps;
+  if (!steps.length) throw userError(`lesson ${lesson.id} has no step "${values.step}"; its steps: ${lesson.steps.map((s) => s.id).join(', ')}`);
+  const target = await openTarget(targetOptions(values));
+  try {
+    if (!values.json) process.stderr.write(`target: ${target.label}\n`);
+    await target.sandbox?.settled();
+    const { evaluateCheck, checkKey } = await import('../checks/registry.js');
+    const cluster = await target.client();
+    const rows: Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[]; expected?: string; found?: string }> = [];
+    for (const step of steps) {
+      const results: CheckResult[] = await Promise.all(
+        step.checks.map((c, i) =>
+          evaluateCheck(c, {
+            cluster,
+            vars: {},
+            lessonStartMicros: 0,
+            processState: () => 'unknown',
+            quizAnswer: () => undefined,
+            cwd: lesson.dir,
+            env: { ...(process.env as Record<string, string>), KUBECONFIG: target.kubeconfigPath },
+          }, checkKey(step.id, i)),
+        ),
+      );
+      step.checks.forEach((c, i) => rows.push({ step: step.id, check: c.title, ok: results[i].ok, summary: results[i].summary, diagnosis: results[i].diagnosis ?? [], expected: results[i].expected, found: results[i].found }));
+    }
+    if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    else {
+      for (const r of rows) {
+        process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary}\n`);
+        if (!r.ok) {
+          if (r.expected) process.stdout.write(`    expected: ${r.expected}\n`);
+          if (r.found) process.stdout.write(`    found: ${r.found}\n`);
+          for (const d of r.diagnosis) process.stdout.write(`    · ${d}\n`);
+        }
+      }
+      const passing = rows.filter((r) => r.ok).length;
+      process.stdout.write(`${passing} of ${rows.length} checks pass\n`);
+    }
+    return rows.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,18 @@
+/** `kubetutor list`: the lessons found, bundled and in --lessons folders. */
+import { parse } from '../cli.js';
+import { bundledLessonsDir, findLessons } from '../lesson/load.js';
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { lessons: { type: 'string', multiple: true } });
+  const found = await findLessons([...(values.lessons ?? []), bundledLessonsDir()]);
+  if (!found.length) {
+    process.stdout.write('no lessons found\n');
+    return 1;
+  }
+  const w = Math.max(...found.map((l) => l.id.length));
+  for (const l of found) {
+    if (l.error) process.stdout.write(`${l.id.padEnd(w)}  (broken) ${l.error.split('\n')[0]}\n`);
+    else process.stdout.write(`${l.id.padEnd(w)}  ${l.title}${l.summary ? ` — ${l.summary}` : ''}\n`);
+  }
+  return 0;
+}

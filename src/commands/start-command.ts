@@ -1,0 +1,44 @@
+/** `kubetutor [start] [LESSON]`: the interactive lesson (the TUI), or plain text without a TTY. */
+import { parse } from '../cli.js';
+import { loadLesson } from '../lesson/load.js';
+import { openTarget, userError } from '../cluster/target.js';
+import { progressFile } from '../engine/progress.js';
+import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
+
+export async function startCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(normalizeSandboxFlag(argv), {
+    ...TARGET_OPTIONS,
+    plain: { type: 'boolean', default: false },
+    yes: { type: 'boolean', default: false },
+  });
+  if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
+  const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
+  const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
+  const target = await openTarget(targetOptions(values));
+  const { Session } = await import('../engine/session.js');
+  const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key) });
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => (stopping ??= session.close().then(() => target.close()));
+  try {
+    if (plain) {
+      const { runPlain } = await import('../ui/plain-runner.js');
+      return await runPlain(session, process.stdout);
+    }
+    // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
+    if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+    const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    const app = render(React.createElement(App, { session, confirmTarget: target.kind === 'cluster' && !values.yes }), { exitOnCtrlC: false, patchConsole: false });
+    const onSignal = () => app.unmount();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
+    await app.waitUntilExit();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    const done = session.view.finished;
+    await shutdown();
+    process.stdout.write(done ? `✓ ${lesson.title}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
+    return 0;
+  } finally {
+    await shutdown();
+  }
+}

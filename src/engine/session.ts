@@ -1,0 +1,330 @@
+/**
+ * A learner's session: the lesson, the target cluster, the engine state and
+ * the processes it started. The UI reads `view` and calls the intent methods;
+ * everything with effects (checks, commands, files) happens here.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Check, CheckResult, Command, Lesson } from '../lesson/types.js';
+import type { Target } from '../cluster/target.js';
+import type { CheckEnv } from '../checks/types.js';
+import { Supervisor, type ProcessInfo } from '../processes/supervisor.js';
+import { engineReducer, initialState, isFinished, type EngineAction, type EngineState } from './engine-state.js';
+import { loadProgress, saveProgress, type Progress } from './progress.js';
+
+export interface RunningCommand { step: number; index: number; name: string }
+
+export interface SessionView {
+  lesson: Lesson;
+  targetLabel: string;
+  targetKind: 'sandbox' | 'cluster';
+  engine: EngineState;
+  processes: ProcessInfo[];
+  /** The foreground command running now, if any. */
+  running: RunningCommand | null;
+  /** Output of the latest foreground command (last lines). */
+  output: { command: string; lines: string[]; exitCode?: number } | null;
+  vars: Record<string, string>;
+  /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
+  notice: string | null;
+  finished: boolean;
+}
+
+export interface SessionOptions {
+  /** How often the current step's checks re-run by themselves. @default 1000 */
+  intervalMs?: number;
+  /** Where progress is kept; none when undefined. */
+  progressFile?: string;
+  /** Evaluates one check (injected so the UI tests can run against the real sandbox or a fake). */
+  evaluate?: (check: Check, env: CheckEnv) => Promise<CheckResult>;
+}
+
+/** Variables bash sets by itself: not the lesson's. */
+const SHELL_VARS = new Set(['SHLVL', '_', 'PWD', 'OLDPWD', '__kt_status', 'BASH_EXECUTION_STRING']);
+
+export class Session {
+  private state: EngineState;
+  private listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private evaluating: string | null = null;
+  private again = false;
+  private following = true;
+  private running: RunningCommand | null = null;
+  private output: SessionView['output'] = null;
+  private notice: string | null = null;
+  private vars: Record<string, string> = {};
+  private startedAt: number;
+  private tmp = mkdtempSync(join(tmpdir(), 'kubetutor-session-'));
+  readonly supervisor = new Supervisor();
+  private evaluateFn: NonNullable<SessionOptions['evaluate']> | undefined;
+  private cachedView: SessionView | undefined;
+
+  constructor(readonly lesson: Lesson, readonly target: Target, private opts: SessionOptions = {}) {
+    this.state = initialState(lesson.steps.map((s) => s.id));
+    const saved = opts.progressFile ? loadProgress(opts.progressFile) : undefined;
+    this.vars = { ...(saved?.vars ?? {}) };
+    this.startedAt = saved?.startedAt ?? Date.now();
+    this.evaluateFn = opts.evaluate;
+    this.supervisor.on('change', () => this.changed());
+    this.supervisor.on('exit', () => this.kick());
+  }
+
+  /** Starts checking: earlier steps are re-checked against the live cluster, and the learner resumes at the first unmet one. */
+  start(): void {
+    this.kick();
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get view(): SessionView {
+    return (this.cachedView ??= {
+      lesson: this.lesson,
+      targetLabel: this.target.label,
+      targetKind: this.target.kind,
+      engine: this.state,
+      processes: this.supervisor.list(),
+      running: this.running,
+      output: this.output,
+      vars: { ...this.vars },
+      notice: this.notice,
+      finished: isFinished(this.state),
+    });
+  }
+
+  private changed(): void {
+    this.cachedView = undefined;
+    for (const l of [...this.listeners]) l();
+  }
+
+  private dispatch(a: EngineAction): void {
+    const next = engineReducer(this.state, a);
+    if (next === this.state) return;
+    this.state = next;
+    this.changed();
+  }
+
+  // ---- intents -------------------------------------------------------------
+
+  view_(step: number): void {
+    this.following = false;
+    this.dispatch({ type: 'view', step });
+  }
+  viewNext(): void {
+    this.following = false;
+    this.dispatch({ type: 'view-next' });
+  }
+  viewPrevious(): void {
+    this.following = false;
+    this.dispatch({ type: 'view-previous' });
+  }
+
+  answer(key: string, choice: number): void {
+    this.dispatch({ type: 'answer', key, choice });
+    this.kick();
+  }
+
+  /** Re-evaluates the current step now (the learner asked). */
+  recheck(): void {
+    const cur = this.lesson.steps[this.state.current];
+    if (cur) this.dispatch({ type: 'attempted', step: cur.id });
+    this.kick();
+  }
+
+  /** Runs command `index` of step `step` (only of an unlocked step). */
+  async runCommand(step: number, index: number): Promise<void> {
+    if (step > this.state.current) return;
+    const s = this.lesson.steps[step];
+    const cmd = s?.commands[index];
+    if (!cmd) return;
+    this.dispatch({ type: 'attempted', step: s.id });
+    await this.run(cmd, step, index);
+  }
+
+  /** Runs a step's solution commands in order (what `test` and "show me" use). */
+  async runSolution(step: number): Promise<void> {
+    const s = this.lesson.steps[step];
+    if (!s) return;
+    this.dispatch({ type: 'attempted', step: s.id });
+    for (const [i, line] of s.solution.entries()) {
+      // A solution line that repeats one of the step's background commands runs as that process.
+      const cmd = s.commands.find((c) => c.background && c.run.trim() === line.run.trim()) ?? line;
+      const info = await this.run(cmd, step, i);
+      if (info && !cmd.background && info.state === 'failed') break;
+    }
+  }
+
+  async stopProcess(name: string): Promise<void> {
+    await this.supervisor.stop(name);
+    this.kick();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.supervisor.stopAll();
+    this.supervisor.dispose();
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  // ---- effects ---------------------------------------------------------------
+
+  private commandEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    return { ...env, KUBECONFIG: this.target.kubeconfigPath, ...this.vars };
+  }
+
+  private async run(cmd: Command, step: number, index: number) {
+    if (cmd.background) {
+      if (this.supervisor.state(cmd.name) === 'running') {
+        this.notice = `${cmd.name} is already running`;
+        this.changed();
+        return undefined;
+      }
+      const info = await this.supervisor.start(cmd.name, cmd.run, { cwd: this.lesson.dir, env: this.commandEnv(), background: true });
+      this.notice = `started ${cmd.name} (pid ${info.pid}); it stops when you quit`;
+      this.changed();
+      this.kickSoon();
+      return info;
+    }
+    if (this.running) {
+      this.notice = 'a command is still running';
+      this.changed();
+      return undefined;
+    }
+    const name = `${this.lesson.steps[step].id}#${index + 1}`;
+    const envFile = join(this.tmp, `env-${Date.now()}`);
+    const env = this.commandEnv();
+    this.running = { step, index, name };
+    this.output = { command: cmd.run, lines: [] };
+    this.notice = null;
+    const onOutput = (n: string) => {
+      if (n === name) {
+        this.output = { command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
+        this.changed();
+      }
+    };
+    this.supervisor.on('output', onOutput);
+    this.changed();
+    try {
+      // Variables the command exports are kept for later commands and checks.
+      const info = await this.supervisor.start(name, cmd.run, { cwd: this.lesson.dir, env: { ...env, KT_ENV_FILE: envFile }, background: false, epilogue: 'env -0 > "$KT_ENV_FILE" 2>/dev/null' });
+      this.captureVars(envFile, env);
+      this.output = { command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
+      return info;
+    } finally {
+      this.supervisor.off('output', onOutput);
+      this.running = null;
+      this.changed();
+      this.kick();
+    }
+  }
+
+  private captureVars(file: string, before: Record<string, string>): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    let changed = false;
+    for (const entry of text.split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq <= 0) continue;
+      const k = entry.slice(0, eq);
+      const v = entry.slice(eq + 1);
+      if (SHELL_VARS.has(k) || k === 'KT_ENV_FILE' || before[k] === v) continue;
+      this.vars[k] = v;
+      changed = true;
+    }
+    if (changed) this.save();
+  }
+
+  private save(): void {
+    if (!this.opts.progressFile) return;
+    const passed: Record<string, string> = {};
+    for (const s of this.state.steps) if (s.status === 'passed' && s.passedAt) passed[s.id] = new Date(s.passedAt).toISOString();
+    const p: Progress = { lesson: this.lesson.id, target: this.target.key, startedAt: this.startedAt, passed, vars: this.vars, updatedAt: new Date().toISOString() };
+    try {
+      saveProgress(this.opts.progressFile, p);
+    } catch {
+      /* progress is a convenience: a read-only home must not stop the lesson */
+    }
+  }
+
+  private kickSoon(): void {
+    setTimeout(() => this.kick(), 300).unref();
+  }
+
+  /** Evaluates the current step now, or right after the evaluation in flight. */
+  private kick(): void {
+    if (this.closed) return;
+    if (this.evaluating) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    void this.evaluateCurrent();
+  }
+
+  private async evaluator() {
+    if (!this.evaluateFn) this.evaluateFn = (await import('../checks/registry.js')).evaluateCheck;
+    return this.evaluateFn;
+  }
+
+  private async evaluateCurrent(): Promise<void> {
+    const idx = this.state.current;
+    const step = this.lesson.steps[idx];
+    if (!step || this.closed) return;
+    this.evaluating = step.id;
+    this.dispatch({ type: 'checks-started', step: step.id });
+    let results: CheckResult[];
+    try {
+      const evaluate = await this.evaluator();
+      const cluster = await this.target.client().catch(() => null);
+      const { checkKey } = await import('../checks/registry.js');
+      const env: CheckEnv = {
+        cluster,
+        vars: this.vars,
+        lessonStartMicros: this.startedAt * 1000,
+        processState: (name) => {
+          const st = this.supervisor.state(name);
+          return st === 'running' || st === 'unknown' ? st : 'stopped';
+        },
+        quizAnswer: (key) => this.state.answers[key],
+        cwd: this.lesson.dir,
+        env: this.commandEnv(),
+      };
+      results = await Promise.all(step.checks.map((c, i) => evaluate(c, { ...env, checkKey: checkKey(step.id, i) })));
+    } catch (e) {
+      results = [{ ok: false, summary: `could not evaluate: ${(e as Error).message}` }];
+    }
+    this.evaluating = null;
+    if (this.closed) return;
+    const wasCurrent = this.state.current;
+    this.dispatch({ type: 'checks-finished', step: step.id, results, at: Date.now() });
+    if (this.state.current > wasCurrent) {
+      this.save();
+      const nextStep = this.lesson.steps[this.state.current];
+      if (this.following) this.dispatch({ type: 'view', step: Math.min(this.state.current, this.lesson.steps.length - 1) });
+      this.notice = nextStep ? `✓ step ${idx + 1} passed — step ${this.state.current + 1} is unlocked (press n)` : '✓ all steps passed: lesson complete (press q to quit)';
+      this.changed();
+      this.kick(); // go straight on to the next step (this is how resume fast-forwards)
+      return;
+    }
+    this.following = false;
+    if (this.again) {
+      this.again = false;
+      this.kick();
+      return;
+    }
+    this.timer = setTimeout(() => this.kick(), this.opts.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+}

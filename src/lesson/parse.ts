@@ -1,0 +1,798 @@
+/**
+ * Lesson file parser: Markdown with YAML front matter in, a validated `Lesson`
+ * out (see docs/lesson-format.md). Every problem found is collected with its
+ * 1-based line in the original file and thrown together as one `LessonError`,
+ * so an author fixes a broken lesson in one pass.
+ */
+
+import path from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { parseLabelSelector } from '../sandbox/api/selectors.js';
+import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
+
+type Report = (line: number, message: string) => void;
+
+const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const PROCESS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
+const STEP_ONLY_LANGS = new Set(['check', 'hint', 'solution']);
+const FRONT_MATTER_KEYS = ['id', 'title', 'summary', 'requires'];
+const COMMAND_ATTRS = ['background', 'name', 'port'];
+
+// ---------------------------------------------------------------------------
+// Entry point
+
+export function parseLesson(text: string, file: string): Lesson {
+  const problems: Array<{ file: string; line: number; message: string }> = [];
+  const report: Report = (line, message) => problems.push({ file, line, message });
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+
+  const front = parseFrontMatter(lines, report);
+  const { intro, steps, pendingProcessRefs, processNames } = parseBody(lines, front.bodyStart, file, report);
+
+  if (steps.length === 0) report(1, 'the lesson has no steps: start each step with a "## " heading');
+  for (const ref of pendingProcessRefs) {
+    if (processNames.has(ref.name)) continue;
+    const known = [...processNames.keys()];
+    report(
+      ref.line,
+      `process check: no background command is named "${ref.name}" ` +
+        (known.length ? `(background commands: ${known.join(', ')})` : '(this lesson has no background commands)'),
+    );
+  }
+
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line); // stable: same-line problems keep their order
+    throw new LessonError(problems);
+  }
+  return {
+    id: front.id!,
+    title: front.title!,
+    summary: front.summary,
+    requires: front.requires,
+    intro,
+    steps,
+    file,
+    dir: path.dirname(file),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Front matter
+
+interface FrontMatter { id?: string; title?: string; summary: string; requires: string[]; bodyStart: number }
+
+function parseFrontMatter(lines: string[], report: Report): FrontMatter {
+  const out: FrontMatter = { summary: '', requires: [], bodyStart: 0 };
+  if (lines[0]?.trimEnd() !== '---') {
+    report(1, 'missing front matter: the file must start with a "---" line, then id: and title:, then another "---" line');
+    return out;
+  }
+  let close = -1;
+  for (let i = 1; i < lines.length; i++) {
+    if (/^(---|\.\.\.)[ \t]*$/.test(lines[i])) { close = i; break; }
+  }
+  if (close < 0) {
+    report(1, 'front matter is not closed: add a "---" line after it');
+    out.bodyStart = 1;
+    return out;
+  }
+  out.bodyStart = close + 1;
+
+  // The YAML's line 1 is the file's line 2.
+  const y = parseYaml(lines.slice(1, close), 1, 'front matter', report);
+  if (!y) return out;
+  const { doc, lineOf } = y;
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    report(1, 'front matter is missing "id"');
+    report(1, 'front matter is missing "title"');
+    return out;
+  }
+  if (!isMap(contents)) {
+    report(lineOf(contents.range?.[0] ?? 0), 'front matter must be a YAML mapping with id:, title:, summary: and requires:');
+    return out;
+  }
+  const js = toJS(doc) as Record<string, unknown>;
+  const seen = new Set<string>();
+  for (const pair of contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const keyLine = lineOf((pair.key as { range?: [number, number, number] } | null)?.range?.[0] ?? 0);
+    const value = js[key];
+    seen.add(key);
+    switch (key) {
+      case 'id':
+        if (typeof value !== 'string' || !ID_RE.test(value)) {
+          report(keyLine, `front matter: "id" must be lowercase letters, digits and dashes (like istio-jaeger), not ${describe(value)}`);
+        } else out.id = value;
+        break;
+      case 'title':
+        if (typeof value !== 'string' || value.trim() === '') report(keyLine, `front matter: "title" must be a non-empty string, not ${describe(value)}`);
+        else out.title = value.trim();
+        break;
+      case 'summary':
+        if (value === null || value === undefined) break;
+        if (typeof value !== 'string') report(keyLine, `front matter: "summary" must be a string, not ${describe(value)}`);
+        else out.summary = value.trim();
+        break;
+      case 'requires':
+        if (value === null || value === undefined) break;
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+          report(keyLine, `front matter: "requires" must be a list of command names (like [kubectl]), not ${describe(value)}`);
+        } else out.requires = value.map((v: string) => v.trim());
+        break;
+      default:
+        report(keyLine, `front matter: unknown key "${key}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
+    }
+  }
+  if (!seen.has('id')) report(1, 'front matter is missing "id"');
+  if (!seen.has('title')) report(1, 'front matter is missing "title"');
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// YAML helpers
+
+type YamlDoc = ReturnType<typeof parseDocument>;
+
+/**
+ * Parses YAML that sits in the file at `base + 1` onwards. Reports syntax
+ * errors with file lines; returns the document and an offset → file line map,
+ * or undefined when the YAML is broken.
+ */
+function parseYaml(
+  srcLines: string[],
+  base: number,
+  what: string,
+  report: Report,
+): { doc: YamlDoc; src: string; lineOf: (offset: number) => number } | undefined {
+  const src = srcLines.join('\n');
+  const lc = new LineCounter();
+  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const last = Math.max(1, srcLines.length);
+  // Errors at the very end (an unclosed quote) point past the last line; keep them inside the block.
+  const lineOf = (offset: number) => base + Math.min(Math.max(lc.linePos(offset).line, 1), last);
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) report(lineOf(err.pos[0]), `invalid YAML in ${what}: ${firstLine(err.message)}`);
+    return undefined;
+  }
+  return { doc, src, lineOf };
+}
+
+function toJS(doc: YamlDoc): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** A short description of a YAML value for error messages. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+}
+
+/** `; did you mean "x"?` when `word` is a likely typo of one of `known`. */
+function suggest(word: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDist) { best = k; bestDist = d; }
+  }
+  return best !== undefined && bestDist <= Math.max(1, Math.floor(best.length / 4)) ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+// ---------------------------------------------------------------------------
+// Body: intro, steps, fenced blocks
+
+interface FenceOpen { indent: number; char: string; len: number; info: string }
+
+function fenceOpen(line: string): FenceOpen | null {
+  const m = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(line);
+  if (!m) return null;
+  if (m[2][0] === '`' && m[3].includes('`')) return null;
+  return { indent: m[1].length, char: m[2][0], len: m[2].length, info: m[3].trim() };
+}
+
+function isFenceClose(line: string, open: FenceOpen): boolean {
+  const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
+  return !!m && m[1][0] === open.char && m[1].length >= open.len;
+}
+
+interface StepDraft {
+  step: Step;
+  body: string[];
+  /** After a removed block: drop blank lines until the next text, so removal leaves one blank line. */
+  skipBlanks: boolean;
+  commandCount: number;
+}
+
+interface BodyResult {
+  intro: string;
+  steps: Step[];
+  pendingProcessRefs: Array<{ name: string; line: number }>;
+  processNames: Map<string, number>;
+}
+
+function parseBody(lines: string[], start: number, file: string, report: Report): BodyResult {
+  const steps: StepDraft[] = [];
+  const intro: string[] = [];
+  const stepIds = new Map<string, number>();
+  const processNames = new Map<string, number>();
+  const pendingProcessRefs: Array<{ name: string; line: number }> = [];
+  const src = (line: number): SourceRef => ({ file, line });
+  let cur = null as StepDraft | null; // (a cast, so TS does not narrow it to null: startStep assigns it)
+
+  const push = (line: string) => {
+    if (!cur) { intro.push(line); return; }
+    if (cur.skipBlanks && line.trim() === '') return;
+    cur.skipBlanks = false;
+    cur.body.push(line);
+  };
+
+  let i = start;
+  while (i < lines.length) {
+    const line = lines[i];
+    const open = fenceOpen(line);
+    if (open) {
+      let close = i + 1;
+      while (close < lines.length && !isFenceClose(lines[close], open)) close++;
+      const fenceLine = i + 1;
+      if (close >= lines.length) report(fenceLine, `code block is not closed (no closing ${open.char.repeat(open.len)} line)`);
+      const content = lines.slice(i + 1, close).map((l) => stripIndent(l, open.indent));
+      const block = lines.slice(i, Math.min(close + 1, lines.length));
+      const consumed = handleFence(open, content, fenceLine);
+      if (!consumed) for (const l of block) push(l);
+      else if (cur) {
+        // A removed block becomes a paragraph break: the prose on either side stays apart, with one blank line.
+        const body = cur.body;
+        if (body.length > 0 && body[body.length - 1].trim() !== '') body.push('');
+        cur.skipBlanks = true;
+      }
+      i = close + 1;
+      continue;
+    }
+    const heading = /^ {0,3}##(?=[ \t]|$)(.*)$/.exec(line);
+    if (heading) {
+      startStep(heading[1], i + 1);
+      i++;
+      continue;
+    }
+    push(line);
+    i++;
+  }
+
+  return {
+    intro: trimBlankLines(intro).join('\n'),
+    steps: steps.map((d) => ({ ...d.step, body: trimBlankLines(d.body).join('\n') })),
+    pendingProcessRefs,
+    processNames,
+  };
+
+  function startStep(rest: string, lineNo: number) {
+    let title = rest.replace(/[ \t]+#+[ \t]*$/, '').replace(/^[ \t]*#+[ \t]*$/, '').trim();
+    let id: string | undefined;
+    const idm = /\{#([^}]*)\}\s*$/.exec(title);
+    if (idm) {
+      title = title.slice(0, idm.index).trim();
+      const explicit = idm[1].trim();
+      if (!ID_RE.test(explicit)) report(lineNo, `invalid step id "${explicit}": use lowercase letters, digits and dashes`);
+      else id = explicit;
+    }
+    if (title === '') report(lineNo, 'step heading has no title');
+    if (id === undefined) id = slugify(title) || `step-${steps.length + 1}`;
+    const first = stepIds.get(id);
+    if (first !== undefined) {
+      report(lineNo, `duplicate step id "${id}" (the step on line ${first} has it too); give one of them another {#id}`);
+    } else stepIds.set(id, lineNo);
+    cur = {
+      step: { id, title, body: '', commands: [], checks: [], hints: [], solution: [], source: src(lineNo) },
+      body: [],
+      skipBlanks: false,
+      commandCount: 0,
+    };
+    steps.push(cur);
+  }
+
+  /** Returns true when the block was taken out of the prose (a command, check, hint or solution). */
+  function handleFence(open: FenceOpen, content: string[], fenceLine: number): boolean {
+    const info = parseInfo(open.info);
+    const lang = info.lang;
+    if (!COMMAND_LANGS.has(lang) && !STEP_ONLY_LANGS.has(lang)) return false;
+    if (!cur) {
+      if (STEP_ONLY_LANGS.has(lang)) {
+        report(fenceLine, `${lang} block is not inside a step (put it after a "## " heading)`);
+        return true;
+      }
+      return false; // a shell block in the introduction is shown, not run
+    }
+    const step = cur.step;
+    if (info.trailing) {
+      report(fenceLine, `unexpected text "${info.trailing}" after the language of a ${lang} block; attributes go in braces, like {background}`);
+    }
+    if (lang === 'check') {
+      if (info.attrs !== undefined) report(fenceLine, 'check blocks take no attributes');
+      const parsed = parseChecks(content, fenceLine, file, report);
+      step.checks.push(...parsed.checks);
+      pendingProcessRefs.push(...parsed.processRefs);
+      return true;
+    }
+    if (lang === 'hint') {
+      if (info.attrs !== undefined) report(fenceLine, 'hint blocks take no attributes');
+      const hint = trimBlankLines(content).join('\n');
+      if (hint === '') report(fenceLine, 'hint block is empty');
+      else step.hints.push(hint);
+      return true;
+    }
+    if (lang === 'solution') {
+      if (info.attrs !== undefined) report(fenceLine, 'solution blocks take no attributes');
+      const cmds = splitCommands(content, 'lines', lang, fenceLine + 1, report);
+      if (cmds.length === 0) report(fenceLine, 'solution block has no commands');
+      cmds.forEach((c, n) => {
+        step.solution.push({ run: c.run, background: false, name: `${step.id}-solution-${n + 1}`, source: src(c.line) });
+      });
+      return true;
+    }
+
+    // A command block.
+    const hasPrompt = content.some((l) => PROMPT_RE.test(l));
+    if (lang === 'console' && !hasPrompt) return false; // sample output, shown as written
+    const attrs = parseCommandAttrs(info.attrs, lang, fenceLine, report);
+    let cmds: Array<{ run: string; line: number }>;
+    if (hasPrompt) cmds = splitCommands(content, 'prompt', lang, fenceLine + 1, report);
+    else {
+      const first = content.findIndex((l) => l.trim() !== '');
+      const text = trimBlankLines(content.map((l) => l.trimEnd())).join('\n');
+      cmds = text === '' ? [] : [{ run: text, line: fenceLine + 1 + first }];
+    }
+    if (cmds.length === 0) {
+      report(fenceLine, `${lang} block has no command`);
+      return true;
+    }
+    if (cmds.length > 1 && (attrs.background || attrs.name !== undefined)) {
+      report(fenceLine, `a ${attrs.background ? 'background' : 'named'} ${lang} block must hold exactly one command (found ${cmds.length})`);
+    }
+    for (const c of cmds) {
+      cur.commandCount++;
+      const name = attrs.name ?? `${step.id}-${cur.commandCount}`;
+      const cmd: Command = { run: c.run, background: attrs.background, name, source: src(c.line) };
+      if (attrs.port !== undefined) cmd.readyPort = attrs.port;
+      if (attrs.background || attrs.name !== undefined) {
+        const prev = processNames.get(name);
+        if (prev !== undefined) report(fenceLine, `duplicate process name "${name}" (a command on line ${prev} has it too)`);
+        else processNames.set(name, c.line);
+      }
+      step.commands.push(cmd);
+    }
+    return true;
+  }
+}
+
+function stripIndent(line: string, n: number): string {
+  let k = 0;
+  while (k < n && k < line.length && (line[k] === ' ' || line[k] === '\t')) k++;
+  return line.slice(k);
+}
+
+function trimBlankLines(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a].trim() === '') a++;
+  while (b > a && lines[b - 1].trim() === '') b--;
+  return lines.slice(a, b);
+}
+
+export function slugify(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\]\([^)]*\)/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function parseInfo(info: string): { lang: string; attrs?: string; trailing: string } {
+  const m = /^([^\s{]*)\s*([\s\S]*)$/.exec(info)!;
+  const lang = m[1].toLowerCase();
+  let rest = m[2].trim();
+  let attrs: string | undefined;
+  const braces = /^\{([^}]*)\}/.exec(rest);
+  if (braces) {
+    attrs = braces[1].trim();
+    rest = rest.slice(braces[0].length).trim();
+  }
+  return { lang, attrs, trailing: rest };
+}
+
+function parseCommandAttrs(
+  raw: string | undefined,
+  lang: string,
+  fenceLine: number,
+  report: Report,
+): { background: boolean; name?: string; port?: number } {
+  const out: { background: boolean; name?: string; port?: number } = { background: false };
+  if (!raw) return out;
+  const tokens = raw.match(/[^\s=]+(?:=(?:"[^"]*"|'[^']*'|\S*))?/g) ?? [];
+  for (const tok of tokens) {
+    const eq = tok.indexOf('=');
+    const key = eq < 0 ? tok : tok.slice(0, eq);
+    const value = eq < 0 ? undefined : tok.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2');
+    switch (key) {
+      case 'background':
+        if (value === undefined || value === 'true') out.background = true;
+        else if (value === 'false') out.background = false;
+        else report(fenceLine, `background must be true or false, not "${value}"`);
+        break;
+      case 'name':
+        if (value === undefined || !PROCESS_NAME_RE.test(value)) {
+          report(fenceLine, `name must be letters, digits, dots, dashes or underscores (like name=jaeger-forward), not "${value ?? ''}"`);
+        } else out.name = value;
+        break;
+      case 'port': {
+        const port = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isInteger(port) || port < 1 || port > 65535) report(fenceLine, `port must be a port number (1-65535), not "${value ?? ''}"`);
+        else out.port = port;
+        break;
+      }
+      default:
+        report(fenceLine, `unknown attribute "${key}" on a ${lang} block${suggest(key, COMMAND_ATTRS)} (known: ${COMMAND_ATTRS.join(', ')})`);
+    }
+  }
+  if (out.port !== undefined && !out.background) report(fenceLine, 'port= is only for background commands: add background');
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Shell text: prompts, continuations, heredocs
+
+const PROMPT_RE = /^[ \t]*\$(?:[ \t]|$)/;
+const HEREDOC_RE = /(?<!<)<<(?!<)(-?)[ \t]*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+function heredocEnds(text: string): Array<{ word: string; tabs: boolean }> {
+  return [...text.matchAll(HEREDOC_RE)].map((m) => ({ word: m[3], tabs: m[1] === '-' }));
+}
+
+/**
+ * Splits a block into commands. In 'prompt' mode a command starts at each
+ * `$ ` line; other lines after a finished command are sample output and are
+ * skipped. In 'lines' mode (solutions) every non-blank, non-comment line
+ * starts a command. In both, `\`-continued lines and heredoc bodies belong to
+ * the command they continue, and the text is kept as written (minus prompts).
+ */
+function splitCommands(
+  content: string[],
+  mode: 'prompt' | 'lines',
+  lang: string,
+  firstLine: number,
+  report: Report,
+): Array<{ run: string; line: number }> {
+  const out: Array<{ run: string; line: number }> = [];
+  let cur: { lines: string[]; line: number } | null = null;
+  let continued = false;
+  let heredocs: Array<{ word: string; tabs: boolean }> = [];
+  let reportedStray = false;
+
+  const finish = () => {
+    if (cur) out.push({ run: cur.lines.join('\n'), line: cur.line });
+    cur = null;
+    continued = false;
+    heredocs = [];
+  };
+
+  content.forEach((raw, k) => {
+    const lineNo = firstLine + k;
+    if (cur && heredocs.length > 0) {
+      cur.lines.push(raw);
+      const body = heredocs[0].tabs ? raw.replace(/^\t+/, '') : raw;
+      if (body === heredocs[0].word) heredocs.shift();
+      if (heredocs.length === 0 && !continued) finish();
+      return;
+    }
+    const line = raw.trimEnd();
+    if (cur && continued) {
+      const text = lang === 'console' ? line.replace(/^[ \t]*> ?/, '') : line;
+      cur.lines.push(text);
+      continued = text.endsWith('\\');
+      heredocs.push(...heredocEnds(text));
+      if (!continued && heredocs.length === 0) finish();
+      return;
+    }
+    const prompt = PROMPT_RE.test(line);
+    if (mode === 'prompt' && !prompt) {
+      finish();
+      if (line.trim() === '' || out.length > 0) return; // blank, or sample output after a command
+      if (/^\s*#/.test(line)) return; // a comment before the first command
+      if (!reportedStray) {
+        report(lineNo, `text before the first "$ " prompt in a ${lang} block: put "$ " before each command`);
+        reportedStray = true;
+      }
+      return;
+    }
+    finish();
+    const text = prompt ? line.replace(/^[ \t]*\$[ \t]?/, '') : line;
+    if (text.trim() === '') return;
+    if (mode === 'lines' && /^\s*#/.test(text)) return;
+    cur = { lines: [text], line: lineNo };
+    continued = text.endsWith('\\');
+    heredocs = heredocEnds(text);
+    if (!continued && heredocs.length === 0) finish();
+  });
+  finish();
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+
+type ParamType =
+  | 'string' | 'selector' | 'count' | 'port' | 'status' | 'ms' | 'boolean'
+  | 'strings' | 'ports' | 'labels' | 'state' | 'index';
+
+interface KindSpec { required: Record<string, ParamType>; optional: Record<string, ParamType> }
+
+/** Parameters of each check kind (docs/lesson-format.md, "Checks"). Typed by CheckKind so a new kind must be added here. */
+const KINDS: Record<CheckKind, KindSpec> = {
+  namespace: { required: { name: 'string' }, optional: { labels: 'labels', absent: 'boolean' } },
+  'pods-ready': { required: { namespace: 'string', selector: 'selector' }, optional: { min: 'count' } },
+  'container-present': { required: { namespace: 'string', selector: 'selector', container: 'string' }, optional: {} },
+  'deployment-available': { required: { namespace: 'string' }, optional: { name: 'string', selector: 'selector' } },
+  service: { required: { namespace: 'string', name: 'string' }, optional: { ports: 'ports' } },
+  resource: {
+    required: { apiVersion: 'string', resourceKind: 'string' },
+    optional: { namespace: 'string', name: 'string', selector: 'selector', absent: 'boolean' },
+  },
+  'port-open': { required: { port: 'port' }, optional: {} },
+  'port-closed': { required: { port: 'port' }, optional: {} },
+  http: { required: { url: 'string' }, optional: { status: 'status', contains: 'string' } },
+  'jaeger-traces': { required: { url: 'string', service: 'string' }, optional: { min: 'count', sinceLessonStart: 'boolean' } },
+  process: { required: { name: 'string', state: 'state' }, optional: {} },
+  quiz: { required: { question: 'string', options: 'strings', answer: 'index' }, optional: {} },
+  command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
+};
+const COMMON_PARAMS: Record<string, ParamType> = { title: 'string', hint: 'string' };
+export const CHECK_KINDS = Object.keys(KINDS) as CheckKind[];
+
+const EXPECT: Record<ParamType, string> = {
+  string: 'a string',
+  selector: 'a label selector string (like app=productpage)',
+  count: 'a whole number (0 or more)',
+  port: 'a port number (1-65535)',
+  status: 'an HTTP status code (100-599)',
+  ms: 'a positive whole number of milliseconds',
+  boolean: 'true or false',
+  strings: 'a list of strings',
+  ports: 'a list of port numbers',
+  labels: 'a mapping of label names to values',
+  state: '"running" or "stopped"',
+  index: 'a whole number (a 0-based index into options)',
+};
+
+const hasVar = (s: string) => s.includes('${');
+
+/** Converts one parameter value; returns an error message (without the "kind check:" prefix) on a bad value. */
+function convert(type: ParamType, param: string, v: unknown): { value: unknown } | { error: string } {
+  const bad = () => ({ error: `"${param}" must be ${EXPECT[type]}, not ${describe(v)}` });
+  const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+  switch (type) {
+    case 'string':
+      if (typeof v !== 'string') return bad();
+      if (v.trim() === '') return { error: `"${param}" must not be empty` };
+      return { value: v };
+    case 'selector':
+      if (typeof v !== 'string') return bad();
+      if (!hasVar(v)) {
+        try {
+          parseLabelSelector(v);
+        } catch (e) {
+          return { error: `invalid label selector "${v}": ${(e as Error).message}` };
+        }
+      }
+      return { value: v.trim() };
+    case 'count':
+      return isInt(v) && v >= 0 ? { value: v } : bad();
+    case 'port':
+      return isInt(v) && v >= 1 && v <= 65535 ? { value: v } : bad();
+    case 'status':
+      return isInt(v) && v >= 100 && v <= 599 ? { value: v } : bad();
+    case 'ms':
+      return isInt(v) && v > 0 ? { value: v } : bad();
+    case 'boolean':
+      return typeof v === 'boolean' ? { value: v } : bad();
+    case 'index':
+      return isInt(v) && v >= 0 ? { value: v } : bad();
+    case 'state':
+      return v === 'running' || v === 'stopped' ? { value: v } : bad();
+    case 'strings':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim() !== '') ? { value: v } : bad();
+    case 'ports':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x) && x >= 1 && x <= 65535) ? { value: v } : bad();
+    case 'labels': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return bad();
+      const out: Record<string, string> = {};
+      for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
+        if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: `label "${k}" must have a string value, not ${describe(raw)}` };
+        const val = String(raw);
+        if (!hasVar(k) && !hasVar(val)) {
+          try {
+            parseLabelSelector(`${k}=${val}`);
+          } catch {
+            return { error: `invalid label ${k}: ${val}` };
+          }
+        }
+        out[k] = val;
+      }
+      return { value: out };
+    }
+  }
+}
+
+function parseChecks(
+  content: string[],
+  fenceLine: number,
+  file: string,
+  report: Report,
+): { checks: Check[]; processRefs: Array<{ name: string; line: number }> } {
+  const checks: Check[] = [];
+  const processRefs: Array<{ name: string; line: number }> = [];
+  const y = parseYaml(content, fenceLine, 'check block', report);
+  if (!y) return { checks, processRefs };
+  const { doc, src, lineOf } = y;
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    report(fenceLine, 'check block is empty');
+    return { checks, processRefs };
+  }
+  if (!isSeq(contents)) {
+    report(lineOf(contents.range?.[0] ?? 0), 'a check block must be a YAML list of checks: start each one with "- kind: …"');
+    return { checks, processRefs };
+  }
+  const js = toJS(doc) as unknown[];
+  const nodeLine = (node: unknown, fallback: number): number => {
+    const r = (node as { range?: [number, number, number] | null } | null)?.range;
+    return r ? lineOf(r[0]) : fallback;
+  };
+
+  contents.items.forEach((item, idx) => {
+    const start = (item as { range?: [number, number, number] | null } | null)?.range?.[0];
+    // The list item's line is the line of its "-" (the node itself may start on the next line).
+    let dash = start ?? 0;
+    let k = dash - 1;
+    while (k >= 0 && /\s/.test(src[k])) k--;
+    if (k >= 0 && src[k] === '-') dash = k;
+    const itemLine = lineOf(dash);
+    const value = js[idx];
+    if (!isMap(item) || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      report(itemLine, `each check must be a mapping with "kind:" and its parameters, not ${describe(value)}`);
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    const keyLines = new Map<string, number>();
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      keyLines.set(key, nodeLine(pair.key, itemLine));
+    }
+    const lineFor = (key: string) => keyLines.get(key) ?? itemLine;
+
+    const kind = obj.kind;
+    if (kind === undefined || kind === null) {
+      report(itemLine, `check has no "kind" (known kinds: ${CHECK_KINDS.join(', ')})`);
+      return;
+    }
+    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(KINDS, kind)) {
+      const k2 = String(kind);
+      report(lineFor('kind'), `unknown check kind "${k2}"${suggest(k2, CHECK_KINDS)}; known kinds: ${CHECK_KINDS.join(', ')}`);
+      return;
+    }
+    const spec = KINDS[kind as CheckKind];
+    const all: Record<string, ParamType> = { ...spec.required, ...spec.optional, ...COMMON_PARAMS };
+    const out: Record<string, unknown> = { kind };
+    let ok = true;
+    for (const [key, raw] of Object.entries(obj)) {
+      if (key === 'kind') continue;
+      const type = all[key];
+      if (!type) {
+        const known = Object.keys(all);
+        report(lineFor(key), `${kind} check: unknown parameter "${key}"${suggest(key, known)} (known: ${known.join(', ')})`);
+        ok = false;
+        continue;
+      }
+      const res = convert(type, key, raw);
+      if ('error' in res) {
+        report(lineFor(key), `${kind} check: ${res.error}`);
+        ok = false;
+      } else out[key] = res.value;
+    }
+    for (const key of Object.keys(spec.required)) {
+      if (!(key in obj)) {
+        report(itemLine, `${kind} check is missing "${key}"`);
+        ok = false;
+      }
+    }
+    // Rules that involve more than one parameter.
+    if (kind === 'deployment-available' && !('name' in obj) && !('selector' in obj)) {
+      report(itemLine, 'deployment-available check needs "name" or "selector"');
+      ok = false;
+    }
+    if ((kind === 'deployment-available' || kind === 'resource') && 'name' in obj && 'selector' in obj) {
+      report(lineFor('selector'), `${kind} check takes "name" or "selector", not both`);
+      ok = false;
+    }
+    if (kind === 'quiz' && Array.isArray(out.options)) {
+      const n = out.options.length;
+      if (n < 2) {
+        report(lineFor('options'), 'quiz check needs at least 2 options');
+        ok = false;
+      } else if (typeof out.answer === 'number' && out.answer >= n) {
+        report(lineFor('answer'), `quiz check: "answer" is ${out.answer}, but the options are numbered 0-${n - 1}`);
+        ok = false;
+      }
+    }
+    if (!ok) return;
+    if (kind === 'process') processRefs.push({ name: out.name as string, line: lineFor('name') });
+    const check = out as unknown as Check;
+    if (typeof out.title !== 'string') check.title = defaultCheckTitle(check);
+    check.source = { file, line: itemLine };
+    checks.push(check);
+  });
+  return { checks, processRefs };
+}
+
+/** A short label for a check, derived from its parameters (used when the author gives no `title`). */
+export function defaultCheckTitle(c: Check): string {
+  switch (c.kind) {
+    case 'namespace': {
+      if (c.absent) return `namespace ${c.name} absent`;
+      const labels = c.labels ? Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',') : '';
+      return `namespace ${c.name}${labels ? ` labelled ${labels}` : ''} exists`;
+    }
+    case 'pods-ready':
+      return [c.min !== undefined && c.min !== 1 ? `at least ${c.min}` : '', 'pods', c.selector, 'Ready in', c.namespace].filter(Boolean).join(' ');
+    case 'container-present':
+      return ['container', c.container, 'in pods', c.selector, 'in', c.namespace].filter(Boolean).join(' ');
+    case 'deployment-available':
+      return c.name ? `deployment ${c.name} Available in ${c.namespace}` : `deployments ${c.selector} Available in ${c.namespace}`;
+    case 'service':
+      return `service ${c.name} in ${c.namespace}${c.ports ? ` (ports ${c.ports.join(', ')})` : ''}`;
+    case 'resource':
+      return [c.resourceKind, c.name ?? c.selector, c.namespace ? `in ${c.namespace}` : '', c.absent ? 'absent' : 'exists'].filter(Boolean).join(' ');
+    case 'port-open':
+      return `port ${c.port} open`;
+    case 'port-closed':
+      return `port ${c.port} closed`;
+    case 'http':
+      return `GET ${c.url} returns ${c.status ?? 200}${c.contains !== undefined ? ` containing "${c.contains}"` : ''}`;
+    case 'jaeger-traces':
+      return `${c.min !== undefined && c.min !== 1 ? `at least ${c.min} ` : ''}traces for ${c.service} in Jaeger`;
+    case 'process':
+      return `process ${c.name} ${c.state}`;
+    case 'quiz':
+      return c.question.trim();
+    case 'command': {
+      const first = c.run.trim().split('\n')[0];
+      const more = first.length > 60 || c.run.trim().includes('\n');
+      return `command succeeds: ${first.length > 60 ? first.slice(0, 59) : first}${more ? '…' : ''}`;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The lesson model: what a lesson file becomes once parsed and validated.
+ * Pure data; see docs/lesson-format.md for how authors write it.
+ */
+
+/** Where something came from in the lesson file (1-based line). */
+export interface SourceRef { file: string; line: number }
+
+export interface Lesson {
+  id: string;
+  title: string;
+  summary: string;
+  /** Tools the lesson's commands need on PATH (e.g. kubectl). */
+  requires: string[];
+  /** Text before the first step (an introduction), as Markdown. */
+  intro: string;
+  steps: Step[];
+  /** The lesson file's path, and its folder (commands run there; relative files resolve there). */
+  file: string;
+  dir: string;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  /** The step's prose as Markdown, with its command blocks removed. */
+  body: string;
+  commands: Command[];
+  checks: Check[];
+  hints: string[];
+  /** Commands that complete the step (run by `test`, shown on request). */
+  solution: Command[];
+  source: SourceRef;
+}
+
+export interface Command {
+  /** Shell text, run with bash. A leading `$ ` prompt is stripped when parsed. */
+  run: string;
+  /** A long-running process (port-forward): supervised, shown while it runs, stopped on exit. */
+  background: boolean;
+  /** Name of a background process, for `process` checks and the UI. Defaults to `<step>-<n>`. */
+  name: string;
+  /** For a background process: the local port it serves once ready. */
+  readyPort?: number;
+  source: SourceRef;
+}
+
+/** One declarative check. `kind` picks the evaluator; the other fields are its parameters. */
+export type Check =
+  | { kind: 'namespace'; name: string; labels?: Record<string, string>; absent?: boolean } & CheckCommon
+  | { kind: 'pods-ready'; namespace: string; selector: string; min?: number } & CheckCommon
+  | { kind: 'container-present'; namespace: string; selector: string; container: string } & CheckCommon
+  | { kind: 'deployment-available'; namespace: string; name?: string; selector?: string } & CheckCommon
+  | { kind: 'service'; namespace: string; name: string; ports?: number[] } & CheckCommon
+  | { kind: 'resource'; apiVersion: string; resourceKind: string; namespace?: string; name?: string; selector?: string; absent?: boolean } & CheckCommon
+  | { kind: 'port-open'; port: number } & CheckCommon
+  | { kind: 'port-closed'; port: number } & CheckCommon
+  | { kind: 'http'; url: string; status?: number; contains?: string } & CheckCommon
+  | { kind: 'jaeger-traces'; url: string; service: string; min?: number; sinceLessonStart?: boolean } & CheckCommon
+  | { kind: 'process'; name: string; state: 'running' | 'stopped' } & CheckCommon
+  | { kind: 'quiz'; question: string; options: string[]; answer: number } & CheckCommon
+  | { kind: 'command'; run: string; timeoutMs?: number } & CheckCommon;
+
+export interface CheckCommon {
+  /** Short label shown in the UI; a default is derived from the parameters. */
+  title: string;
+  /** Shown when the check fails. */
+  hint?: string;
+  source: SourceRef;
+}
+
+export type CheckKind = Check['kind'];
+
+/** The result of evaluating one check. */
+export interface CheckResult {
+  ok: boolean;
+  /** One line: what was checked and how it came out. */
+  summary: string;
+  /** On failure: what was expected, what was found, and the facts around it. */
+  expected?: string;
+  found?: string;
+  diagnosis?: string[];
+  hint?: string;
+}
+
+/** A lesson file that fails validation: every problem with its file:line. */
+export class LessonError extends Error {
+  readonly userError = true;
+  constructor(readonly problems: Array<{ file: string; line: number; message: string }>) {
+    super(problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The runner's child processes: lesson commands and long-running ones such
+ * as port-forwards. Each runs in its own process group so it can be stopped
+ * with everything it spawned; only processes started here are ever signalled.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { EventEmitter } from 'node:events';
+
+export type ProcessState = 'running' | 'exited' | 'failed' | 'stopped';
+
+export interface ProcessInfo {
+  name: string;
+  command: string;
+  pid?: number;
+  state: ProcessState;
+  exitCode?: number;
+  background: boolean;
+  /** The last lines of combined output. */
+  output: string[];
+  startedAt: number;
+}
+
+const MAX_LINES = 200;
+
+export interface StartOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  background: boolean;
+  /** Extra shell run after the command (e.g. to capture exported variables). */
+  epilogue?: string;
+}
+
+export class Supervisor extends EventEmitter {
+  private procs = new Map<string, { info: ProcessInfo; child: ResultPromise }>();
+  private exitHook = () => this.killAllNow();
+
+  constructor() {
+    super();
+    process.on('exit', this.exitHook);
+  }
+
+  list(): ProcessInfo[] {
+    return [...this.procs.values()].map((p) => ({ ...p.info, output: p.info.output.slice() }));
+  }
+
+  get(name: string): ProcessInfo | undefined {
+    const p = this.procs.get(name);
+    return p && { ...p.info, output: p.info.output.slice() };
+  }
+
+  state(name: string): ProcessState | 'unknown' {
+    return this.procs.get(name)?.info.state ?? 'unknown';
+  }
+
+  /** Starts a command under bash; resolves when it ends (foreground) or once spawned (background). */
+  start(name: string, command: string, opts: StartOptions): Promise<ProcessInfo> {
+    const existing = this.procs.get(name);
+    if (existing?.info.state === 'running') throw Object.assign(new Error(`"${name}" is already running (pid ${existing.info.pid})`), { userError: true });
+    const script = opts.epilogue ? `${command}\n__kt_status=$?\n${opts.epilogue}\nexit $__kt_status` : command;
+    const child = execa('bash', ['-c', script], {
+      cwd: opts.cwd,
+      env: opts.env,
+      extendEnv: false,
+      // Its own process group: stopping it stops what it spawned (kubectl under $(...) etc.).
+      detached: true,
+      reject: false,
+      buffer: false,
+      stdin: 'ignore',
+      all: true,
+    });
+    const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: opts.background, output: [], startedAt: Date.now() };
+    this.procs.set(name, { info, child });
+    let partial = '';
+    child.all?.on('data', (d: Buffer) => {
+      const text = partial + d.toString('utf8');
+      const lines = text.split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      if (lines.length) {
+        info.output.push(...lines);
+        if (info.output.length > MAX_LINES) info.output.splice(0, info.output.length - MAX_LINES);
+        this.emit('output', name, lines);
+        this.emit('change');
+      }
+    });
+    const done = child.then((r) => {
+      if (partial) info.output.push(partial);
+      if (info.state === 'running') {
+        info.exitCode = r.exitCode ?? undefined;
+        info.state = r.exitCode === 0 ? 'exited' : 'failed';
+        if (r.failed && r.exitCode === undefined && !r.isTerminated) info.output.push(String(r.shortMessage ?? r.message));
+      }
+      this.emit('exit', name, info.state);
+      this.emit('change');
+      return { ...info, output: info.output.slice() };
+    });
+    this.emit('change');
+    return opts.background ? Promise.resolve({ ...info }) : done;
+  }
+
+  /** Stops a process this supervisor started (its whole group): SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(name: string, graceMs = 2000): Promise<void> {
+    const p = this.procs.get(name);
+    if (!p || p.info.state !== 'running' || !p.info.pid) return;
+    p.info.state = 'stopped';
+    signalGroup(p.info.pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(p.info.pid!, 'SIGKILL'), graceMs);
+    await p.child.catch(() => undefined);
+    clearTimeout(timer);
+    this.emit('change');
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((n) => this.stop(n)));
+  }
+
+  /** Last resort at process exit: signal every group still running (synchronously). */
+  killAllNow(): void {
+    for (const p of this.procs.values()) if (p.info.state === 'running' && p.info.pid) signalGroup(p.info.pid, 'SIGTERM');
+  }
+
+  dispose(): void {
+    process.off('exit', this.exitHook);
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The lesson screen. It draws the session's view and turns keys into the
+ * session's intents; it never talks to the cluster or spawns anything itself.
+ */
+import React, { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import type { Session } from '../engine/session.js';
+import { initialUi, uiReducer } from './ui-state.js';
+import { renderScreen, selectables, textLength, type ScreenLine } from './screen.js';
+
+export interface AppProps {
+  session: Session;
+  /** Copies text for the learner's own terminal (OSC 52 by default). */
+  copy?: (text: string) => void;
+  /** Ask before the first action on a real cluster. @default false */
+  confirmTarget?: boolean;
+  /** Called once the learner quits (after the app has unmounted its input). */
+  onQuit?: () => void;
+}
+
+/** The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed. */
+function useTerminalSize(): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ width: stdout.columns || 80, height: (stdout.rows || 24) - 1 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+function Line({ line }: { line: ScreenLine }) {
+  return (
+    <Text wrap="truncate">
+      {line.map((c, i) => (
+        <Text key={i} color={c.color} bold={c.bold} dimColor={c.dim} inverse={c.inverse} underline={c.underline}>
+          {c.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+export function osc52Copy(text: string): void {
+  process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);
+}
+
+export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }: AppProps) {
+  const view = useSyncExternalStore(
+    (fn) => session.subscribe(fn),
+    () => session.view,
+  );
+  const [ui, dispatch] = useReducer(uiReducer, initialUi);
+  const [confirmed, setConfirmed] = useState(!confirmTarget);
+  const { exit } = useApp();
+  const size = useTerminalSize();
+
+  useEffect(() => {
+    if (confirmed) session.start();
+  }, [confirmed, session]);
+  useEffect(() => dispatch({ type: 'viewing', step: view.engine.viewing }), [view.engine.viewing]);
+
+  const quit = () => {
+    onQuit?.();
+    exit();
+  };
+
+  useInput(
+    (input, key) => {
+      if (input === 'y' || input === 'Y') setConfirmed(true);
+      else if (input === 'n' || input === 'N' || key.escape || input === 'q') quit();
+    },
+    { isActive: !confirmed },
+  );
+
+  useInput(
+    (input, key) => {
+      const items = selectables(view);
+      const item = items[Math.min(ui.selected, items.length - 1)];
+      const step = view.engine.viewing;
+      if (input === 'q' || (key.ctrl && input === 'c')) return quit();
+      if (input === '?') return dispatch({ type: 'toggle-help' });
+      if (key.escape) return dispatch({ type: 'close-overlays' });
+      if (key.downArrow || input === 'j') return dispatch({ type: 'select-next', count: items.length });
+      if (key.upArrow || input === 'k') return dispatch({ type: 'select-previous' });
+      if (key.rightArrow || input === 'n') return session.viewNext();
+      if (key.leftArrow || input === 'p') return session.viewPrevious();
+      if (input === 'r') return session.recheck();
+      if (input === 'h') return dispatch({ type: 'toggle-hint' });
+      if (input === 's') return dispatch({ type: 'toggle-solution' });
+      if (key.pageDown || input === 'd' || input === ' ') return dispatch({ type: 'scroll', by: Math.max(1, size.height - 10), max: textLength(view, size.width) });
+      if (key.pageUp || input === 'u') return dispatch({ type: 'scroll', by: -Math.max(1, size.height - 10), max: textLength(view, size.width) });
+      if (input === 'x') {
+        for (const p of view.processes) if (p.background && p.state === 'running') void session.stopProcess(p.name);
+        return;
+      }
+      if (!item) return;
+      if (input === 'c' && item.kind === 'command') return copy(view.lesson.steps[step].commands[item.index].run);
+      if (key.return) {
+        if (item.kind === 'command') void session.runCommand(step, item.index);
+        else session.answer(`${view.lesson.steps[step].id}#${item.checkIndex}`, item.index);
+      }
+    },
+    { isActive: confirmed },
+  );
+
+  const lines = useMemo(() => renderScreen(view, ui, size), [view, ui, size]);
+
+  if (!confirmed) {
+    return (
+      <Box flexDirection="column" paddingX={1}>
+        <Text bold>kubetutor · {view.lesson.title}</Text>
+        <Text> </Text>
+        <Text>
+          This lesson runs commands against a real cluster: <Text color="magenta" bold>{view.targetLabel}</Text>
+        </Text>
+        <Text>Continue with this context? (y/N)</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      {lines.map((l, i) => (
+        <Line key={i} line={l} />
+      ))}
+    </Box>
+  );
+}

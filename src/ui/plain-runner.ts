@@ -1,0 +1,64 @@
+/**
+ * The lesson as plain lines, for `--plain` and when there is no TTY: each
+ * step's text and commands as it becomes current, then its checks whenever
+ * their outcome changes. The learner runs the commands in their own shell.
+ */
+import type { Writable } from 'node:stream';
+import type { Session } from '../engine/session.js';
+import { renderMarkdown, lineText } from '../lesson/markdown.js';
+
+export async function runPlain(session: Session, out: Writable, width = 80): Promise<number> {
+  const write = (s = '') => out.write(s + '\n');
+  const { lesson } = session;
+  write(`kubetutor · ${lesson.title}`);
+  write(`target: ${session.target.label}`);
+  write(`Run the commands in your own shell with: export KUBECONFIG=${session.target.kubeconfigPath}`);
+  if (lesson.intro.trim()) for (const l of renderMarkdown(lesson.intro, width)) write(lineText(l));
+  let shownStep = -1;
+  let lastReport = '';
+  return new Promise<number>((resolve) => {
+    const report = () => {
+      const v = session.view;
+      const cur = v.engine.current;
+      // Report the checks of the step that was current when they ran.
+      const reportStep = Math.min(shownStep, v.lesson.steps.length - 1);
+      if (reportStep >= 0) {
+        const st = v.engine.steps[reportStep];
+        if (st.results.length && !st.evaluating) {
+          const text = st.results.map((r) => `  ${r.ok ? '✓' : '✗'} ${r.summary}`).join('\n');
+          const key = `${reportStep}:${text}`;
+          if (key !== lastReport) {
+            lastReport = key;
+            write(text);
+            if (st.status === 'passed') write(`✓ step ${reportStep + 1} passed`);
+          }
+        }
+      }
+      if (cur !== shownStep && cur < v.lesson.steps.length) {
+        shownStep = cur;
+        const step = v.lesson.steps[cur];
+        write();
+        write(`== Step ${cur + 1}/${v.lesson.steps.length}: ${step.title} ==`);
+        for (const l of renderMarkdown(step.body, width)) write(lineText(l));
+        for (const c of step.commands) write(`$ ${c.run}${c.background ? '   # runs in the background' : ''}`);
+        write('checks (re-run every second):');
+      }
+      if (v.finished) {
+        write();
+        write(`✓ ${lesson.title}: all steps passed.`);
+        finish(0);
+      }
+    };
+    const unsubscribe = session.subscribe(report);
+    const onSignal = () => finish(130);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    function finish(code: number) {
+      unsubscribe();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(code);
+    }
+    session.start();
+  });
+}

@@ -1,0 +1,289 @@
+/**
+ * The whole screen as lines of styled cells: a pure function of the session
+ * view, the UI state and the terminal size. Only what fits is laid out, so a
+ * frame costs the same whatever the lesson's length; every state also has a
+ * text marker, so it reads without colour.
+ */
+import type { SessionView } from '../engine/session.js';
+import type { StepStatus } from '../engine/engine-state.js';
+import type { Check, CheckResult } from '../lesson/types.js';
+import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
+import type { UiState } from './ui-state.js';
+
+export interface Cell {
+  text: string;
+  color?: 'green' | 'red' | 'yellow' | 'cyan' | 'blue' | 'magenta' | 'gray';
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+  underline?: boolean;
+}
+export type ScreenLine = Cell[];
+
+export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: '✗', current: '●', checking: '◌', locked: '○' };
+const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
+const STATUS_TEXT: Record<StepStatus, string> = { passed: 'passed', failed: 'not passing yet', current: 'in progress', checking: 'checking…', locked: 'locked' };
+
+export const FOOTER_KEYS = '↑↓ select  ⏎ run  c copy  r recheck  n/p step  h hint  s solution  x stop  ? help  q quit';
+
+export const HELP_LINES: Array<[string, string]> = [
+  ['↑ ↓  or  k j', 'select a command (or a quiz answer)'],
+  ['Enter', 'run the selected command / choose the answer'],
+  ['c', 'copy the selected command to the clipboard (OSC 52), to run it yourself'],
+  ['r', 'check the current step again now (checks also re-run by themselves)'],
+  ['n  or  →', 'view the next step (once it is unlocked)'],
+  ['p  or  ←', 'view the previous step'],
+  ['h', 'show or hide the hints of this step'],
+  ['s', 'show or hide the solution of this step'],
+  ['x', 'stop the background processes kubetutor started (port-forwards)'],
+  ['PgUp PgDn  or  u d', 'scroll the step text'],
+  ['?', 'show or hide this help'],
+  ['q  or  Ctrl-C', 'quit (stops every process kubetutor started)'],
+];
+
+export function width(s: string): number {
+  return [...s].length;
+}
+
+export function truncate(s: string, w: number): string {
+  if (w <= 0) return '';
+  const chars = [...s];
+  return chars.length <= w ? s : chars.slice(0, Math.max(0, w - 1)).join('') + '…';
+}
+
+function pad(s: string, w: number): string {
+  const n = width(s);
+  return n >= w ? truncate(s, w) : s + ' '.repeat(w - n);
+}
+
+/** Clips a line of cells to `w` columns and pads it to exactly `w`. */
+export function fit(line: ScreenLine, w: number): ScreenLine {
+  const out: ScreenLine = [];
+  let used = 0;
+  for (const c of line) {
+    if (used >= w) break;
+    const room = w - used;
+    const text = width(c.text) > room ? truncate(c.text, room) : c.text;
+    out.push({ ...c, text });
+    used += width(text);
+  }
+  if (used < w) out.push({ text: ' '.repeat(w - used) });
+  return out;
+}
+
+const plain = (text: string, style: Omit<Cell, 'text'> = {}): ScreenLine => [{ text, ...style }];
+
+function fromMarkdown(line: MdLine): ScreenLine {
+  return line.map((seg) => ({
+    text: seg.text,
+    bold: seg.bold || seg.heading,
+    underline: !!seg.link,
+    color: seg.code ? 'cyan' : seg.link ? 'blue' : undefined,
+    dim: seg.dim,
+  }));
+}
+
+/** Word-wraps plain text (for check messages and output). */
+export function wrap(text: string, w: number, indent = ''): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let cur = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (width(cur) + width(word) + (cur ? 1 : 0) > w - width(indent) && cur) {
+        out.push(indent + cur);
+        cur = word;
+      } else cur = cur ? `${cur} ${word}` : word;
+    }
+    out.push(indent + cur);
+  }
+  return out;
+}
+
+/** Check summaries may start with their own mark; the screen draws its own. */
+export const stripMark = (s: string) => s.replace(/^[✓✗]\s*/, '');
+
+export interface Selectable { kind: 'command' | 'quiz'; index: number; checkIndex?: number }
+
+/** The items ↑/↓ move between on the viewed step: its commands, then the options of its quizzes. */
+export function selectables(view: SessionView): Selectable[] {
+  const step = view.lesson.steps[view.engine.viewing];
+  if (!step) return [];
+  const items: Selectable[] = step.commands.map((_, index) => ({ kind: 'command', index }));
+  step.checks.forEach((c, checkIndex) => {
+    if (c.kind === 'quiz') c.options.forEach((_, index) => items.push({ kind: 'quiz', index, checkIndex }));
+  });
+  return items;
+}
+
+function checkLines(check: Check, result: CheckResult | undefined, attempted: boolean, w: number, view: SessionView, stepId: string, checkIndex: number): ScreenLine[] {
+  const lines: ScreenLine[] = [];
+  if (check.kind === 'quiz') {
+    const key = `${stepId}#${checkIndex}`;
+    const chosen = view.engine.answers[key];
+    const mark = result?.ok ? '✓' : chosen === undefined ? '?' : '✗';
+    lines.push([{ text: `${mark} `, color: result?.ok ? 'green' : chosen === undefined ? 'yellow' : 'red' }, { text: `Quiz: ${check.question}`, bold: true }]);
+    return lines;
+  }
+  if (!result) {
+    lines.push([{ text: '◌ ', color: 'yellow' }, { text: check.title, dim: true }]);
+    return lines;
+  }
+  lines.push([{ text: result.ok ? '✓ ' : '✗ ', color: result.ok ? 'green' : attempted ? 'red' : 'yellow' }, { text: stripMark(result.summary) }]);
+  if (!result.ok && attempted) {
+    if (result.expected) lines.push(...wrap(`expected: ${result.expected}`, w, '    ').map((t) => plain(t, { dim: true })));
+    if (result.found) lines.push(...wrap(`found: ${result.found}`, w, '    ').map((t) => plain(t, { dim: true })));
+    for (const d of (result.diagnosis ?? []).slice(0, 4)) lines.push(...wrap(`· ${d}`, w, '    ').map((t) => plain(t, { color: 'yellow' })));
+  }
+  return lines;
+}
+
+export interface ScreenSize { width: number; height: number }
+
+/** Lays out the full screen: exactly `size.height` lines of exactly `size.width` columns. */
+export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): ScreenLine[] {
+  const W = Math.max(40, size.width);
+  const H = Math.max(12, size.height);
+  const { lesson, engine } = view;
+  const vi = Math.min(engine.viewing, lesson.steps.length - 1);
+  const step = lesson.steps[vi];
+  const st = engine.steps[vi];
+  const done = engine.steps.filter((s) => s.status === 'passed').length;
+
+  // Header: what, where (the target is always on screen), how far.
+  const right = ` target: ${view.targetLabel}  ${done}/${lesson.steps.length} `;
+  const left = ` kubetutor · ${lesson.title}`;
+  const header: ScreenLine = fit([{ text: pad(left, Math.max(0, W - width(right))), bold: true }, { text: right, color: view.targetKind === 'cluster' ? 'magenta' : 'cyan', bold: true }], W);
+
+  const sideW = W >= 70 ? Math.min(26, Math.max(18, Math.floor(W * 0.24))) : 0;
+  const mainW = W - sideW - (sideW ? 1 : 0);
+
+  // Sidebar: steps, then the processes this runner started.
+  const side: ScreenLine[] = [];
+  if (sideW) {
+    side.push(plain(' Steps', { bold: true }));
+    lesson.steps.forEach((s, i) => {
+      const status = engine.steps[i].status;
+      const viewing = i === vi;
+      side.push([{ text: viewing ? '›' : ' ' }, { text: `${STATUS_MARK[status]} `, color: STATUS_COLOR[status] }, { text: `${i + 1} ${s.title}`, inverse: viewing, dim: status === 'locked' }]);
+    });
+    const procs = view.processes.filter((p) => p.background);
+    if (procs.length) {
+      side.push(plain(''));
+      side.push(plain(' Processes', { bold: true }));
+      for (const p of procs) {
+        const running = p.state === 'running';
+        side.push([{ text: running ? ' ● ' : ' ○ ', color: running ? 'green' : 'gray' }, { text: p.name, dim: !running }]);
+        side.push(plain(`   ${running ? `running, pid ${p.pid}` : p.state}`, { dim: true }));
+      }
+    }
+  }
+
+  // Main pane, bottom-up: footer, notice, output, checks, commands; the text gets what is left.
+  const bodyH = H - 1; // below the header
+  const footer: ScreenLine[] = [plain(` ${FOOTER_KEYS}`, { dim: true })];
+  const notice: ScreenLine[] = view.notice ? [plain(` ${view.notice}`, { color: view.notice.startsWith('✓') ? 'green' : 'yellow' })] : [];
+
+  const title: ScreenLine = [
+    { text: `Step ${vi + 1}/${lesson.steps.length} · ${step.title}`, bold: true },
+    { text: `  ${STATUS_MARK[st.status]} ${STATUS_TEXT[st.status]}${st.evaluating ? ' (checking)' : ''}`, color: STATUS_COLOR[st.status] },
+  ];
+
+  const items = selectables(view);
+  const sel = Math.min(ui.selected, Math.max(0, items.length - 1));
+  const commands: ScreenLine[] = [];
+  if (step.commands.length) {
+    commands.push(plain('Commands', { bold: true }));
+    step.commands.forEach((c, i) => {
+      const selected = items[sel]?.kind === 'command' && items[sel].index === i;
+      const proc = c.background ? view.processes.find((p) => p.name === c.name) : undefined;
+      const state = c.background ? (proc?.state === 'running' ? '  [background: running]' : '  [background]') : '';
+      const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
+      const firstLine = c.run.split('\n')[0] + (c.run.includes('\n') ? ' …' : '');
+      commands.push([{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: `$ ${firstLine}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: `${state}${running}`, color: proc?.state === 'running' ? 'green' : undefined, dim: !proc }]);
+    });
+  }
+
+  // Each check is a block of lines; when they don't all fit, failing ones come first and passing ones fold into one line.
+  const checkBlocks: Array<{ ok: boolean; lines: ScreenLine[] }> = [];
+  const attempted = st.attempted || st.status === 'failed';
+  step.checks.forEach((c, i) => {
+    const lines = checkLines(c, st.results[i], attempted, mainW - 2, view, step.id, i);
+    if (c.kind === 'quiz') {
+      c.options.forEach((opt, j) => {
+        const selected = items[sel]?.kind === 'quiz' && items[sel].checkIndex === i && items[sel].index === j;
+        const chosen = engine.answers[`${step.id}#${i}`] === j;
+        lines.push([{ text: selected ? '  › ' : '    ', color: 'cyan' }, { text: `${chosen ? '(•)' : '( )'} ${opt}`, inverse: selected }]);
+      });
+    }
+    const r = st.results[i];
+    if (r && !r.ok && attempted && (c.hint || r.hint) && !ui.showHint) lines.push(plain('    press h for a hint', { dim: true }));
+    checkBlocks.push({ ok: !!r?.ok && c.kind !== 'quiz', lines });
+  });
+  const checksHeader = plain(st.status === 'locked' ? 'Checks (locked)' : 'Checks', { bold: true });
+  const output: ScreenLine[] = [];
+  if (view.output) {
+    const status = view.running ? 'running…' : view.output.exitCode === undefined ? '' : view.output.exitCode === 0 ? 'exit 0' : `exit ${view.output.exitCode}`;
+    output.push([{ text: '─ output ', dim: true }, { text: truncate(`$ ${view.output.command.split('\n')[0]}`, mainW - 20), color: 'cyan' }, { text: ` ${status} `, color: view.output.exitCode ? 'red' : 'green' }]);
+    const lines = view.output.lines.length ? view.output.lines : ['(no output yet)'];
+    for (const l of lines.slice(-4)) output.push(plain(l.replace(/\t/g, '  '), { dim: true }));
+  }
+
+  // Overlays replace the text: help, hints, solution.
+  let text: ScreenLine[];
+  if (ui.showHelp) {
+    text = [plain('Keys', { bold: true }), ...HELP_LINES.map(([k, d]) => [{ text: pad(`  ${k}`, 24), color: 'cyan' as const }, { text: d }])];
+  } else if (ui.showSolution) {
+    text = [plain('Solution — the commands that complete this step:', { bold: true })];
+    for (const c of step.solution) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { color: 'cyan' })));
+    if (!step.solution.length) text.push(plain('(this step has no solution commands)', { dim: true }));
+  } else if (ui.showHint) {
+    const hints = [...step.hints, ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
+    text = [plain('Hints', { bold: true })];
+    for (const h of hints.length ? hints : ['(no hints for this step)']) text.push(...renderMarkdown(h, mainW - 2).map(fromMarkdown), plain(''));
+  } else {
+    const intro = vi === 0 && lesson.intro.trim() ? `${lesson.intro.trim()}\n\n` : '';
+    text = renderMarkdown(intro + step.body, mainW - 2).map(fromMarkdown);
+  }
+
+  // Fit: commands, output, notice and footer keep their lines; checks get what is left above a few
+  // lines of text (compacted when short of room); the text scrolls in the rest.
+  const minText = 4;
+  const room = bodyH - 1 - footer.length - notice.length; // minus the title line
+  const gap = (xs: ScreenLine[]) => (xs.length ? [plain(''), ...xs] : []);
+  const cmdPart = gap(commands.slice(0, 7));
+  const outPart = gap(output);
+  let checkPart: ScreenLine[] = [];
+  if (checkBlocks.length) {
+    const budget = Math.max(2, room - minText - cmdPart.length - outPart.length - 1);
+    const all = checkBlocks.flatMap((b) => b.lines);
+    if (all.length + 1 <= budget) checkPart = [checksHeader, ...all];
+    else {
+      const failing = checkBlocks.filter((b) => !b.ok).flatMap((b) => b.lines);
+      const passing = checkBlocks.filter((b) => b.ok).length;
+      const summary = passing ? [[{ text: '✓ ', color: 'green' as const }, { text: `${passing} other check${passing === 1 ? '' : 's'} pass` }]] : [];
+      const body = [...failing, ...summary];
+      checkPart = [checksHeader, ...(body.length + 1 <= budget ? body : [...body.slice(0, Math.max(1, budget - 2)), plain('… (enlarge the terminal to see more)', { dim: true })])];
+    }
+  }
+  const fixed = [...cmdPart, ...gap(checkPart), ...outPart];
+  const textH = Math.max(0, room - fixed.length);
+  const maxScroll = Math.max(0, text.length - textH);
+  const scroll = Math.min(ui.scroll, maxScroll);
+  const shown = text.slice(scroll, scroll + textH);
+  if (maxScroll > 0 && shown.length) shown[shown.length - 1] = plain(`  ↓ ${text.length - scroll - textH + 1} more lines (PgDn)`, { dim: true });
+  while (shown.length < textH) shown.push(plain(''));
+  const main: ScreenLine[] = [title, ...shown, ...fixed, ...notice, ...footer].map((l) => fit([{ text: ' ' }, ...l], mainW));
+
+  const lines: ScreenLine[] = [header];
+  for (let i = 0; i < bodyH; i++) {
+    if (!sideW) lines.push(main[i] ?? fit([], W));
+    else lines.push([...fit(side[i] ?? [], sideW), { text: '│', dim: true }, ...(main[i] ?? fit([], mainW))]);
+  }
+  return lines;
+}
+
+/** How far the step text can scroll (for PgDn). */
+export function textLength(view: SessionView, w: number): number {
+  const step = view.lesson.steps[view.engine.viewing];
+  return step ? renderMarkdown(step.body, w).length : 0;
+}

@@ -1,0 +1,48 @@
+/** Drives a program in a real terminal: tmux from Debian's packages, one private server per test. */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export class Tmux {
+  readonly socket = `kubetutor-test-${randomBytes(4).toString('hex')}`;
+  readonly session = 'main';
+
+  constructor(command: string, opts: { width?: number; height?: number; env?: Record<string, string>; cwd?: string } = {}) {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    this.tmux(['new-session', '-d', '-s', this.session, '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30), ...(opts.cwd ? ['-c', opts.cwd] : []), `env ${env} ${command}; sleep 30`]);
+  }
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.session]);
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.session, ...keys]);
+  }
+
+  async waitFor(pattern: RegExp | string, ms = 20_000): Promise<string> {
+    const end = Date.now() + ms;
+    let s = '';
+    while (Date.now() < end) {
+      s = this.screen();
+      if (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} on screen:\n${s}`);
+  }
+
+  kill(): void {
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

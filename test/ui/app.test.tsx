@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { join } from 'node:path';
+import { App } from '../../src/ui/App.js';
+import { Session } from '../../src/engine/session.js';
+import { openTarget, type Target } from '../../src/cluster/target.js';
+import { loadLesson } from '../../src/lesson/load.js';
+import { FAST, kubectl, sleep } from '../helpers/sandbox.js';
+
+const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
+
+/** Waits until the last frame matches (React 19 batches renders; never a fixed sleep for the assertion). */
+async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let f = '';
+  while (Date.now() < end) {
+    f = lastFrame() ?? '';
+    if (pattern.test(f)) return f;
+    await sleep(20);
+  }
+  throw new Error(`no frame matched ${pattern}; last frame:\n${f}`);
+}
+
+describe('the lesson screen', () => {
+  let target: Target | undefined;
+  let session: Session | undefined;
+  let unmount: (() => void) | undefined;
+  afterEach(async () => {
+    unmount?.();
+    await session?.close();
+    await target?.close();
+  });
+
+  async function open(scenario: string) {
+    target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
+    const lesson = await loadLesson(LESSON_DIR);
+    session = new Session(lesson, target, { intervalMs: 200 });
+    const r = render(<App session={session} copy={() => undefined} />);
+    unmount = r.unmount;
+    await sleep(50); // useInput subscribes in an effect
+    return r;
+  }
+
+  test('shows the target, the steps and their states; a locked step cannot be entered', async () => {
+    const { lastFrame, stdin } = await open('fresh');
+    const f = await frameMatching(lastFrame, /Step 1\/5/);
+    expect(f).toMatch(/target: sandbox \(scenario fresh\)/);
+    expect(f).toMatch(/○ 2 /); // locked
+    stdin.write('n');
+    await sleep(100);
+    expect(lastFrame()).toMatch(/Step 1\/5/);
+    expect(lastFrame()).not.toMatch(/Step 2\/5/);
+  });
+
+  test('the next step unlocks when the cluster changes underneath', async () => {
+    const { lastFrame, stdin } = await open('fresh');
+    await frameMatching(lastFrame, /Step 1\/5 · .*(in progress|not passing)/);
+    // Another terminal applies Bookinfo while the screen is open.
+    const sb = target!.sandbox!;
+    for (const f of ['bookinfo.yaml', 'bookinfo-gateway.yaml']) {
+      const r = await kubectl(sb, ['apply', '-f', join(LESSON_DIR, f)]);
+      expect(r.code).toBe(0);
+    }
+    await frameMatching(lastFrame, /✓ 1 /);
+    await frameMatching(lastFrame, /step 2 is unlocked/);
+    stdin.write('n');
+    await frameMatching(lastFrame, /Step 2\/5/);
+  });
+
+  test('a failing check shows its reason once the learner asks', async () => {
+    const { lastFrame, stdin } = await open('no-sidecar');
+    await frameMatching(lastFrame, /✗ 0 of 6 pods have container istio-proxy/);
+    expect(lastFrame()).not.toMatch(/expected:/); // not before the learner has tried
+    stdin.write('r');
+    const f = await frameMatching(lastFrame, /expected: /);
+    expect(f).toMatch(/not passing yet/);
+    expect(f).toMatch(/lacks istio-injection=enabled/);
+  });
+
+  test('Enter runs the selected command and shows its output', async () => {
+    const { lastFrame, stdin } = await open('fresh');
+    await frameMatching(lastFrame, /Step 1\/5/);
+    stdin.write('\r');
+    await frameMatching(lastFrame, /namespace\/default (labeled|not labeled)/);
+    await frameMatching(lastFrame, /\$ kubectl label namespace default.* exit 0/);
+  });
+});
