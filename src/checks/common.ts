@@ -43,7 +43,7 @@ export function listing(items: string[], max = 8): string {
   return shown.join(', ') + more;
 }
 
-/** Runs `fn` with a deadline, also ending when `outer` aborts. */
+/** A signal that aborts after `ms`, or as soon as `outer` does. */
 export function deadline(ms: number, outer?: AbortSignal): AbortSignal {
   const t = AbortSignal.timeout(ms);
   return outer ? AbortSignal.any([t, outer]) : t;

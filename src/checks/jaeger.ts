@@ -104,7 +104,8 @@ function probeOf(url: string, o: HttpOutcome, isApi: boolean): JaegerProbe {
 async function gatherJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal | undefined, lessonStartMicros: number): Promise<JaegerFacts> {
   const min = check.min ?? 1;
   const limit = Math.max(min, 20);
-  const since = check.sinceLessonStart === false ? undefined : lessonStartMicros;
+  // Without a known start (0), search Jaeger's default window rather than from 1970.
+  const since = check.sinceLessonStart === false || lessonStartMicros <= 0 ? undefined : lessonStartMicros;
   const root = check.url.trim().replace(/\/+$/, '').replace(/\/api$/, '');
   const bases = [...new Set([root, root.endsWith('/jaeger') ? root.slice(0, -'/jaeger'.length) : `${root}/jaeger`])];
   const facts: JaegerFacts = { url: check.url, probes: [], matched: [], limit, ...(since !== undefined ? { since } : {}) };
@@ -116,11 +117,12 @@ async function gatherJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal
     const url = `${base}/api/services`;
     const o = await get(url);
     const json = parseJson(o) as { data?: unknown } | undefined;
-    const isApi = o.kind === 'response' && o.status === 200 && Array.isArray(json?.data);
+    // Jaeger encodes an empty service list as `"data": null`.
+    const isApi = o.kind === 'response' && o.status === 200 && !!json && typeof json === 'object' && 'data' in json && (Array.isArray(json.data) || json.data === null);
     facts.probes.push(probeOf(url, o, isApi));
     if (isApi) {
       facts.api = { root: `${base}/api`, flavour: 'v1' };
-      facts.services = (json!.data as unknown[]).map(String);
+      facts.services = ((json!.data ?? []) as unknown[]).map(String);
       break;
     }
     if (o.kind === 'error' && CONNECT_FAILURES.has(o.code)) {

@@ -137,7 +137,7 @@ export class KubeClient {
     }
   }
 
-  /** Events in a namespace (optionally about the object named `involvedName`), oldest first as the server lists them. */
+  /** Events in a namespace (optionally only those about the object named `involvedName`), in the server's order. */
   async events(namespace: string, involvedName?: string): Promise<KubeObject[]> {
     const fieldSelector = involvedName ? `involvedObject.name=${involvedName}` : undefined;
     return this.listWith({ verb: 'list', apiVersion: 'v1', kind: 'Event', namespace }, undefined, fieldSelector);
@@ -181,6 +181,9 @@ export class KubeClient {
       const reason = (message.match(/reason: (.*)$/s)?.[1] ?? message).trim().split('\n')[0];
       if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|UNABLE_TO/.test(code)) {
         return new ClusterError('unreachable', `cannot reach the cluster at ${server} securely: its TLS certificate was rejected (${reason}); check certificate-authority in the kubeconfig (${probe})`);
+      }
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return new ClusterError('unreachable', `cannot reach the cluster at ${server}: its host name does not resolve (${reason}) — are you on the right network or VPN? (${probe})`);
       }
       // "connect ECONNREFUSED 127.0.0.1:6443": the address is already in the server URL.
       const short = reason.replace(/\s+\[?[0-9a-f:.]+\]?:\d+$/i, '');

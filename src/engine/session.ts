@@ -3,9 +3,10 @@
  * the processes it started. The UI reads `view` and calls the intent methods;
  * everything with effects (checks, commands, files) happens here.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Check, CheckResult, Command, Lesson } from '../lesson/types.js';
 import type { Target } from '../cluster/target.js';
 import type { CheckEnv } from '../checks/types.js';
@@ -24,7 +25,7 @@ export interface SessionView {
   /** The foreground command running now, if any. */
   running: RunningCommand | null;
   /** Output of the latest foreground command (last lines). */
-  output: { command: string; lines: string[]; exitCode?: number } | null;
+  output: { step: number; command: string; lines: string[]; exitCode?: number } | null;
   vars: Record<string, string>;
   /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
   notice: string | null;
@@ -68,7 +69,15 @@ export class Session {
     this.startedAt = saved?.startedAt ?? Date.now();
     this.evaluateFn = opts.evaluate;
     this.supervisor.on('change', () => this.changed());
-    this.supervisor.on('exit', () => this.kick());
+    this.supervisor.on('exit', (name: string, state: string) => {
+      const p = this.supervisor.get(name);
+      if (p?.background && state !== 'stopped') {
+        // A forwarder that dies on its own must be loud: say so, with its last words.
+        this.notice = `${name} ${state === 'exited' ? 'exited' : 'failed'}: ${p.output.filter(Boolean).slice(-1)[0] ?? 'no output'}`;
+        this.changed();
+      }
+      this.kick();
+    });
   }
 
   /** Starts checking: earlier steps are re-checked against the live cluster, and the learner resumes at the first unmet one. */
@@ -174,10 +183,24 @@ export class Session {
 
   // ---- effects ---------------------------------------------------------------
 
+  private shimDir: string | undefined;
+
+  /** A `kubetutor` on PATH for lesson commands, whether or not the package is installed globally. */
+  private kubetutorShim(): string {
+    if (!this.shimDir) {
+      this.shimDir = join(this.tmp, 'bin');
+      mkdirSync(this.shimDir, { recursive: true });
+      // From dist/ the CLI is beside us; from src/ (under the test runner) it is the built one.
+      const cli = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/cli.js' : '../cli.js', import.meta.url));
+      writeFileSync(join(this.shimDir, 'kubetutor'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, { mode: 0o755 });
+    }
+    return this.shimDir;
+  }
+
   private commandEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    return { ...env, KUBECONFIG: this.target.kubeconfigPath, ...this.vars };
+    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, ...this.vars };
   }
 
   private async run(cmd: Command, step: number, index: number) {
@@ -202,11 +225,11 @@ export class Session {
     const envFile = join(this.tmp, `env-${Date.now()}`);
     const env = this.commandEnv();
     this.running = { step, index, name };
-    this.output = { command: cmd.run, lines: [] };
+    this.output = { step, command: cmd.run, lines: [] };
     this.notice = null;
     const onOutput = (n: string) => {
       if (n === name) {
-        this.output = { command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
+        this.output = { step, command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
         this.changed();
       }
     };
@@ -216,7 +239,7 @@ export class Session {
       // Variables the command exports are kept for later commands and checks.
       const info = await this.supervisor.start(name, cmd.run, { cwd: this.lesson.dir, env: { ...env, KT_ENV_FILE: envFile }, background: false, epilogue: 'env -0 > "$KT_ENV_FILE" 2>/dev/null' });
       this.captureVars(envFile, env);
-      this.output = { command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
+      this.output = { step, command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
       return info;
     } finally {
       this.supervisor.off('output', onOutput);
@@ -313,7 +336,11 @@ export class Session {
       this.save();
       const nextStep = this.lesson.steps[this.state.current];
       if (this.following) this.dispatch({ type: 'view', step: Math.min(this.state.current, this.lesson.steps.length - 1) });
-      this.notice = nextStep ? `✓ step ${idx + 1} passed — step ${this.state.current + 1} is unlocked (press n)` : '✓ all steps passed: lesson complete (press q to quit)';
+      this.notice = !nextStep
+        ? '✓ all steps passed: lesson complete (press q to quit)'
+        : this.following
+          ? `✓ step ${idx + 1} is already done on this cluster — on to step ${this.state.current + 1}`
+          : `✓ step ${idx + 1} passed — step ${this.state.current + 1} is unlocked (press n)`;
       this.changed();
       this.kick(); // go straight on to the next step (this is how resume fast-forwards)
       return;

@@ -2,7 +2,7 @@
  * The lesson screen. It draws the session's view and turns keys into the
  * session's intents; it never talks to the cluster or spawns anything itself.
  */
-import React, { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
+import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
@@ -54,7 +54,14 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
     (fn) => session.subscribe(fn),
     () => session.view,
   );
-  const [ui, dispatch] = useReducer(uiReducer, initialUi);
+  const [ui, dispatchUi] = useReducer(uiReducer, initialUi);
+  // Keys can arrive faster than renders (a paste, tmux send-keys): the handler reads the latest
+  // state from this ref, not from the render it was created in.
+  const uiRef = useRef(initialUi);
+  const dispatch = useCallback((a: Parameters<typeof uiReducer>[1]) => {
+    uiRef.current = uiReducer(uiRef.current, a);
+    dispatchUi(a);
+  }, []);
   const [confirmed, setConfirmed] = useState(!confirmTarget);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -62,7 +69,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
   useEffect(() => {
     if (confirmed) session.start();
   }, [confirmed, session]);
-  useEffect(() => dispatch({ type: 'viewing', step: view.engine.viewing }), [view.engine.viewing]);
+  useEffect(() => dispatch({ type: 'viewing', step: view.engine.viewing }), [view.engine.viewing, dispatch]);
 
   const quit = () => {
     onQuit?.();
@@ -79,8 +86,9 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
 
   useInput(
     (input, key) => {
+      const view = session.view;
       const items = selectables(view);
-      const item = items[Math.min(ui.selected, items.length - 1)];
+      const item = items[Math.min(uiRef.current.selected, items.length - 1)];
       const step = view.engine.viewing;
       if (input === 'q' || (key.ctrl && input === 'c')) return quit();
       if (input === '?') return dispatch({ type: 'toggle-help' });

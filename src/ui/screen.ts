@@ -99,6 +99,9 @@ export function wrap(text: string, w: number, indent = ''): string[] {
   return out;
 }
 
+/** A command on one line: `\`-continued lines joined, as the shell reads them. */
+export const oneLine = (cmd: string) => cmd.replace(/\s*\\\n\s*/g, ' ').replace(/\n/g, ' ; ');
+
 /** Check summaries may start with their own mark; the screen draws its own. */
 export const stripMark = (s: string) => s.replace(/^[✓✗]\s*/, '');
 
@@ -121,7 +124,10 @@ function checkLines(check: Check, result: CheckResult | undefined, attempted: bo
     const key = `${stepId}#${checkIndex}`;
     const chosen = view.engine.answers[key];
     const mark = result?.ok ? '✓' : chosen === undefined ? '?' : '✗';
-    lines.push([{ text: `${mark} `, color: result?.ok ? 'green' : chosen === undefined ? 'yellow' : 'red' }, { text: `Quiz: ${check.question}`, bold: true }]);
+    const q = wrap(`Quiz: ${check.question}`, w - 2);
+    lines.push([{ text: `${mark} `, color: result?.ok ? 'green' : chosen === undefined ? 'yellow' : 'red' }, { text: q[0], bold: true }]);
+    for (const more of q.slice(1)) lines.push([{ text: `  ${more}`, bold: true }]);
+    if (chosen !== undefined && !result?.ok && result) lines.push(plain(`    ${stripMark(result.summary)}`, { color: 'red' }));
     return lines;
   }
   if (!result) {
@@ -196,10 +202,9 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     step.commands.forEach((c, i) => {
       const selected = items[sel]?.kind === 'command' && items[sel].index === i;
       const proc = c.background ? view.processes.find((p) => p.name === c.name) : undefined;
-      const state = c.background ? (proc?.state === 'running' ? '  [background: running]' : '  [background]') : '';
+      const tag = c.background ? `[${c.name}${proc?.state === 'running' ? ': running' : ''}] ` : '';
       const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
-      const firstLine = c.run.split('\n')[0] + (c.run.includes('\n') ? ' …' : '');
-      commands.push([{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: `$ ${firstLine}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: `${state}${running}`, color: proc?.state === 'running' ? 'green' : undefined, dim: !proc }]);
+      commands.push([{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
     });
   }
 
@@ -221,9 +226,9 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   });
   const checksHeader = plain(st.status === 'locked' ? 'Checks (locked)' : 'Checks', { bold: true });
   const output: ScreenLine[] = [];
-  if (view.output) {
+  if (view.output && view.output.step === vi) {
     const status = view.running ? 'running…' : view.output.exitCode === undefined ? '' : view.output.exitCode === 0 ? 'exit 0' : `exit ${view.output.exitCode}`;
-    output.push([{ text: '─ output ', dim: true }, { text: truncate(`$ ${view.output.command.split('\n')[0]}`, mainW - 20), color: 'cyan' }, { text: ` ${status} `, color: view.output.exitCode ? 'red' : 'green' }]);
+    output.push([{ text: '─ output ', dim: true }, { text: truncate(`$ ${oneLine(view.output.command)}`, mainW - 20), color: 'cyan' }, { text: ` ${status} `, color: view.output.exitCode ? 'red' : 'green' }]);
     const lines = view.output.lines.length ? view.output.lines : ['(no output yet)'];
     for (const l of lines.slice(-4)) output.push(plain(l.replace(/\t/g, '  '), { dim: true }));
   }
@@ -241,8 +246,7 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     text = [plain('Hints', { bold: true })];
     for (const h of hints.length ? hints : ['(no hints for this step)']) text.push(...renderMarkdown(h, mainW - 2).map(fromMarkdown), plain(''));
   } else {
-    const intro = vi === 0 && lesson.intro.trim() ? `${lesson.intro.trim()}\n\n` : '';
-    text = renderMarkdown(intro + step.body, mainW - 2).map(fromMarkdown);
+    text = renderMarkdown(step.body, mainW - 2).map(fromMarkdown);
   }
 
   // Fit: commands, output, notice and footer keep their lines; checks get what is left above a few
@@ -254,15 +258,20 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   const outPart = gap(output);
   let checkPart: ScreenLine[] = [];
   if (checkBlocks.length) {
-    const budget = Math.max(2, room - minText - cmdPart.length - outPart.length - 1);
+    const most = Math.max(2, room - minText - cmdPart.length - outPart.length - 1);
+    // Before the learner has tried the step, the checks are a progress list: they leave room for the text.
+    const hasQuiz = step.checks.some((c) => c.kind === 'quiz');
+    const budget = attempted || hasQuiz ? most : Math.min(most, Math.max(4, Math.floor(room / 3)));
     const all = checkBlocks.flatMap((b) => b.lines);
     if (all.length + 1 <= budget) checkPart = [checksHeader, ...all];
     else {
       const failing = checkBlocks.filter((b) => !b.ok).flatMap((b) => b.lines);
       const passing = checkBlocks.filter((b) => b.ok).length;
-      const summary = passing ? [[{ text: '✓ ', color: 'green' as const }, { text: `${passing} other check${passing === 1 ? '' : 's'} pass` }]] : [];
-      const body = [...failing, ...summary];
-      checkPart = [checksHeader, ...(body.length + 1 <= budget ? body : [...body.slice(0, Math.max(1, budget - 2)), plain('… (enlarge the terminal to see more)', { dim: true })])];
+      const summary: ScreenLine[] = passing ? [[{ text: '✓ ', color: 'green' }, { text: failing.length ? (passing === 1 ? '1 other check passes' : `${passing} other checks pass`) : `all ${passing} checks pass` }]] : [];
+      const keep = Math.max(1, budget - 1 - summary.length - 1);
+      const more = failing.length - keep;
+      const shownFailing = more > 0 ? [...failing.slice(0, keep), plain(`  … ${more} more line${more === 1 ? '' : 's'} (press r for details)`, { dim: true })] : failing;
+      checkPart = [checksHeader, ...shownFailing, ...summary];
     }
   }
   const fixed = [...cmdPart, ...gap(checkPart), ...outPart];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -354,6 +355,11 @@ test('unauthorized and unresponsive clusters give their own errors', async () =>
     expect((err as Error).message).toBe(
       `the cluster at ${sb.url} does not accept the credentials of context kubetutor-sandbox (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try kubectl --context kubetutor-sandbox auth whoami`,
     );
+    const untrusted = KubeClient.fromKubeconfigText(sb.kubeconfig.replace(/\s*insecure-skip-tls-verify: true/, ''));
+    expect(await untrusted.list('v1', 'Pod').catch((e: unknown) => e)).toMatchObject({
+      kind: 'unreachable',
+      message: `cannot reach the cluster at ${sb.url} securely: its TLS certificate was rejected (self-signed certificate); check certificate-authority in the kubeconfig (kubectl --context kubetutor-sandbox cluster-info)`,
+    });
   } finally {
     await sb.stop();
   }
@@ -371,6 +377,52 @@ test('unauthorized and unresponsive clusters give their own errors', async () =>
   } finally {
     sockets.forEach((s) => s.destroy());
     silent.close();
+  }
+});
+
+/** A stand-in Jaeger query service: `routes` maps a path to a JSON body; anything else gets the UI's HTML. */
+async function stubJaeger(routes: Record<string, (q: URLSearchParams) => unknown>): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    seen.push(u.pathname + u.search);
+    const route = routes[u.pathname];
+    if (route) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(route(u.searchParams)));
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><head><title>Jaeger UI</title></head><body></body></html>');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+test('jaeger-traces reads an empty service list (data: null) as "no spans yet"', async () => {
+  const j = await stubJaeger({ '/api/services': () => ({ data: null, total: 0, limit: 0, offset: 0, errors: null }) });
+  try {
+    const r = await evaluateCheck(check({ kind: 'jaeger-traces', url: j.url, service: 'productpage' }), envFor(null, null, { lessonStartMicros: Date.now() * 1000 }));
+    expect(r).toMatchObject({ ok: false, summary: '✗ Jaeger knows no service productpage', found: 'services in Jaeger: none' });
+    expect(r.diagnosis?.[0]).toMatch(/^Jaeger has received no spans from the mesh at all/);
+  } finally {
+    await j.close();
+  }
+});
+
+test('jaeger-traces falls back to the v3 API when the classic one is gone', async () => {
+  const otlp = (ids: string[]) => ({ result: { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: ids.map((traceId) => ({ traceId, spanId: '01', name: 'x' })) }] }] } });
+  const j = await stubJaeger({
+    '/jaeger/api/v3/services': () => ({ services: ['istio-ingressgateway.istio-system', 'productpage.default'] }),
+    '/jaeger/api/v3/traces': (q) => (q.get('query.service_name') === 'productpage.default' && q.get('query.start_time_min') ? otlp(['t1', 't2', 't1']) : otlp([])),
+  });
+  try {
+    const r = await evaluateCheck(check({ kind: 'jaeger-traces', url: `${j.url}/`, service: 'productpage', min: 2 }), envFor(null, null, { lessonStartMicros: Date.now() * 1000 - 1e6 }));
+    expect(r.summary).toMatch(/^✓ 2 traces for productpage\.default in Jaeger since the lesson started/);
+    expect(j.seen.map((s) => s.split('?')[0])).toEqual(['/api/services', '/jaeger/api/services', '/api/v3/services', '/jaeger/api/v3/services', '/jaeger/api/v3/traces']);
+  } finally {
+    await j.close();
   }
 });
 
