@@ -1,0 +1,207 @@
+/**
+ * End-to-end: the built CLI walks the whole Jaeger lesson on the sandbox, once
+ * through `kubetutor check` and once in a real terminal (tmux). One file, so the
+ * two never hold the lesson's fixed dashboard port (15032) at the same time.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { Tmux } from '../helpers/tmux.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const LESSON = join(ROOT, 'lessons', 'istio-jaeger');
+
+interface Run { code: number; stdout: string; stderr: string }
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('node', [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+function sh(cmd: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', cmd], { env: { ...process.env, ...env }, cwd: LESSON, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('kubetutor check', () => {
+  test('prerequisites pass on the ready sandbox', async () => {
+    const r = await cli(['check', 'istio-jaeger', '--sandbox=ready', '--step', 'prerequisites']);
+    expect(r.stderr).toMatch(/target: sandbox \(scenario ready\)/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ prerequisites: /m);
+  });
+
+  test('without sidecars it fails and says the pods lack istio-proxy', async () => {
+    const r = await cli(['check', 'istio-jaeger', '--sandbox=no-sidecar', '--step', 'prerequisites']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ prerequisites: .*istio-proxy/);
+    expect(r.stdout).toMatch(/istio-injection=enabled/);
+  });
+
+  test('--json prints one record per check', async () => {
+    const r = await cli(['check', 'istio-jaeger', '--sandbox=not-ready', '--step', 'prerequisites', '--json']);
+    expect(r.code).toBe(1);
+    const rows = JSON.parse(r.stdout) as Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[] }>;
+    expect(rows.every((x) => x.step === 'prerequisites' && typeof x.summary === 'string' && Array.isArray(x.diagnosis))).toBe(true);
+    const failing = rows.filter((x) => !x.ok);
+    expect(failing.some((x) => x.diagnosis.some((d) => /ImagePullBackOff/.test(d)))).toBe(true);
+  });
+
+  test('an unknown step or lesson is one clear line', async () => {
+    const a = await cli(['check', 'istio-jaeger', '--sandbox', '--step', 'nope']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^kubetutor: lesson istio-jaeger has no step "nope"; its steps: prerequisites, port-forward, traffic, traces, cleanup\n$/);
+    const b = await cli(['check', 'no-such-lesson', '--sandbox']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^kubetutor: unknown lesson "no-such-lesson"/);
+  });
+});
+
+/** All five steps through the CLI: a sandbox of its own, the steps' commands run by hand, `check` after each. */
+describe('walking the lesson with kubetutor check against a running sandbox', () => {
+  let sandbox: ChildProcess;
+  let forward: ChildProcess | undefined;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetutor-walk-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    sandbox = spawn('node', [CLI, 'sandbox', '--scenario', 'fresh', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise<void>((resolve) => sandbox.stdout!.on('data', (d) => /kubeconfig: /.test(String(d)) && resolve()));
+    env = { KUBECONFIG: kubeconfig, XDG_STATE_HOME: dir };
+  });
+  afterAll(async () => {
+    const gone = (p?: ChildProcess) => (p && p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve());
+    forward?.kill('SIGTERM');
+    sandbox?.kill('SIGTERM');
+    await Promise.all([gone(forward), gone(sandbox)]);
+  });
+  const check = (step: string, extra: Record<string, string> = {}) => cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', step], { ...env, ...extra });
+
+  test('each step fails before its commands run and passes after', async () => {
+    expect((await check('prerequisites')).code).toBe(1);
+    for (const cmd of ['kubectl label namespace default istio-injection=enabled --overwrite', 'kubectl apply -f bookinfo.yaml -f bookinfo-gateway.yaml', 'kubectl wait deployment --all --for condition=Available --timeout 60s']) {
+      expect((await sh(cmd, env)).code).toBe(0);
+    }
+    const pre = await check('prerequisites');
+    expect(pre.stdout).not.toMatch(/✗/);
+    expect(pre.code).toBe(0);
+
+    expect((await check('port-forward')).code).toBe(1);
+    // The real kubectl port-forward, as the step's command starts it.
+    forward = spawn('bash', ['-c', `exec kubectl -n istio-system port-forward "$(kubectl -n istio-system get pod -l app=istio-ingressgateway -o jsonpath='{.items[0].metadata.name}')" 15032:15032`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => forward!.stdout!.on('data', (d) => /Forwarding from/.test(String(d)) && resolve()));
+    expect((await check('port-forward')).code).toBe(0);
+
+    const port = (await sh(`kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}'`, env)).stdout;
+    const host = (await sh(`kubectl -n istio-system get pod -l istio=ingressgateway -o jsonpath='{.items[0].status.hostIP}'`, env)).stdout;
+    const GATEWAY_URL = `${host}:${port}`;
+    expect((await check('traffic', { GATEWAY_URL })).code).toBe(1);
+    expect((await sh(`for i in 1 2 3; do curl -sf -o /dev/null http://${GATEWAY_URL}/productpage; done`, env)).code).toBe(0);
+    expect((await check('traffic', { GATEWAY_URL })).code).toBe(0);
+
+    // The quizzes are answered in the interactive runner; everything else in the step passes.
+    const traces = JSON.parse((await cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', 'traces', '--json'], env)).stdout) as Array<{ ok: boolean; summary: string }>;
+    expect(traces.filter((t) => !t.ok).length).toBe(2);
+    expect(traces.filter((t) => t.ok).length).toBe(1);
+
+    expect((await check('cleanup')).code).toBe(1);
+    forward.kill('SIGTERM');
+    await new Promise((r) => forward!.once('exit', r));
+    expect((await sh('kubectl delete --ignore-not-found -f bookinfo-gateway.yaml -f bookinfo.yaml', env)).code).toBe(0);
+    const cleanup = await check('cleanup');
+    expect(cleanup.stdout).not.toMatch(/✗/);
+    expect(cleanup.code).toBe(0);
+  }, 180_000);
+});
+
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+
+/** The built CLI in a real terminal, walking the whole Jaeger lesson on a fresh sandbox. */
+describe('the Jaeger lesson in a real terminal (tmux)', () => {
+  let term: Tmux;
+  beforeAll(async () => {
+    // The lesson's dashboard port is fixed (15032), as in the source document.
+    expect(await portFree(15032), 'port 15032 must be free for this test').toBe(true);
+    const state = mkdtempSync(join(tmpdir(), 'kubetutor-e2e-'));
+    term = new Tmux(`node ${join(ROOT, 'dist', 'cli.js')} start istio-jaeger --sandbox=fresh`, { width: 110, height: 40, env: { XDG_STATE_HOME: state, TERM: 'xterm-256color' }, cwd: ROOT });
+  });
+  afterAll(() => term?.kill());
+
+  /** Selects command `n` (0-based) of the viewed step, runs it and waits for it to finish. */
+  async function run(n: number, done: RegExp) {
+    term.keys('g'); // no-op key: make sure the app is idle
+    for (let i = 0; i < 8; i++) term.keys('Up');
+    for (let i = 0; i < n; i++) term.keys('Down');
+    term.keys('Enter');
+    await term.waitFor(done, 30_000);
+  }
+
+  test('all five steps, from a fresh cluster to a clean one', async () => {
+    await term.waitFor(/Step 1\/5/);
+    expect(term.screen()).toMatch(/target: sandbox \(scenario fresh\)/);
+
+    // 1. prerequisites: label, apply, apply, wait.
+    await run(0, /output \$ kubectl label namespace default.*exit 0/);
+    await run(1, /output \$ kubectl apply -f bookinfo\.yaml.*exit 0/);
+    await run(2, /output \$ kubectl apply -f bookinfo-gateway\.yaml.*exit 0/);
+    await run(3, /✓ 1 /);
+    await term.waitFor(/step 2 is unlocked/);
+
+    // 2. port-forward: the source document's command, started from the step as a supervised child.
+    term.keys('n');
+    await term.waitFor(/Step 2\/5/);
+    await run(1, /\[jaeger-forward: running\]/);
+    await term.waitFor(/✓ 2 /);
+    expect(await portFree(15032)).toBe(false);
+
+    // 3. traffic: the exported GATEWAY_URL carries over to the next command and to the checks.
+    term.keys('n');
+    await term.waitFor(/Step 3\/5/);
+    await run(0, /output \$ export INGRESS_HOST.*exit 0/);
+    await run(1, /output \$ export INGRESS_PORT.*exit 0/);
+    await run(2, /output \$ export GATEWAY_URL.*exit 0/);
+    await run(3, /request 10: 200/);
+    await term.waitFor(/✓ 3 /);
+
+    // 4. traces: the quizzes (answers below the two commands).
+    term.keys('n');
+    await term.waitFor(/Step 4\/5/);
+    await run(2 + 1, /\(•\) The server span/);
+    await run(2 + 3 + 2, /\(•\) Mixer's Check call/);
+    await term.waitFor(/✓ 4 /);
+
+    // 5. cleanup: stop the forward this runner started (x), then delete Bookinfo.
+    term.keys('n');
+    await term.waitFor(/Step 5\/5/);
+    term.keys('x');
+    await term.waitFor(/○ jaeger-forward/);
+    await run(0, /all steps passed/);
+    expect(await portFree(15032)).toBe(true);
+
+    term.keys('q');
+    await term.waitFor(/all steps passed\./);
+  }, 240_000);
+});
+
+test('port 15032 is free again', async () => {
+  const free = await new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(15032, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  expect(free).toBe(true);
+});
