@@ -82,7 +82,10 @@ export class Session {
 
   /** Starts checking: earlier steps are re-checked against the live cluster, and the learner resumes at the first unmet one. */
   start(): void {
-    this.kick();
+    // A sandbox that has just started is still bringing pods up: judge it once it has settled,
+    // so resuming lands on the right step.
+    const settled = this.target.sandbox?.settled() ?? Promise.resolve();
+    void settled.then(() => this.kick());
   }
 
   subscribe(fn: () => void): () => void {

@@ -24,7 +24,7 @@ export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: 
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
 const STATUS_TEXT: Record<StepStatus, string> = { passed: 'passed', failed: 'not passing yet', current: 'in progress', checking: 'checking…', locked: 'locked' };
 
-export const FOOTER_KEYS = '↑↓ select  ⏎ run  c copy  r recheck  n/p step  h hint  s solution  x stop  ? help  q quit';
+export const FOOTER_KEYS = '↑↓ select ⏎ run c copy r check n/p step h hint s solution x stop ? help q quit';
 
 export const HELP_LINES: Array<[string, string]> = [
   ['↑ ↓  or  k j', 'select a command (or a quiz answer)'],
@@ -185,8 +185,8 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   }
 
   // Main pane, bottom-up: footer, notice, output, checks, commands; the text gets what is left.
-  const bodyH = H - 1; // below the header
-  const footer: ScreenLine[] = [plain(` ${FOOTER_KEYS}`, { dim: true })];
+  const bodyH = H - 2; // below the header, above the footer
+  const footer: ScreenLine[] = [];
   const notice: ScreenLine[] = view.notice ? [plain(` ${view.notice}`, { color: view.notice.startsWith('✓') ? 'green' : 'yellow' })] : [];
 
   const title: ScreenLine = [
@@ -288,6 +288,8 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     if (!sideW) lines.push(main[i] ?? fit([], W));
     else lines.push([...fit(side[i] ?? [], sideW), { text: '│', dim: true }, ...(main[i] ?? fit([], mainW))]);
   }
+  // The keys span the whole width, so they fit in 80 columns.
+  lines.push(fit(plain(` ${FOOTER_KEYS}`, { dim: true }), W));
   return lines;
 }
 
