@@ -26,7 +26,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     }
     // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
     if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-    const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    const { render, React, App } = await loadInk();
     const app = render(React.createElement(App, { session, confirmTarget: target.kind === 'cluster' && !values.yes }), { exitOnCtrlC: false, patchConsole: false });
     const onSignal = () => app.unmount();
     process.once('SIGTERM', onSignal);
@@ -40,5 +40,26 @@ export async function startCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await shutdown();
+  }
+}
+
+/**
+ * Ink decides once, when it loads, that a CI environment (CI=true and the like) gets no live
+ * frames. Here a real terminal is attached and the learner asked for the TUI, so hide those
+ * variables while Ink loads, then put them back for the lesson's commands.
+ */
+export async function loadInk() {
+  const saved: Record<string, string> = {};
+  for (const k of Object.keys(process.env)) {
+    if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_')) {
+      saved[k] = process.env[k]!;
+      delete process.env[k];
+    }
+  }
+  try {
+    const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    return { render, React, App };
+  } finally {
+    Object.assign(process.env, saved);
   }
 }
