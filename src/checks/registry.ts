@@ -13,6 +13,7 @@ import { containerPresentCheck, deploymentAvailableCheck, namespaceCheck, podsRe
 import { portClosedCheck, portOpenCheck } from './ports.js';
 import { processCheck } from './process.js';
 import { quizCheck } from './quiz.js';
+import { traceOpenedCheck } from './trace-opened.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
 
 /** The module for every check kind. */
@@ -29,6 +30,7 @@ export const checkModules: { [K in CheckKind]: CheckKindModule<CheckOf<K>, any> 
   'jaeger-traces': jaegerTracesCheck,
   process: processCheck,
   quiz: quizCheck,
+  'trace-opened': traceOpenedCheck,
   command: commandCheck,
 };
 

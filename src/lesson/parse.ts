@@ -569,6 +569,7 @@ const KINDS: Record<CheckKind, KindSpec> = {
   'jaeger-traces': { required: { url: 'string', service: 'string' }, optional: { min: 'count', sinceLessonStart: 'boolean' } },
   process: { required: { name: 'string', state: 'state' }, optional: {} },
   quiz: { required: { question: 'string', options: 'strings', answer: 'index' }, optional: {} },
+  'trace-opened': { required: {}, optional: { service: 'string' } },
   command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
 };
 const COMMON_PARAMS: Record<string, ParamType> = { title: 'string', hint: 'string' };
@@ -789,6 +790,8 @@ export function defaultCheckTitle(c: Check): string {
       return `process ${c.name} ${c.state}`;
     case 'quiz':
       return c.question.trim();
+    case 'trace-opened':
+      return `a trace${c.service ? ` of ${c.service}` : ''} opened in the trace viewer`;
     case 'command': {
       const first = c.run.trim().split('\n')[0];
       const more = first.length > 60 || c.run.trim().includes('\n');

@@ -123,8 +123,10 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
       <Box flexDirection="column" paddingX={1}>
         <Text bold>kubetutor · {view.lesson.title}</Text>
         <Text> </Text>
-        <Text>
-          This lesson runs commands against a real cluster: <Text color="magenta" bold>{view.targetLabel}</Text>
+        <Text>This lesson runs commands against a real cluster:</Text>
+        <Text color="magenta" bold>
+          {'  '}
+          {view.targetLabel}
         </Text>
         <Text>Continue with this context? (y/N)</Text>
       </Box>

@@ -236,7 +236,10 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   // Overlays replace the text: help, hints, solution.
   let text: ScreenLine[];
   if (ui.showHelp) {
-    text = [plain('Keys', { bold: true }), ...HELP_LINES.map(([k, d]) => [{ text: pad(`  ${k}`, 24), color: 'cyan' as const }, { text: d }])];
+    text = [plain('Keys', { bold: true })];
+    for (const [k, d] of HELP_LINES) {
+      wrap(d, Math.max(20, mainW - 26)).forEach((part, i) => text.push([{ text: pad(i ? '' : `  ${k}`, 24), color: 'cyan' }, { text: part }]));
+    }
   } else if (ui.showSolution) {
     text = [plain('Solution — the commands that complete this step:', { bold: true })];
     for (const c of step.solution) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { color: 'cyan' })));
@@ -274,7 +277,8 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
       checkPart = [checksHeader, ...shownFailing, ...summary];
     }
   }
-  const fixed = [...cmdPart, ...gap(checkPart), ...outPart];
+  // The help takes the whole pane.
+  const fixed = ui.showHelp ? [] : [...cmdPart, ...gap(checkPart), ...outPart];
   const textH = Math.max(0, room - fixed.length);
   const maxScroll = Math.max(0, text.length - textH);
   const scroll = Math.min(ui.scroll, maxScroll);

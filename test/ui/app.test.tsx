@@ -32,11 +32,11 @@ describe('the lesson screen', () => {
     await target?.close();
   });
 
-  async function open(scenario: string) {
+  async function open(scenario: string, props: Partial<React.ComponentProps<typeof App>> = {}) {
     target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
     const lesson = await loadLesson(LESSON_DIR);
     session = new Session(lesson, target, { intervalMs: 200 });
-    const r = render(<App session={session} copy={() => undefined} />);
+    const r = render(<App session={session} copy={() => undefined} {...props} />);
     unmount = r.unmount;
     await sleep(50); // useInput subscribes in an effect
     return r;
@@ -85,4 +85,49 @@ describe('the lesson screen', () => {
     await frameMatching(lastFrame, /namespace\/default (labeled|not labeled)/);
     await frameMatching(lastFrame, /\$ kubectl label namespace default.* exit 0/);
   });
+
+  test('c copies the selected command; ? shows the keys', async () => {
+    const copied: string[] = [];
+    const { lastFrame, stdin } = await open('fresh', { copy: (t) => copied.push(t) });
+    await frameMatching(lastFrame, /Step 1\/5/);
+    stdin.write('j');
+    await sleep(50);
+    stdin.write('c');
+    await eventuallyTrue(() => copied.length === 1);
+    expect(copied[0]).toBe('kubectl apply -f bookinfo.yaml');
+    stdin.write('?');
+    await frameMatching(lastFrame, /copy the selected command to the clipboard/);
+  });
+
+  test('on a real cluster the context is shown and must be confirmed before anything runs', async () => {
+    const sb = await openTarget({ sandbox: 'empty', sandboxTiming: FAST });
+    try {
+      // The sandbox's kubeconfig, used as any kubeconfig would be: a "real" cluster to this target.
+      target = await openTarget({ kubeconfig: sb.kubeconfigPath });
+      session = new Session(await loadLesson(LESSON_DIR), target, { intervalMs: 200 });
+      const r = render(<App session={session} copy={() => undefined} confirmTarget />);
+      unmount = r.unmount;
+      await sleep(50);
+      const f = await frameMatching(r.lastFrame, /Continue with this context\? \(y\/N\)/);
+      expect(f).toMatch(/context kubetutor-sandbox \(https:\/\/127\.0\.0\.1:\d+\)/);
+      expect(session.view.engine.steps[0].results).toEqual([]); // nothing evaluated yet
+      r.stdin.write('y');
+      await frameMatching(r.lastFrame, /Step 1\/5/);
+      await frameMatching(r.lastFrame, /Istio|istio/);
+    } finally {
+      unmount?.();
+      unmount = undefined;
+      await session?.close();
+      session = undefined;
+      await target?.close();
+      target = undefined;
+      await sb.close();
+    }
+  });
 });
+
+async function eventuallyTrue(f: () => boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!f() && Date.now() < end) await sleep(20);
+  expect(f()).toBe(true);
+}
