@@ -23,6 +23,10 @@ Usage:
       Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
       Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
       or KUBECONFIG=FILE.
+  kubetutor traces [--jaeger URL | --file F] [--service S] [--trace ID] [--limit N] [--plain | --json]
+      Browse Jaeger traces in the terminal: the trace list, a waterfall, span details.
+      Default URL http://localhost:15032 (/api or /jaeger/api found by itself). --plain (and
+      no TTY) prints the most recent trace as a tree; --json prints its model.
   kubetutor --help | --version
 
 Sandbox options:
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/check-command.js')).checkCommand(rest);
     case 'list':
       return (await import('./commands/list-command.js')).listCommand(rest);
+    case 'traces':
+      return (await import('./commands/traces-command.js')).tracesCommand(rest);
     default:
       // `kubetutor`, `kubetutor LESSON` and `kubetutor --sandbox …` all mean `start`.
       return (await import('./commands/start-command.js')).startCommand(argv);

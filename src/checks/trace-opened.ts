@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
-export const TRACES_OPENED_FILE = 'traces-opened';
+import { TRACES_OPENED_FILE } from '../traces/opened-marker.js';
 
 export interface OpenedFacts {
   opened: Array<{ traceID: string; services: string[] }>;

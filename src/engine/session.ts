@@ -11,6 +11,10 @@ import type { Check, CheckResult, Command, Lesson } from '../lesson/types.js';
 import type { Target } from '../cluster/target.js';
 import type { CheckEnv } from '../checks/types.js';
 import { Supervisor, type ProcessInfo } from '../processes/supervisor.js';
+import { interpolate } from '../lesson/interpolate.js';
+import { recordOpened } from '../traces/opened-marker.js';
+import type { TraceSummary } from '../traces/model-types.js';
+import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import { engineReducer, initialState, isFinished, type EngineAction, type EngineState } from './engine-state.js';
 import { loadProgress, saveProgress, type Progress } from './progress.js';
 
@@ -203,7 +207,55 @@ export class Session {
   private commandEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, ...this.vars };
+    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, KUBETUTOR_SESSION_DIR: this.tmp, ...this.vars };
+  }
+
+  // ---- the trace viewer (effects for the UI) ---------------------------------------
+
+  private jaeger: Promise<import('../traces/jaeger-client.js').JaegerClient> | undefined;
+  private traceCache = new Map<string, JaegerTrace>();
+
+  /** The Jaeger the lesson talks to: the URL of its first jaeger-traces check, variables filled in. */
+  jaegerUrl(): string | undefined {
+    for (const step of this.lesson.steps) {
+      for (const c of step.checks) if (c.kind === 'jaeger-traces') return interpolate(c.url, this.vars);
+    }
+    return undefined;
+  }
+
+  /** Recent traces of the lesson's service (productpage unless a trace-opened check names another). */
+  async traceSummaries(): Promise<TraceSummary[]> {
+    const url = this.jaegerUrl();
+    if (!url) throw new Error('this lesson names no Jaeger (no jaeger-traces check)');
+    const { JaegerClient } = await import('../traces/jaeger-client.js');
+    const { summarizeTrace } = await import('../traces/trace-model.js');
+    const client = await (this.jaeger ??= JaegerClient.connect(url).catch((e) => {
+      this.jaeger = undefined;
+      throw e;
+    }));
+    const wanted = this.lesson.steps.flatMap((s) => s.checks).find((c) => c.kind === 'trace-opened' && c.service);
+    const short = (wanted && wanted.kind === 'trace-opened' && wanted.service) || 'productpage';
+    const services = await client.services();
+    const service = services.find((s) => s === short || s.startsWith(`${short}.`)) ?? services[0];
+    if (!service) return [];
+    const traces = await client.search({ service, limit: 20 });
+    for (const t of traces) this.traceCache.set(t.traceID, t);
+    return traces.map(summarizeTrace);
+  }
+
+  async loadTrace(id: string): Promise<JaegerTrace> {
+    const hit = this.traceCache.get(id);
+    if (hit) return hit;
+    const client = await this.jaeger;
+    if (!client) throw new Error('no Jaeger connection');
+    return client.trace(id);
+  }
+
+  /** The learner opened a trace in the viewer: the trace-opened check sees it. */
+  traceOpened(id: string): void {
+    const t = this.traceCache.get(id);
+    if (t) recordOpened(this.tmp, t);
+    this.kick();
   }
 
   private async run(cmd: Command, step: number, index: number) {

@@ -1,0 +1,227 @@
+/**
+ * The trace list, like Jaeger's "Find Traces", as lines of styled cells: a
+ * pure function of the summaries and the terminal size. Each trace takes two
+ * lines (its root and numbers, then its services); only the traces that fit
+ * are laid out. Start times are local wall-clock `HH:MM:SS.mmm`.
+ *
+ *  Traces · 3 found · sorted by most recent                                s sort
+ *    Service: operation                        Spans Errors Duration          Started
+ *  › istio-ingressgateway: productpage.def…      12      0 ████████  24.13ms  10:12:01.123
+ *      ■ details (2)  ■ istio-policy (4)  ■ productpage (3)  …               4f3a2c1
+ */
+import type { Cell, ScreenLine } from '../ui/screen.js';
+import { fit, truncate, width as textWidth } from '../ui/screen.js';
+import type { TraceSummary } from './model-types.js';
+import { formatDuration } from './trace-model.js';
+import { EIGHTHS, serviceColor } from './waterfall-layout.js';
+
+export type TraceSort = 'recent' | 'longest' | 'most-spans' | 'most-errors';
+
+/** The sorts in the order `s` cycles through them. */
+export const TRACE_SORTS: readonly TraceSort[] = ['recent', 'longest', 'most-spans', 'most-errors'];
+
+export const SORT_LABEL: Record<TraceSort, string> = {
+  recent: 'most recent',
+  longest: 'longest first',
+  'most-spans': 'most spans',
+  'most-errors': 'most errors',
+};
+
+/** The sort after `s` in the cycle. */
+export function nextSort(s: TraceSort): TraceSort {
+  return TRACE_SORTS[(TRACE_SORTS.indexOf(s) + 1) % TRACE_SORTS.length];
+}
+
+/**
+ * A sorted copy of the summaries. Every sort falls back to the most recent
+ * first, then the trace id, so the order is total and stable.
+ */
+export function sortSummaries(rows: readonly TraceSummary[], by: TraceSort): TraceSummary[] {
+  const recent = (a: TraceSummary, b: TraceSummary) => b.start - a.start || (a.traceID < b.traceID ? -1 : a.traceID > b.traceID ? 1 : 0);
+  const key: Record<TraceSort, (t: TraceSummary) => number> = {
+    recent: () => 0,
+    longest: (t) => t.duration,
+    'most-spans': (t) => t.spanCount,
+    'most-errors': (t) => t.errorCount,
+  };
+  const k = key[by];
+  return [...rows].sort((a, b) => k(b) - k(a) || recent(a, b));
+}
+
+/** The most recently started trace, whatever the sort. */
+export function mostRecent(rows: readonly TraceSummary[]): TraceSummary | undefined {
+  let best: TraceSummary | undefined;
+  for (const t of rows) if (!best || t.start > best.start) best = t;
+  return best;
+}
+
+/** A start time (Unix µs) as local `HH:MM:SS.mmm`. */
+export function formatStartTime(us: number): string {
+  const d = new Date(Math.floor(us / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export interface TraceListOptions {
+  /** Index of the selected trace in `rows`. */
+  selected: number;
+  /** The order `rows` are in (shown in the header; `rows` must already be sorted). */
+  sort: TraceSort;
+  width: number;
+  height: number;
+  /** First trace shown (adjusted so that the selected one is visible). */
+  scroll: number;
+  /** @default true */
+  color?: boolean;
+}
+
+const LINES_PER_TRACE = 2;
+const MIN_W = 30;
+const MIN_H = 6;
+
+/** How many traces fit in a list `height` lines tall. */
+export function traceListCapacity(height: number): number {
+  return Math.max(1, Math.floor((Math.max(MIN_H, height) - 3) / LINES_PER_TRACE));
+}
+
+/** The first trace shown for a selection: `scroll`, moved just enough to show `selected`. */
+export function traceListScroll(selected: number, scroll: number, count: number, height: number): number {
+  const cap = traceListCapacity(height);
+  let s = Math.min(scroll, Math.max(0, count - cap));
+  if (selected < s) s = selected;
+  if (selected >= s + cap) s = selected - cap + 1;
+  return Math.max(0, s);
+}
+
+/** The list's keys, for the help overlay. */
+export const TRACE_LIST_KEYS: Array<[string, string]> = [
+  ['↑ ↓  or  k j', 'select the previous / next trace'],
+  ['PgUp PgDn', 'a page up / down'],
+  ['g  G', 'the first / last trace'],
+  ['Enter', 'open the selected trace'],
+  ['o', 'open the most recent trace'],
+  ['s', 'sort: most recent, longest, most spans, most errors'],
+  ['?', 'show or hide this help'],
+  ['q', 'quit'],
+];
+
+export const TRACE_LIST_FOOTER = '↑↓ select ⏎ open o open most recent s sort ? help q quit';
+
+interface Columns {
+  title: number;
+  bar: number;
+  start: boolean;
+}
+
+function columns(W: number): Columns {
+  const bar = W >= 90 ? 12 : W >= 70 ? 6 : 0;
+  const start = W >= 60;
+  const fixed = 2 + 6 + 7 + (bar ? bar + 1 : 0) + 9 + (start ? 14 : 0);
+  return { title: Math.max(8, W - fixed), bar, start };
+}
+
+/** A bar `fraction` of `cells` long, in eighths (at least one eighth). */
+function relativeBar(fraction: number, cells: number): string {
+  const e = Math.max(1, Math.min(cells * 8, Math.round(fraction * cells * 8)));
+  return ('█'.repeat(Math.floor(e / 8)) + EIGHTHS[e % 8]).padEnd(cells);
+}
+
+/**
+ * Lays out the trace list: exactly `height` lines (at least 6) of exactly
+ * `width` columns (at least 30). `rows === null` means the traces are still loading.
+ */
+export function layoutTraceList(rows: readonly TraceSummary[] | null, opts: TraceListOptions): ScreenLine[] {
+  const W = Math.max(MIN_W, Math.floor(opts.width));
+  const H = Math.max(MIN_H, Math.floor(opts.height));
+  const color = opts.color ?? true;
+  const paint = (c: Cell['color']) => (color ? c : undefined);
+  const col = columns(W);
+  const count = rows?.length ?? 0;
+
+  const headerLeft = rows === null ? ' Traces · loading…' : ` Traces · ${count} found · sorted by ${SORT_LABEL[opts.sort]}`;
+  const headerRight = 's sort ';
+  const lines: ScreenLine[] = [
+    [...fit([{ text: headerLeft, bold: true }], W - headerRight.length), { text: headerRight, dim: true }],
+    fit(
+      [
+        { text: `  ${'Service: operation'.padEnd(col.title)}` },
+        { text: 'Spans'.padStart(6) },
+        { text: 'Errors'.padStart(7) },
+        { text: col.bar ? ` ${'Duration'.padEnd(col.bar)}` : '' },
+        { text: col.bar ? ' '.repeat(9) : 'Duration'.padStart(9) },
+        { text: col.start ? '  Started'.padEnd(14) : '' },
+      ].map((c) => ({ ...c, dim: true })),
+      W,
+    ),
+  ];
+
+  const body: ScreenLine[] = [];
+  if (rows === null) body.push(fit([{ text: ' Loading traces…', color: paint('yellow') }], W));
+  else if (!count) body.push(fit([{ text: ' No traces found.', dim: true }], W));
+  else {
+    const selected = Math.max(0, Math.min(count - 1, opts.selected));
+    const first = traceListScroll(selected, opts.scroll, count, H);
+    const cap = traceListCapacity(H);
+    let longest = 0;
+    for (const t of rows) if (t.duration > longest) longest = t.duration;
+    for (let i = first; i < Math.min(count, first + cap); i++) {
+      const t = rows[i];
+      const sel = i === selected;
+      const svc = truncate(t.rootService || '(unknown)', Math.max(4, Math.floor(col.title * 0.6)));
+      const op = truncate(t.rootOperation, Math.max(0, col.title - textWidth(svc) - 2));
+      const errText = t.errorCount ? `!${t.errorCount}` : '0';
+      const title: ScreenLine = [
+        { text: sel ? '› ' : '  ', bold: true },
+        ...fit([{ text: svc, color: paint(serviceColor(t.rootService)), bold: true }, { text: `: ${op}` }], col.title),
+        { text: String(t.spanCount).padStart(6) },
+        { text: errText.padStart(7), color: t.errorCount ? paint('red') : undefined, bold: t.errorCount > 0 || undefined, dim: !t.errorCount || undefined },
+        ...(col.bar ? [{ text: ' ' }, { text: relativeBar(longest ? t.duration / longest : 1, col.bar), color: paint(t.errorCount ? 'red' : 'cyan') }] : []),
+        { text: formatDuration(t.duration).padStart(9) },
+        { text: col.start ? `  ${formatStartTime(t.start)}` : '' },
+      ];
+      const line = fit(title, W);
+      // The whole row reverses, except the bar, which keeps its colour.
+      if (sel) for (const c of line) c.inverse = !/[█▏▎▍▌▋▊▉]/.test(c.text);
+      body.push(line);
+
+      const id = t.traceID.slice(0, 7);
+      const services: Cell[] = [{ text: '    ' }];
+      const room = W - 4 - id.length - 2;
+      let used = 0;
+      for (let k = 0; k < t.services.length; k++) {
+        const s = t.services[k];
+        const item = `${s.name} (${s.spans})`;
+        const need = 2 + textWidth(item) + 2;
+        const rest = t.services.length - k - 1;
+        // Room for this one, and for the "+N more" that would follow it.
+        if (used + need + (rest ? textWidth(`+${rest} more`) : 0) > room && k > 0) {
+          services.push({ text: `+${t.services.length - k} more`, dim: true });
+          break;
+        }
+        services.push({ text: '■ ', color: paint(serviceColor(s.name)) }, { text: item, dim: true }, { text: '  ' });
+        used += need;
+      }
+      body.push([...fit(services, W - id.length - 1), { text: id, dim: true }, { text: ' ' }]);
+    }
+  }
+  while (body.length < H - 3) body.push(fit([], W));
+  lines.push(...body.slice(0, H - 3));
+  lines.push(fit([{ text: ` ${TRACE_LIST_FOOTER}`, dim: true }], W));
+  return lines;
+}
+
+/** A whole-screen message (loading, an error), exactly `width`×`height`. */
+export function layoutMessage(title: string, body: Array<{ text: string; color?: Cell['color'] }>, footer: string, size: { width: number; height: number }): ScreenLine[] {
+  const W = Math.max(MIN_W, Math.floor(size.width));
+  const H = Math.max(MIN_H, Math.floor(size.height));
+  const lines: ScreenLine[] = [fit([{ text: ` ${title}`, bold: true }], W), fit([], W)];
+  for (const b of body) {
+    // Long messages (an error's text) wrap by character, so nothing is lost off the edge.
+    const chars = [...b.text];
+    for (let i = 0; i === 0 || i < chars.length; i += W - 2) lines.push(fit([{ text: ` ${chars.slice(i, i + W - 2).join('')}`, color: b.color }], W));
+  }
+  const out = lines.slice(0, H - 1);
+  while (out.length < H - 1) out.push(fit([], W));
+  out.push(fit([{ text: ` ${footer}`, dim: true }], W));
+  return out;
+}

@@ -1,0 +1,602 @@
+/**
+ * The trace waterfall as lines of styled cells: a pure function of the trace
+ * model, the waterfall state and the terminal size. Only the rows that fit are
+ * laid out, so a frame costs the same for 50 spans or 50,000 (beyond listing
+ * the visible rows, which is memoized per collapsed set). Every state has a
+ * text marker too (`›` selected, `!` error, `▶` collapsed, `⇄` pair, `*`
+ * critical), so the view reads without colour.
+ *
+ *  productpage: productpage.default.svc.cluster.local:9080/productpage   24.13ms · 12 spans
+ *  ■ istio-ingressgateway (1)  ■ productpage (4)  ■ reviews (2)  …
+ *  Service  Operation          │╷0µs      ╷6.03ms     ╷12.07ms    ╷18.1ms     24.13ms╷
+ * ›▼ ⇄ istio-ingressgateway pr…│████████████████████████████████████████████████▉
+ *  └─▼ ⇄ productpage product…  │ ▐██████████████████████████████████████████▍
+ */
+import type { Cell, ScreenLine } from '../ui/screen.js';
+import { fit, truncate, width as textWidth } from '../ui/screen.js';
+import type { KeyValue, SpanNode, TraceModel } from './model-types.js';
+import { formatDuration, hiddenErrorCount, visibleRows } from './trace-model.js';
+import type { WaterfallState } from './waterfall-state.js';
+
+export interface WaterfallSize {
+  width: number;
+  height: number;
+}
+
+export interface WaterfallOptions extends WaterfallSize {
+  /** Colour the services, errors and bars; without it only text markers and bar shapes remain. */
+  color: boolean;
+}
+
+type Color = NonNullable<Cell['color']>;
+
+/** Service colours; red is kept for errors and gray for what is dimmed. */
+export const SERVICE_PALETTE: readonly Color[] = ['cyan', 'magenta', 'blue', 'green', 'yellow'];
+
+/** A stable colour for a service: the same name always gets the same palette entry (FNV-1a of the name). */
+export function serviceColor(name: string): Color {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return SERVICE_PALETTE[h % SERVICE_PALETTE.length];
+}
+
+/** Left-aligned eighth blocks: `EIGHTHS[k]` fills k/8 of a cell from its left edge. */
+export const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'] as const;
+
+// ---------------------------------------------------------------------------
+// Memoized per-model indexes (the model is immutable once built).
+
+const rowsCache = new WeakMap<TraceModel, Array<{ collapsed: Set<string> | null; rows: string[] }>>();
+
+/**
+ * The visible rows for a collapsed set, memoized by the set's identity (the
+ * reducer makes a new set on every change; every empty set is the same key).
+ */
+export function rowsOf(model: TraceModel, collapsed: Set<string>): string[] {
+  const key = collapsed.size ? collapsed : null;
+  let entries = rowsCache.get(model);
+  if (!entries) rowsCache.set(model, (entries = []));
+  const hit = entries.find((e) => e.collapsed === key);
+  if (hit) return hit.rows;
+  const rows = visibleRows(model, collapsed);
+  entries.unshift({ collapsed: key, rows });
+  if (entries.length > 4) entries.length = 4;
+  return rows;
+}
+
+const orderCache = new WeakMap<TraceModel, Map<string, number>>();
+
+/** Position of each span in the depth-first display order. */
+export function orderIndex(model: TraceModel): Map<string, number> {
+  let m = orderCache.get(model);
+  if (!m) {
+    m = new Map();
+    model.order.forEach((id, i) => m!.set(id, i));
+    orderCache.set(model, m);
+  }
+  return m;
+}
+
+const descendantsCache = new WeakMap<TraceModel, Map<string, number>>();
+
+/** How many spans are beneath `id` (all of them hide when it is collapsed). */
+export function descendantCount(model: TraceModel, id: string): number {
+  const known = model.spans.get(id)?.descendants;
+  if (known !== undefined) return known;
+  let m = descendantsCache.get(model);
+  if (!m) {
+    m = new Map();
+    // Depth-first order lists children after their parent: walking it backwards sums children first.
+    for (let i = model.order.length - 1; i >= 0; i--) {
+      const node = model.spans.get(model.order[i]);
+      if (!node) continue;
+      let n = 0;
+      for (const c of node.children) n += 1 + (m.get(c) ?? 0);
+      m.set(node.spanID, n);
+    }
+    descendantsCache.set(model, m);
+  }
+  return m.get(id) ?? 0;
+}
+
+const criticalCache = new WeakMap<TraceModel, Set<string>>();
+function criticalSet(model: TraceModel): Set<string> {
+  let s = criticalCache.get(model);
+  if (!s) criticalCache.set(model, (s = new Set(model.criticalPath)));
+  return s;
+}
+
+const matchCache = new WeakMap<string[], Set<string>>();
+function matchSet(matches: string[]): Set<string> {
+  let s = matchCache.get(matches);
+  if (!s) matchCache.set(matches, (s = new Set(matches)));
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Geometry: the reducer and the layout must agree on how many rows show.
+
+/** Width of the name column when the learner has not resized it. */
+export function defaultNameWidth(width: number): number {
+  return Math.max(20, Math.min(60, Math.round(width * 0.4)));
+}
+
+interface Geometry {
+  W: number;
+  H: number;
+  /** Lines above the axis: title and (when there is room) the service legend. */
+  headerH: number;
+  /** Width of the waterfall (name + separator + bars). */
+  listW: number;
+  nameW: number;
+  barW: number;
+  /** Span rows shown. */
+  listH: number;
+  /** Details pane: to the right (width) or below (height, separator included); 0 when closed. */
+  sideW: number;
+  belowH: number;
+}
+
+const MIN_W = 30;
+const MIN_H = 8;
+
+function geometry(state: Pick<WaterfallState, 'detailsOpen' | 'nameWidth'>, size: WaterfallSize): Geometry {
+  const W = Math.max(MIN_W, Math.floor(size.width));
+  const H = Math.max(MIN_H, Math.floor(size.height));
+  const headerH = H >= 12 ? 2 : 1;
+  const sideW = state.detailsOpen && W >= 140 ? Math.min(90, Math.floor(W * 0.4)) : 0;
+  const listW = sideW ? W - sideW - 1 : W;
+  const body = H - headerH - 1 /* axis */ - 1; /* footer */
+  const belowH = state.detailsOpen && !sideW ? Math.max(4, Math.min(body - 3, Math.floor(H * 0.45))) : 0;
+  const listH = Math.max(1, body - belowH);
+  const nameW = Math.max(12, Math.min(listW - 12, state.nameWidth ?? defaultNameWidth(listW)));
+  const barW = Math.max(1, listW - nameW - 1);
+  return { W, H, headerH, listW, nameW, barW, listH, sideW, belowH };
+}
+
+/** The width of the name column for this state and size (the learner's choice, clamped to what fits). */
+export function waterfallNameWidth(state: Pick<WaterfallState, 'detailsOpen' | 'nameWidth'>, size: WaterfallSize): number {
+  return geometry(state, size).nameW;
+}
+
+/** How many span rows the waterfall shows for this state and size (for paging and scrolling). */
+export function waterfallListRows(state: Pick<WaterfallState, 'detailsOpen' | 'nameWidth'>, size: WaterfallSize): number {
+  return geometry(state, size).listH;
+}
+
+// ---------------------------------------------------------------------------
+// Rows.
+
+interface RowContext {
+  model: TraceModel;
+  state: WaterfallState;
+  g: Geometry;
+  color: boolean;
+  selectedPartner?: string;
+  critical: Set<string> | null;
+  matches: Set<string> | null;
+  /** Tree levels left out of the guides in this window. */
+  shift: number;
+}
+
+const paint = (color: boolean, c: Color | undefined): Color | undefined => (color ? c : undefined);
+
+/**
+ * Tree guides for a row: `│ ` / `  ` per ancestor level, then `├─` / `└─`.
+ * Levels up to `shift` are left out (deep windows), so that every row of the
+ * window drops the same levels and the guides stay aligned.
+ */
+function guides(model: TraceModel, node: SpanNode, shift: number): string {
+  const levels = Math.max(0, node.depth) - shift;
+  const parts: string[] = [];
+  let cur: SpanNode | undefined = node;
+  for (let i = 0; i < levels && cur; i++) {
+    const parent: SpanNode | undefined = cur.parentID !== undefined ? model.spans.get(cur.parentID) : undefined;
+    if (!parent) break;
+    const last = parent.children[parent.children.length - 1] === cur.spanID;
+    parts.push(i === 0 ? (last ? '└─' : '├─') : last ? '  ' : '│ ');
+    cur = parent;
+  }
+  parts.reverse();
+  return (shift > 0 ? '… ' : '') + parts.join('');
+}
+
+/** Levels to leave out so that the deepest row of the window keeps its guides within about half the name column. */
+function guideShift(model: TraceModel, ids: string[], nameW: number): number {
+  const maxLevels = Math.max(1, Math.floor((nameW * 0.45) / 2));
+  let deepest = 0;
+  for (const id of ids) deepest = Math.max(deepest, model.spans.get(id)?.depth ?? 0);
+  // One level's width goes to the "… " marker.
+  return deepest > maxLevels ? deepest - maxLevels + 1 : 0;
+}
+
+function nameCells(id: string, node: SpanNode, rc: RowContext): ScreenLine {
+  const { model, state, g, color } = rc;
+  const selected = id === state.selected;
+  const collapsed = state.collapsed.has(id) && node.children.length > 0;
+  const critical = rc.critical?.has(id) ?? false;
+  const partner = rc.selectedPartner === id;
+  const matched = rc.matches?.has(id) ?? false;
+
+  const toggle = node.children.length ? (collapsed ? '▶' : '▼') : node.depth > 0 ? '─' : ' ';
+  const lead = `${selected ? '›' : ' '}${guides(model, node, rc.shift)}${toggle} `;
+  const flags: Cell[] = [];
+  if (node.error) flags.push({ text: '!', color: paint(color, 'red'), bold: true });
+  if (node.orphan) flags.push({ text: '?', color: paint(color, 'yellow'), bold: true });
+  if (node.overrunsParent) flags.push({ text: '»', color: paint(color, 'yellow') });
+  if (node.pairedWith !== undefined) flags.push({ text: partner ? '↔' : '⇄', color: paint(color, partner ? 'yellow' : 'gray'), bold: partner });
+  if (critical) flags.push({ text: '*', bold: true });
+  if (flags.length) flags.push({ text: ' ' });
+
+  let suffix: Cell[] = [];
+  if (collapsed) {
+    const hidden = descendantCount(model, id);
+    const errs = hiddenErrorCount(model, id);
+    suffix = errs
+      ? [{ text: ` (+${hidden}, ` }, { text: `${errs} error${errs === 1 ? '' : 's'}`, color: paint(color, 'red'), bold: true }, { text: ')' }]
+      : [{ text: ` (+${hidden})`, dim: true }];
+  }
+  const used = textWidth(lead) + flags.reduce((n, c) => n + textWidth(c.text), 0);
+  let room = g.nameW - used - suffix.reduce((n, c) => n + textWidth(c.text), 0);
+  if (room < 6 && suffix.length) {
+    // Too narrow for the words: keep the counts.
+    const errs = collapsed ? hiddenErrorCount(model, id) : 0;
+    suffix = [{ text: ` +${descendantCount(model, id)}` }, ...(errs ? [{ text: `!${errs}`, color: paint(color, 'red'), bold: true }] : [])];
+    room = g.nameW - used - suffix.reduce((n, c) => n + textWidth(c.text), 0);
+  }
+  const svc = truncate(node.service || '(unknown)', Math.max(1, Math.min(room, Math.max(8, Math.floor(room * 0.6)))));
+  const op = truncate(node.operation, Math.max(0, room - textWidth(svc) - 1));
+  const emph = critical || undefined;
+  const dimmed = rc.critical !== null && !critical ? true : undefined;
+  const line: ScreenLine = [
+    { text: lead, inverse: selected, bold: selected || undefined },
+    ...flags.map((c) => ({ ...c, inverse: selected })),
+    { text: svc, color: paint(color, serviceColor(node.service)), inverse: selected, bold: emph, dim: dimmed, underline: partner || undefined },
+    { text: op ? ` ${op}` : '', inverse: selected, bold: emph, dim: dimmed, underline: partner || matched || undefined, color: matched ? paint(color, 'yellow') : undefined },
+  ];
+  const name = fit(line, g.nameW - suffix.reduce((n, c) => n + textWidth(c.text), 0));
+  if (selected) for (const c of name) c.inverse = true;
+  return [...name, ...suffix.map((c) => ({ ...c, inverse: selected || undefined }))];
+}
+
+/** The bar of one span: scaled to the trace, eighth-block ends, at least one cell. */
+export function barCells(model: TraceModel, node: SpanNode, barW: number, opts: { color: boolean; selected?: boolean; critical?: boolean | null }): ScreenLine {
+  const total = model.duration > 0 ? model.duration : 1;
+  const eighths = barW * 8;
+  const scale = (t: number) => Math.max(0, Math.min(eighths, Math.round((t / total) * eighths)));
+  let end = node.offset + node.duration;
+  if (node.overrunsParent && node.parentID !== undefined) {
+    const p = model.spans.get(node.parentID);
+    if (p) end = Math.max(node.offset, Math.min(end, p.offset + p.duration));
+  }
+  const c = paint(opts.color, node.error ? 'red' : serviceColor(node.service));
+  const style: Omit<Cell, 'text'> = { color: c, bold: opts.critical === true || undefined, dim: opts.critical === false || undefined };
+  const bar: Cell[] = [];
+  let s8 = scale(node.offset);
+  let e8 = scale(end);
+  let startCell: number;
+  let endCell: number; // last cell the bar touches
+  if (node.duration <= 0) {
+    startCell = endCell = Math.min(barW - 1, Math.floor(s8 / 8));
+    bar.push({ text: '│', ...style });
+  } else {
+    if (e8 <= s8) {
+      if (s8 >= eighths) s8 = eighths - 1;
+      e8 = s8 + 1;
+    }
+    startCell = Math.min(barW - 1, Math.floor(s8 / 8));
+    endCell = Math.max(startCell, Math.ceil(e8 / 8) - 1);
+    if (startCell === endCell) {
+      // Within one cell: left-aligned blocks when it starts in the left half, right-aligned ones otherwise.
+      const lf = s8 - startCell * 8;
+      const rf = e8 - startCell * 8;
+      if (lf < 4) bar.push({ text: EIGHTHS[Math.max(1, Math.min(8, rf))], ...style });
+      else if (rf === 8 && opts.color) bar.push({ text: EIGHTHS[lf], ...style, inverse: true });
+      else bar.push({ text: rf - lf >= 3 ? '▐' : '▕', ...style });
+    } else {
+      const lf = s8 - startCell * 8;
+      if (lf === 0) bar.push({ text: '█', ...style });
+      // A block empty on its left: the left-aligned block drawn in reverse video...
+      else if (opts.color) bar.push({ text: EIGHTHS[lf], ...style, inverse: true });
+      // ...or, without styles, the right half block when at most half is covered.
+      else bar.push({ text: lf >= 4 ? '▐' : '█', ...style });
+      if (endCell - startCell > 1) bar.push({ text: '█'.repeat(endCell - startCell - 1), ...style });
+      bar.push({ text: EIGHTHS[Math.max(1, Math.min(8, e8 - endCell * 8))], ...style });
+    }
+  }
+  const label = formatDuration(node.duration);
+  const labelCell: Cell = { text: label, dim: !opts.selected || undefined, bold: opts.selected || undefined };
+  const n = textWidth(label);
+  const out: ScreenLine = [];
+  if (endCell + 2 + n <= barW) {
+    out.push({ text: ' '.repeat(startCell) }, ...bar, { text: ' ' }, labelCell);
+  } else if (startCell - 1 - n >= 0) {
+    out.push({ text: ' '.repeat(startCell - 1 - n) }, labelCell, { text: ' ' }, ...bar);
+  } else {
+    out.push({ text: ' '.repeat(startCell) }, ...bar);
+  }
+  return fit(out, barW);
+}
+
+function rowLine(id: string, rc: RowContext): ScreenLine {
+  const node = rc.model.spans.get(id);
+  if (!node) return fit([{ text: ` (missing span ${id})`, dim: true }], rc.g.listW);
+  const selected = id === rc.state.selected;
+  const critical = rc.critical ? rc.critical.has(id) : null;
+  return [
+    ...fit(nameCells(id, node, rc), rc.g.nameW),
+    { text: '│', dim: true },
+    ...barCells(rc.model, node, rc.g.barW, { color: rc.color, selected, critical }),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Header, axis, footer.
+
+function headerLine(model: TraceModel, W: number, color: boolean): ScreenLine {
+  const errs = model.errorCount ? [{ text: ` · ${model.errorCount} error${model.errorCount === 1 ? '' : 's'}`, color: paint(color, 'red'), bold: true }] : [];
+  const warn = model.warnings.length ? [{ text: ` · ${model.warnings.length} warning${model.warnings.length === 1 ? '' : 's'}`, color: paint(color, 'yellow') }] : [];
+  const right: Cell[] = [{ text: `${formatDuration(model.duration)} · ${model.spans.size} span${model.spans.size === 1 ? '' : 's'}` }, ...errs, ...warn, { text: ` · ${model.traceID} `, dim: true }];
+  const rightW = right.reduce((n, c) => n + textWidth(c.text), 0);
+  const left = ` ${model.rootService}: ${model.rootOperation}`;
+  if (rightW + 10 > W) return fit([{ text: left, bold: true }], W);
+  return [...fit([{ text: left, bold: true }], W - rightW - 1), { text: ' ' }, ...right];
+}
+
+function legendLine(model: TraceModel, W: number, color: boolean): ScreenLine {
+  const line: Cell[] = [{ text: ' ' }];
+  let used = 1;
+  const svcs = model.services;
+  for (let i = 0; i < svcs.length; i++) {
+    const s = svcs[i];
+    const item = `${s.name} (${s.spans})`;
+    const rest = svcs.length - i - 1;
+    const tail = rest ? ` +${rest} more` : '';
+    const need = 2 + textWidth(item) + 2;
+    if (used + need + textWidth(tail) > W && i > 0) {
+      line.push({ text: `+${svcs.length - i} more`, dim: true });
+      break;
+    }
+    line.push({ text: '■ ', color: paint(color, serviceColor(s.name)) }, { text: item, color: s.errors ? paint(color, 'red') : undefined }, { text: '  ' });
+    used += need;
+  }
+  return fit(line, W);
+}
+
+function axisLine(model: TraceModel, g: Geometry): ScreenLine {
+  const chars = new Array<string>(g.barW).fill(' ');
+  const put = (at: number, s: string): boolean => {
+    const cs = [...s];
+    if (at < 0 || at + cs.length > g.barW) return false;
+    for (let i = 0; i < cs.length; i++) if (chars[at + i] !== ' ') return false;
+    cs.forEach((ch, i) => (chars[at + i] = ch));
+    return true;
+  };
+  // The ends first (they matter most), then the quarters where they fit.
+  for (const k of [0, 4, 2, 1, 3]) {
+    const pos = Math.min(g.barW - 1, Math.round((g.barW * k) / 4));
+    const label = formatDuration((model.duration * k) / 4);
+    // A tick marks its moment; the label follows it, except the end's, which precedes it.
+    if (k < 4) {
+      if (!put(pos, `╷${label}`)) put(pos, '╷');
+    } else if (!put(pos - textWidth(label), `${label}╷`)) put(pos, '╷');
+  }
+  return [...fit([{ text: ' Service  Operation', bold: true }], g.nameW), { text: '│', dim: true }, { text: chars.join(''), dim: true }];
+}
+
+export const WATERFALL_FOOTER = '↑↓ move ⏎ collapse [ ] all c critical / search d details ? help b back q quit';
+
+function footerLine(state: WaterfallState, first: number, shown: number, total: number, W: number, color: boolean): ScreenLine {
+  const pos = total ? `${first + 1}–${first + shown}/${total} ` : '';
+  const crit = state.showCritical ? '[critical path] ' : '';
+  const right: Cell[] = [{ text: crit, color: paint(color, 'yellow') }, { text: pos, dim: true }];
+  const rightW = textWidth(crit) + textWidth(pos);
+  let left: Cell[];
+  const s = state.search;
+  if (s?.editing) {
+    const count = s.query.trim() ? `  ${s.matches.length} match${s.matches.length === 1 ? '' : 'es'}` : '';
+    left = [{ text: ' /', color: paint(color, 'yellow'), bold: true }, { text: s.query }, { text: '▏' }, { text: `${count}  ⏎ done · Esc cancel`, dim: true }];
+  } else if (s) {
+    const where = s.matches.length ? `${s.index + 1}/${s.matches.length}` : 'no matches';
+    left = [{ text: ` search "${s.query}": `, color: paint(color, 'yellow') }, { text: where, bold: true }, { text: '  n/N next/prev · Esc clear', dim: true }];
+  } else {
+    left = [{ text: ` ${WATERFALL_FOOTER}`, dim: true }];
+  }
+  if (rightW + 20 > W) return fit(left, W);
+  return [...fit(left, W - rightW), ...right];
+}
+
+// ---------------------------------------------------------------------------
+// Details pane.
+
+const fmtValue = (kv: KeyValue): string => String(kv.value);
+
+/** `text` after `lead`, wrapped by character onto lines indented by `indent`, at most `maxLines` lines. */
+function wrapCells(lead: Cell[], text: string, style: Omit<Cell, 'text'>, w: number, indent: number, maxLines = 4): ScreenLine[] {
+  const leadW = lead.reduce((n, c) => n + textWidth(c.text), 0);
+  const chars = [...text];
+  const out: ScreenLine[] = [];
+  let i = 0;
+  let room = Math.max(1, w - leadW);
+  out.push(fit([...lead, { text: chars.slice(0, room).join(''), ...style }], w));
+  i = room;
+  room = Math.max(1, w - indent);
+  while (i < chars.length && out.length < maxLines) {
+    const last = out.length === maxLines - 1 && i + room < chars.length;
+    const piece = chars.slice(i, i + room).join('');
+    out.push(fit([{ text: ' '.repeat(indent) }, { text: last ? truncate(piece + '…', room) : piece, ...style }], w));
+    i += room;
+  }
+  return out;
+}
+
+/** Word-wrapped text (for sentences), continuation lines indented by `indent`. */
+function wrapWords(lead: Cell[], text: string, style: Omit<Cell, 'text'>, w: number, indent: number): ScreenLine[] {
+  const leadW = lead.reduce((n, c) => n + textWidth(c.text), 0);
+  const out: ScreenLine[] = [];
+  let cur: Cell[] = lead;
+  let used = leadW;
+  let line = '';
+  const flush = () => {
+    out.push(fit([...cur, { text: line, ...style }], w));
+    cur = [{ text: ' '.repeat(indent) }];
+    used = indent;
+    line = '';
+  };
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const need = textWidth(word) + (line ? 1 : 0);
+    if (line && used + textWidth(line) + need > w) flush();
+    line = line ? `${line} ${word}` : word;
+  }
+  flush();
+  return out;
+}
+
+function kvLines(title: string, kvs: KeyValue[], w: number, color: boolean): ScreenLine[] {
+  if (!kvs.length) return [];
+  const keyW = Math.min(24, Math.max(...kvs.map((k) => textWidth(k.key))));
+  return [
+    [{ text: title, bold: true }],
+    ...kvs.flatMap((kv): ScreenLine[] => {
+      const err = (kv.key === 'error' && kv.value === true) || (kv.key === 'http.status_code' && Number(kv.value) >= 500);
+      const key = truncate(kv.key, keyW);
+      const lead: Cell[] = [{ text: `  ${key}${' '.repeat(keyW - textWidth(key))} `, color: paint(color, 'cyan') }];
+      return wrapCells(lead, fmtValue(kv), { color: err ? paint(color, 'red') : undefined }, w, keyW + 3, 3);
+    }),
+  ].map((l) => fit(l, w));
+}
+
+/** What a client/server pair says about the span: who called whom, and the time between the sidecars. */
+export function pairText(model: TraceModel, id: string): string | undefined {
+  const node = model.spans.get(id);
+  const other = node?.pairedWith !== undefined ? model.spans.get(node.pairedWith) : undefined;
+  if (!node || !other) return undefined;
+  // Kind tags say which half is which; without them the server half is the client's child.
+  const client = node.kind === 'client' ? node : other.kind === 'client' ? other : other.parentID === node.spanID ? node : other;
+  const server = client === node ? other : node;
+  const gap = `${formatDuration(client.duration - server.duration)} between the sidecars`;
+  return id === client.spanID
+    ? `client span of ${client.service} → ${server.service}; server span took ${formatDuration(server.duration)}; ${gap}`
+    : `server span of ${client.service} → ${server.service}; client span took ${formatDuration(client.duration)}; ${gap}`;
+}
+
+/** Every line of the details of one span (the caller shows what fits). */
+export function detailLines(model: TraceModel, id: string, w: number, color: boolean): ScreenLine[] {
+  const n = model.spans.get(id);
+  if (!n) return [fit([{ text: 'No span selected.', dim: true }], w)];
+  const out: ScreenLine[] = [];
+  const push = (...l: Cell[]) => out.push(fit(l, w));
+  push({ text: n.service, color: paint(color, serviceColor(n.service)), bold: true }, { text: '  ' }, { text: n.operation, bold: true });
+  push(
+    { text: `${n.kind} · start +${formatDuration(n.offset)} · duration ${formatDuration(n.duration)} · depth ${n.depth}` },
+    ...(n.error ? [{ text: ' · ! error', color: paint(color, 'red'), bold: true }] : []),
+    ...(n.critical ? [{ text: ' · * critical path', color: paint(color, 'yellow') }] : []),
+  );
+  const pair = pairText(model, id);
+  if (pair) out.push(...wrapWords([{ text: '⇄ ', color: paint(color, 'yellow') }], pair, {}, w, 2));
+  if (n.orphan) {
+    const missing = n.missingParentID ?? (n.references.find((r) => r.refType === 'CHILD_OF') ?? n.references[0])?.spanID;
+    push({ text: `? orphan: its parent ${missing ?? '(unknown)'} is not in this trace`, color: paint(color, 'yellow') });
+  }
+  if (n.overrunsParent) push({ text: '» ends after its parent ends (bar clamped)', color: paint(color, 'yellow') });
+  if (n.followsFrom) push({ text: 'follows from its parent (FOLLOWS_FROM, not CHILD_OF)', dim: true });
+  for (const warning of n.warnings ?? []) push({ text: `warning: ${warning}`, color: paint(color, 'yellow') });
+  push({ text: 'span ', dim: true }, { text: n.spanID }, { text: '  parent ', dim: true }, { text: n.parentID ?? '—' }, { text: '  trace ', dim: true }, { text: n.traceID });
+  out.push(...kvLines(`Tags (${n.tags.length})`, n.tags, w, color));
+  out.push(...kvLines(`Process: ${n.service}`, n.processTags, w, color));
+  if (n.logs.length) {
+    push({ text: `Logs (${n.logs.length})`, bold: true });
+    for (const log of n.logs) {
+      const at = `  +${formatDuration(Math.max(0, log.timestamp - model.start))} `;
+      out.push(...wrapCells([{ text: at, color: paint(color, 'cyan') }], log.fields.map((f) => `${f.key}=${fmtValue(f)}`).join(' '), {}, w, textWidth(at), 3));
+    }
+  }
+  if (n.references.length) {
+    push({ text: `References (${n.references.length})`, bold: true });
+    for (const r of n.references) {
+      const target = model.spans.get(r.spanID);
+      const what = target ? `${target.service} ${target.operation}` : r.traceID === n.traceID ? '(not in this trace)' : `(trace ${r.traceID})`;
+      push({ text: `  ${r.refType} `, color: paint(color, 'cyan') }, { text: `${r.spanID} ` }, { text: what, dim: true });
+    }
+  }
+  return out;
+}
+
+/** The details pane, exactly `w`×`h`: a title rule, then the lines that fit. */
+function detailsPane(model: TraceModel, id: string, w: number, h: number, color: boolean, rule: boolean): ScreenLine[] {
+  const lines = detailLines(model, id, w - 1, color).map((l) => [{ text: ' ' }, ...l]);
+  const out: ScreenLine[] = [];
+  if (rule) out.push(fit([{ text: '─ span details ' + '─'.repeat(Math.max(0, w - 15)), dim: true }], w));
+  const room = h - out.length;
+  if (lines.length > room) {
+    out.push(...lines.slice(0, Math.max(0, room - 1)));
+    out.push(fit([{ text: ` … ${lines.length - room + 1} more lines (a taller or wider terminal shows them)`, dim: true }], w));
+  } else out.push(...lines);
+  while (out.length < h) out.push(fit([], w));
+  return out.slice(0, h);
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * Lays out the waterfall: exactly `height` lines (at least 8) of exactly
+ * `width` columns (at least 30). Only the rows in the window are laid out.
+ */
+export function layoutWaterfall(model: TraceModel, state: WaterfallState, opts: WaterfallOptions): ScreenLine[] {
+  const g = geometry(state, opts);
+  const { color } = opts;
+  const rows = rowsOf(model, state.collapsed);
+  const index = rows.indexOf(state.selected);
+  // The reducer keeps the selection in view; a resize may not have told it yet.
+  let first = Math.min(state.scroll, Math.max(0, rows.length - g.listH));
+  if (index >= 0 && index < first) first = index;
+  if (index >= first + g.listH) first = index - g.listH + 1;
+  first = Math.max(0, first);
+  const shown = rows.slice(first, first + g.listH);
+
+  const sel = model.spans.get(state.selected);
+  const rc: RowContext = {
+    model,
+    state,
+    g,
+    color,
+    selectedPartner: sel?.pairedWith,
+    critical: state.showCritical ? criticalSet(model) : null,
+    matches: state.search?.matches.length ? matchSet(state.search.matches) : null,
+    shift: guideShift(model, shown, g.nameW),
+  };
+
+  const lines: ScreenLine[] = [headerLine(model, g.W, color)];
+  if (g.headerH > 1) lines.push(legendLine(model, g.W, color));
+
+  const body: ScreenLine[] = [axisLine(model, g)];
+  for (const id of shown) body.push(rowLine(id, rc));
+  if (!rows.length) body.push(fit([{ text: ' (this trace has no spans)', dim: true }], g.listW));
+  while (body.length < g.listH + 1) body.push(fit([{ text: ' '.repeat(g.nameW) }, { text: '│', dim: true }], g.listW));
+
+  if (g.sideW) {
+    const pane = detailsPane(model, state.selected, g.sideW, body.length, color, false);
+    body.forEach((l, i) => lines.push([...l, { text: '│', dim: true }, ...pane[i]]));
+  } else {
+    lines.push(...body);
+    if (g.belowH) lines.push(...detailsPane(model, state.selected, g.W, g.belowH, color, true));
+  }
+  lines.push(footerLine(state, first, shown.length, rows.length, g.W, color));
+  return lines;
+}
+
+/** A key list overlay, exactly `width`×`height`. */
+export function layoutHelp(title: string, keys: Array<[string, string]>, size: WaterfallSize, color = true): ScreenLine[] {
+  const W = Math.max(MIN_W, size.width);
+  const H = Math.max(MIN_H, size.height);
+  const keyW = Math.min(22, Math.max(...keys.map(([k]) => textWidth(k))) + 4);
+  const lines: ScreenLine[] = [fit([{ text: ` ${title}`, bold: true }], W), fit([], W)];
+  for (const [k, d] of keys) lines.push(fit([{ text: `  ${k}`.padEnd(keyW), color: paint(color, 'cyan') }, { text: d }], W));
+  const out = lines.slice(0, H - 1);
+  while (out.length < H - 1) out.push(fit([], W));
+  out.push(fit([{ text: ' ? or Esc closes this help', dim: true }], W));
+  return out;
+}
