@@ -37,7 +37,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     else {
       for (const r of rows) {
-        process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary}\n`);
+        process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary.replace(/^[✓✗]\s*/, '')}\n`);
         if (!r.ok) {
           if (r.expected) process.stdout.write(`    expected: ${r.expected}\n`);
           if (r.found) process.stdout.write(`    found: ${r.found}\n`);

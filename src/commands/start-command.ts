@@ -27,7 +27,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
     if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
     const { render, React, App } = await loadInk();
-    const app = render(React.createElement(App, { session, confirmTarget: target.kind === 'cluster' && !values.yes }), { exitOnCtrlC: false, patchConsole: false });
+    const app = render(React.createElement(App, { session, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR }), { exitOnCtrlC: false, patchConsole: false });
     const onSignal = () => app.unmount();
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);

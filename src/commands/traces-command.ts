@@ -102,6 +102,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
       initialTraceId: values.trace,
       onQuit: () => app?.unmount(),
       onOpened: (id: string) => void load(id).then(recordOpened, () => undefined),
+      color: !process.env.NO_COLOR,
     }),
     { exitOnCtrlC: true, patchConsole: false },
   );

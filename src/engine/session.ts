@@ -174,6 +174,12 @@ export class Session {
     }
   }
 
+  /** Shows a one-line notice (for things the UI could not do). */
+  note(text: string): void {
+    this.notice = text;
+    this.changed();
+  }
+
   async stopProcess(name: string): Promise<void> {
     await this.supervisor.stop(name);
     this.kick();

@@ -7,6 +7,8 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
 import { renderScreen, selectables, textLength, type ScreenLine } from './screen.js';
+import { TraceViewer } from './TraceViewer.js';
+import type { TraceSummary } from '../traces/model-types.js';
 
 export interface AppProps {
   session: Session;
@@ -16,6 +18,8 @@ export interface AppProps {
   confirmTarget?: boolean;
   /** Called once the learner quits (after the app has unmounted its input). */
   onQuit?: () => void;
+  /** Colours on (off for NO_COLOR: state is still marked in text). @default true */
+  color?: boolean;
 }
 
 /** The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed. */
@@ -49,7 +53,7 @@ export function osc52Copy(text: string): void {
   process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);
 }
 
-export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }: AppProps) {
+export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true }: AppProps) {
   const view = useSyncExternalStore(
     (fn) => session.subscribe(fn),
     () => session.view,
@@ -64,6 +68,18 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
   }, []);
   const [confirmed, setConfirmed] = useState(!confirmTarget);
   const { exit } = useApp();
+  // The trace viewer, opened with t over the lesson: null when closed, traces null while loading.
+  const [viewer, setViewer] = useState<{ traces: TraceSummary[] | null } | null>(null);
+  const openViewer = () => {
+    setViewer({ traces: null });
+    session.traceSummaries().then(
+      (traces) => setViewer((v) => (v ? { traces } : v)),
+      (e: Error) => {
+        setViewer(null);
+        session.note(`cannot open the trace viewer: ${e.message}`);
+      },
+    );
+  };
   const size = useTerminalSize();
 
   useEffect(() => {
@@ -84,8 +100,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
     { isActive: !confirmed },
   );
 
-  useInput(
-    (input, key) => {
+  const onKey = (input: string, key: Partial<Parameters<Parameters<typeof useInput>[0]>[1]>) => {
       const view = session.view;
       const items = selectables(view);
       const item = items[Math.min(uiRef.current.selected, items.length - 1)];
@@ -98,6 +113,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
       if (key.rightArrow || input === 'n') return session.viewNext();
       if (key.leftArrow || input === 'p') return session.viewPrevious();
       if (input === 'r') return session.recheck();
+      if (input === 't') return openViewer();
       if (input === 'h') return dispatch({ type: 'toggle-hint' });
       if (input === 's') return dispatch({ type: 'toggle-solution' });
       if (key.pageDown || input === 'd' || input === ' ') return dispatch({ type: 'scroll', by: Math.max(1, size.height - 10), max: textLength(view, size.width) });
@@ -112,12 +128,26 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit }
         if (item.kind === 'command') void session.runCommand(step, item.index);
         else session.answer(`${view.lesson.steps[step].id}#${item.checkIndex}`, item.index);
       }
+  };
+
+  useInput(
+    (input, key) => {
+      // A burst of plain keys (a paste, tmux send-keys) arrives as one string: take it key by key.
+      const chars = [...input];
+      if (chars.length > 1 && !key.ctrl && !key.meta) {
+        for (const ch of chars) onKey(ch === '\r' || ch === '\n' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : {});
+        return;
+      }
+      onKey(input, key);
     },
-    { isActive: confirmed },
+    { isActive: confirmed && !viewer },
   );
 
   const lines = useMemo(() => renderScreen(view, ui, size), [view, ui, size]);
 
+  if (viewer) {
+    return <TraceViewer traces={viewer.traces} loadTrace={(id) => session.loadTrace(id)} onQuit={() => setViewer(null)} onOpened={(id) => session.traceOpened(id)} color={color} />;
+  }
   if (!confirmed) {
     return (
       <Box flexDirection="column" paddingX={1}>

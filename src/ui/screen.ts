@@ -24,13 +24,14 @@ export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: 
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
 const STATUS_TEXT: Record<StepStatus, string> = { passed: 'passed', failed: 'not passing yet', current: 'in progress', checking: 'checking…', locked: 'locked' };
 
-export const FOOTER_KEYS = '↑↓ select ⏎ run c copy r check n/p step h hint s solution x stop ? help q quit';
+export const FOOTER_KEYS = '↑↓ select ⏎ run c copy r check t traces n/p step h hint s solution x stop ? q';
 
 export const HELP_LINES: Array<[string, string]> = [
   ['↑ ↓  or  k j', 'select a command (or a quiz answer)'],
   ['Enter', 'run the selected command / choose the answer'],
   ['c', 'copy the selected command to the clipboard (OSC 52), to run it yourself'],
   ['r', 'check the current step again now (checks also re-run by themselves)'],
+  ['t', 'open the trace viewer on the lesson\'s Jaeger (q goes back to the lesson)'],
   ['n  or  →', 'view the next step (once it is unlocked)'],
   ['p  or  ←', 'view the previous step'],
   ['h', 'show or hide the hints of this step'],

@@ -107,8 +107,17 @@ describe('walking the lesson with kubetutor check against a running sandbox', ()
     expect((await sh(`for i in 1 2 3; do curl -sf -o /dev/null http://${GATEWAY_URL}/productpage; done`, env)).code).toBe(0);
     expect((await check('traffic', { GATEWAY_URL })).code).toBe(0);
 
-    // The quizzes are answered in the interactive runner; everything else in the step passes.
-    const traces = JSON.parse((await cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', 'traces', '--json'], env)).stdout) as Array<{ ok: boolean; summary: string }>;
+    // Opening a trace: `kubetutor traces` prints the newest one and tells the lesson (KUBETUTOR_SESSION_DIR).
+    const session = { KUBETUTOR_SESSION_DIR: env.XDG_STATE_HOME };
+    const traceCheck = async () => JSON.parse((await cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', 'traces', '--json'], { ...env, ...session })).stdout) as Array<{ ok: boolean; summary: string }>;
+    expect((await traceCheck()).filter((t) => t.ok).length).toBe(0);
+    const tree = await cli(['traces', '--jaeger', 'http://localhost:15032', '--service', 'productpage'], { ...env, ...session });
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toMatch(/^trace [0-9a-f]+ · istio-ingressgateway: /);
+    expect(tree.stdout).toMatch(/productpage\.default → reviews\.default: client [\d.]+ms, server [\d.]+ms, [\d.]+(ms|µs) between the sidecars/);
+    expect(tree.stdout).toMatch(/istio-policy: \/istio\.mixer\.v1\.Mixer\/Check/);
+    // The quizzes are answered in the interactive runner; the opened trace now counts.
+    const traces = await traceCheck();
     expect(traces.filter((t) => !t.ok).length).toBe(2);
     expect(traces.filter((t) => t.ok).length).toBe(1);
 
@@ -182,6 +191,13 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     await term.waitFor(/Step 4\/5/);
     await run(2 + 1, /\(•\) The server span/);
     await run(2 + 3 + 2, /\(•\) Mixer's Check call/);
+    // Open the newest trace in the built-in viewer, look at it, come back.
+    term.keys('t');
+    await term.waitFor(/Traces · \d+ found · sorted by most recent/);
+    term.keys('Enter');
+    await term.waitFor(/⇄/);
+    term.keys('q');
+    await term.waitFor(/Step 4\/5/);
     await term.waitFor(/✓ 4 /);
 
     // 5. cleanup: stop the forward this runner started (x), then delete Bookinfo.
