@@ -249,6 +249,16 @@ export class Session {
     return traces.map(summarizeTrace);
   }
 
+  /** The call the lesson wants pointed out when a trace opens (`focus: caller -> callee` on its trace-opened check). */
+  traceFocus(): { from: string; to: string } | undefined {
+    for (const c of this.lesson.steps.flatMap((s) => s.checks)) {
+      if (c.kind !== 'trace-opened' || !c.focus) continue;
+      const [from, to] = c.focus.split(/\s*->\s*|\s*→\s*/);
+      if (from && to) return { from, to };
+    }
+    return undefined;
+  }
+
   async loadTrace(id: string): Promise<JaegerTrace> {
     const hit = this.traceCache.get(id);
     if (hit) return hit;

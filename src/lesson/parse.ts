@@ -569,7 +569,7 @@ const KINDS: Record<CheckKind, KindSpec> = {
   'jaeger-traces': { required: { url: 'string', service: 'string' }, optional: { min: 'count', sinceLessonStart: 'boolean' } },
   process: { required: { name: 'string', state: 'state' }, optional: {} },
   quiz: { required: { question: 'string', options: 'strings', answer: 'index' }, optional: {} },
-  'trace-opened': { required: {}, optional: { service: 'string' } },
+  'trace-opened': { required: {}, optional: { service: 'string', focus: 'string' } },
   command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
 };
 const COMMON_PARAMS: Record<string, ParamType> = { title: 'string', hint: 'string' };

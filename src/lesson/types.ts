@@ -59,7 +59,7 @@ export type Check =
   | { kind: 'jaeger-traces'; url: string; service: string; min?: number; sinceLessonStart?: boolean } & CheckCommon
   | { kind: 'process'; name: string; state: 'running' | 'stopped' } & CheckCommon
   | { kind: 'quiz'; question: string; options: string[]; answer: number } & CheckCommon
-  | { kind: 'trace-opened'; service?: string } & CheckCommon
+  | { kind: 'trace-opened'; service?: string; /** `caller -> callee`: the viewer opens on that call's client span. */ focus?: string } & CheckCommon
   | { kind: 'command'; run: string; timeoutMs?: number } & CheckCommon;
 
 export interface CheckCommon {

@@ -9,6 +9,7 @@ import { initialUi, uiReducer } from './ui-state.js';
 import { renderScreen, selectables, textLength, type ScreenLine } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
 import type { TraceSummary } from '../traces/model-types.js';
+import { clientSpanOf } from '../traces/focus.js';
 
 export interface AppProps {
   session: Session;
@@ -69,11 +70,12 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   const [confirmed, setConfirmed] = useState(!confirmTarget);
   const { exit } = useApp();
   // The trace viewer, opened with t over the lesson: null when closed, traces null while loading.
-  const [viewer, setViewer] = useState<{ traces: TraceSummary[] | null } | null>(null);
+  const [viewer, setViewer] = useState<{ traces: TraceSummary[] | null; open?: string } | null>(null);
   const openViewer = () => {
     setViewer({ traces: null });
     session.traceSummaries().then(
-      (traces) => setViewer((v) => (v ? { traces } : v)),
+      // Straight into the most recent trace: the one the learner's last request made.
+      (traces) => setViewer((v) => (v ? { traces, open: [...traces].sort((a, b) => b.start - a.start)[0]?.traceID } : v)),
       (e: Error) => {
         setViewer(null);
         session.note(`cannot open the trace viewer: ${e.message}`);
@@ -146,7 +148,21 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   const lines = useMemo(() => renderScreen(view, ui, size), [view, ui, size]);
 
   if (viewer) {
-    return <TraceViewer traces={viewer.traces} loadTrace={(id) => session.loadTrace(id)} onQuit={() => setViewer(null)} onOpened={(id) => session.traceOpened(id)} color={color} />;
+    return (
+      <TraceViewer
+        traces={viewer.traces}
+        initialTraceId={viewer.open}
+        // Point at the call the lesson explains (its client span, details open).
+        focus={(model) => {
+          const f = session.traceFocus();
+          return f && clientSpanOf(model, f.from, f.to);
+        }}
+        loadTrace={(id) => session.loadTrace(id)}
+        onQuit={() => setViewer(null)}
+        onOpened={(id) => session.traceOpened(id)}
+        color={color}
+      />
+    );
   }
   if (!confirmed) {
     return (

@@ -40,6 +40,11 @@ export interface TraceViewerProps {
   loadTrace: (traceID: string) => Promise<JaegerTrace>;
   /** Open this trace straight away (the list is one `b` away). */
   initialTraceId?: string;
+  /**
+   * The span to select (with its details open) when a trace is first opened — how a lesson
+   * points at the span it talks about. @default the root span, details closed
+   */
+  focus?: (model: TraceModel) => string | undefined;
   /** The learner pressed q (or Ctrl-C). The caller unmounts or exits. */
   onQuit: () => void;
   /** A trace was opened and is on screen. */
@@ -93,7 +98,7 @@ function Line({ line }: { line: ScreenLine }) {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpened, color = true }: TraceViewerProps) {
+export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpened, color = true, focus }: TraceViewerProps) {
   const size = useTerminalSize();
   const [state, setState] = useState<ViewerState>(initialState);
   // Keys can arrive faster than renders (a paste, tmux send-keys): handlers read and write this ref,
@@ -132,11 +137,19 @@ export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpene
   const live = useRef({ traces, size, onQuit, onOpened, loadTrace });
   live.current = { traces, size, onQuit, onOpened, loadTrace };
 
+  const focusRef = useRef(focus);
+  focusRef.current = focus;
+  const focused = (model: TraceModel) => {
+    const first = initialWaterfallState(model);
+    const id = focusRef.current?.(model);
+    return id && model.spans.has(id) ? { ...first, selected: id, detailsOpen: true } : first;
+  };
+
   const openTrace = useCallback(
     (id: string) => {
       const token = ++loadSeq.current;
       const ready = (model: TraceModel) =>
-        update((s) => (s.open?.id === id ? { ...s, open: { id, status: 'ready' }, wf: saved.current.get(id) ?? initialWaterfallState(model) } : s));
+        update((s) => (s.open?.id === id ? { ...s, open: { id, status: 'ready' }, wf: saved.current.get(id) ?? focused(model) } : s));
       const cached = models.current.get(id);
       update((s) => ({ ...s, screen: 'trace', selectedID: s.selectedID ?? id, help: false, wf: undefined, open: { id, status: cached ? 'ready' : 'loading' } }));
       if (cached) {

@@ -193,9 +193,11 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     await run(2 + 3 + 2, /\(•\) Mixer's Check call/);
     // Open the newest trace in the built-in viewer, look at it, come back.
     term.keys('t');
+    // It opens on the most recent trace, at productpage's client span for reviews, details open.
+    const wf = await term.waitFor(/client span of productpage\.default → reviews\.default/);
+    expect(wf).toMatch(/between the sidecars/);
+    term.keys('b');
     await term.waitFor(/Traces · \d+ found · sorted by most recent/);
-    term.keys('Enter');
-    await term.waitFor(/⇄/);
     term.keys('q');
     await term.waitFor(/Step 4\/5/);
     await term.waitFor(/✓ 4 /);
