@@ -14,6 +14,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../sandbox/types.js';
+import { WatchCache, type ResourceInfo } from './watch-cache.js';
 
 export type ClusterErrorKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'not-found-kind' | 'other';
 
@@ -52,10 +53,17 @@ class ObjectApi extends KubernetesObjectApi {
     super(configuration);
     this.setDefaultNamespace(kc);
   }
+
+  /** Discovery (cached by client-node): the kind's plural and scope. */
+  async info(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    const r = await this.resource(apiVersion, kind).catch(() => undefined);
+    return r ? { plural: r.name, namespaced: r.namespaced } : undefined;
+  }
 }
 
 export class KubeClient {
-  private api: KubernetesObjectApi;
+  private api: ObjectApi;
+  private cache: WatchCache | undefined;
   private requests = 0;
   private readonly timeoutMs: number;
 
@@ -120,14 +128,43 @@ export class KubeClient {
     return this.requests;
   }
 
+  /**
+   * From now on, reads come from watch-fed caches and `onChange` fires on every change
+   * (see watch-cache.ts). Returns the cache, for its request figures.
+   */
+  watch(onChange: () => void): WatchCache {
+    this.cache ??= new WatchCache(this.kc, {
+      resource: (apiVersion, kind) => this.api.info(apiVersion, kind),
+      listRaw: async (apiVersion, kind, namespace) => {
+        const intent: RequestIntent = { verb: 'list', apiVersion, kind, namespace };
+        try {
+          const list = await this.api.list(apiVersion, kind, namespace);
+          const plain = toPlain(list) as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
+          return { items: (plain.items ?? []).map((o) => withTypeMeta(o, apiVersion, kind)), resourceVersion: plain.metadata?.resourceVersion ?? '' };
+        } catch (e) {
+          throw this.explain(e, intent);
+        }
+      },
+    }, onChange);
+    return this.cache;
+  }
+
+  /** Stops the watches (on exit). */
+  stopWatching(): void {
+    this.cache?.stop();
+    this.cache = undefined;
+  }
+
   /** Objects of a kind, in `namespace` (all namespaces when omitted), optionally by label selector. */
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
+    if (this.cache) return this.cache.list(apiVersion, kind, namespace, labelSelector || undefined);
     return this.listWith({ verb: 'list', apiVersion, kind, namespace }, labelSelector, undefined);
   }
 
   /** One object, or undefined when it does not exist. `namespace` is ignored for cluster-scoped kinds. */
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     const intent: RequestIntent = { verb: 'get', apiVersion, kind, namespace, name };
+    if (this.cache) return this.cache.get(apiVersion, kind, namespace, name);
     try {
       const obj = await this.api.read({ apiVersion, kind, metadata: { name, namespace } } as KubernetesObject & { metadata: { name: string } });
       return withTypeMeta(toPlain(obj) as KubeObject, apiVersion, kind);
@@ -140,6 +177,10 @@ export class KubeClient {
   /** Events in a namespace (optionally only those about the object named `involvedName`), in the server's order. */
   async events(namespace: string, involvedName?: string): Promise<KubeObject[]> {
     const fieldSelector = involvedName ? `involvedObject.name=${involvedName}` : undefined;
+    if (this.cache) {
+      const all = await this.cache.list('v1', 'Event', namespace);
+      return involvedName ? all.filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === involvedName) : all;
+    }
     return this.listWith({ verb: 'list', apiVersion: 'v1', kind: 'Event', namespace }, undefined, fieldSelector);
   }
 

@@ -54,6 +54,11 @@ export class Session {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private evaluating: string | null = null;
+  private watching: import('../cluster/watch-cache.js').WatchCache | undefined;
+  private changeQueued = false;
+  /** The self-rechecking interval grows while nothing changes (for probes: HTTP, ports, Jaeger). */
+  private idleDelay = 0;
+  private lastResults = '';
   private again = false;
   private following = true;
   private running: RunningCommand | null = null;
@@ -146,6 +151,7 @@ export class Session {
 
   /** Re-evaluates the current step now (the learner asked). */
   recheck(): void {
+    this.idleDelay = 0;
     const cur = this.lesson.steps[this.state.current];
     if (cur) this.dispatch({ type: 'attempted', step: cur.id });
     this.kick();
@@ -185,10 +191,26 @@ export class Session {
     this.kick();
   }
 
+  /** What the watch caches cost so far (for tests and the bench). */
+  get clusterRequests(): { lists: number; watches: number; informers: number } | undefined {
+    return this.watching?.stats;
+  }
+
+  private onClusterChange(): void {
+    if (this.changeQueued) return;
+    this.changeQueued = true;
+    setImmediate(() => {
+      this.changeQueued = false;
+      this.idleDelay = 0;
+      this.kick();
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.watching?.stop();
     await this.supervisor.stopAll();
     this.supervisor.dispose();
     rmSync(this.tmp, { recursive: true, force: true });
@@ -382,6 +404,10 @@ export class Session {
     try {
       const evaluate = await this.evaluator();
       const cluster = await this.target.client().catch(() => null);
+      if (cluster && !this.watching) {
+        // Cluster checks read watch-fed caches: a change re-evaluates at once, no polling of the API.
+        this.watching = cluster.watch(() => this.onClusterChange());
+      }
       const { checkKey } = await import('../checks/registry.js');
       const env: CheckEnv = {
         cluster,
@@ -422,7 +448,13 @@ export class Session {
       this.kick();
       return;
     }
-    this.timer = setTimeout(() => this.kick(), this.opts.intervalMs ?? 1000);
+    // Probes (HTTP, ports, Jaeger, commands) have no events: re-check them, backing off while
+    // nothing changes (1 s, 1.5 s, … 5 s); cluster objects re-check on their watch events.
+    const base = this.opts.intervalMs ?? 1000;
+    const key = JSON.stringify(results.map((r) => [r.ok, r.summary]));
+    this.idleDelay = key === this.lastResults ? Math.min(Math.max(base, this.idleDelay * 1.5), base * 5) : base;
+    this.lastResults = key;
+    this.timer = setTimeout(() => this.kick(), this.idleDelay);
     this.timer.unref();
   }
 }

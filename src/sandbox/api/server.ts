@@ -41,7 +41,14 @@ export interface ApiServerOptions {
   serviceProxy?: (svc: KubeObject, port: string | undefined, path: string, req: IncomingMessage, res: ServerResponse) => void;
 }
 
-export interface RequestStats { total: number; byVerb: Record<string, number>; watchesOpen: number; watchesStarted: number }
+export interface RequestStats {
+  total: number;
+  byVerb: Record<string, number>;
+  /** Requests whose User-Agent is kubectl's (so a test can tell the runner's own from a learner's). */
+  fromKubectl: number;
+  watchesOpen: number;
+  watchesStarted: number;
+}
 
 interface Route {
   group: string;
@@ -58,7 +65,7 @@ const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const jsonTypes = ['application/json', 'application/yaml', 'application/apply-patch+yaml', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
 
 export class ApiServer {
-  readonly stats: RequestStats = { total: 0, byVerb: {}, watchesOpen: 0, watchesStarted: 0 };
+  readonly stats: RequestStats = { total: 0, byVerb: {}, fromKubectl: 0, watchesOpen: 0, watchesStarted: 0 };
   private openWatches = new Set<() => void>();
 
   constructor(private o: ApiServerOptions) {}
@@ -104,6 +111,7 @@ export class ApiServer {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (/^kubectl/.test(req.headers['user-agent'] ?? '')) this.stats.fromKubectl++;
     try {
       if (!this.authorized(req)) {
         this.count('unauthorized');
