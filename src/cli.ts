@@ -27,6 +27,9 @@ Usage:
       Browse Jaeger traces in the terminal: the trace list, a waterfall, span details.
       Default URL http://localhost:15032 (/api or /jaeger/api found by itself). --plain (and
       no TTY) prints the most recent trace as a tree; --json prints its model.
+  kubetutor traffic [--url URL | --path /productpage] [-n N] [--concurrency C]
+      Send N GETs through the ingress gateway (GATEWAY_URL, or found via KUBECONFIG);
+      prints progress, then status counts and latency percentiles. Exit 0 iff one got a 2xx.
   kubetutor --help | --version
 
 Sandbox options:
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/list-command.js')).listCommand(rest);
     case 'traces':
       return (await import('./commands/traces-command.js')).tracesCommand(rest);
+    case 'traffic':
+      return (await import('./commands/traffic-command.js')).trafficCommand(rest);
     default:
       // `kubetutor`, `kubetutor LESSON` and `kubetutor --sandbox …` all mean `start`.
       return (await import('./commands/start-command.js')).startCommand(argv);

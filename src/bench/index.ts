@@ -67,8 +67,31 @@ async function main() {
     console.log(`${n.toLocaleString('en')} spans: key press to next frame median ${ms(median(t))}, p95 ${ms(p95(t))} (30 presses)`);
   }
   sample();
-  clearInterval(sampler);
   console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+  clearInterval(sampler);
+  await idleMinute();
+}
+
+/** Cluster load: API requests an idle learner on a step costs the sandbox in one minute (watches held open). */
+async function idleMinute() {
+  if (process.argv.includes('--quick')) return;
+  const { openTarget } = await import('../cluster/target.js');
+  const { loadLesson } = await import('../lesson/load.js');
+  const { bundledLessonsDir } = await import('../lesson/load.js');
+  const { Session } = await import('../engine/session.js');
+  const target = await openTarget({ sandbox: 'ready' });
+  const session = new Session(await loadLesson(`${bundledLessonsDir()}/istio-jaeger`), target);
+  session.start();
+  const until = Date.now() + 30_000;
+  while (session.view.engine.current < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 10_000)); // the first 10 s: initial lists and watches
+  const stats = target.sandbox!.api.stats;
+  const runner = () => stats.total - stats.fromKubectl;
+  const before = runner();
+  await new Promise((r) => setTimeout(r, 60_000));
+  console.log(`idle learner on step ${session.view.engine.current + 1} (port-forward): ${runner() - before} API requests in 60 s after the first 10 s; ${stats.watchesOpen} watches open; ${session.clusterRequests?.informers ?? 0} informers`);
+  await session.close();
+  await target.close();
 }
 
 main().then(

@@ -9,10 +9,18 @@
  * - service names: `productpage` (1.0) or `productpage.default` (1.1+).
  * - newer Jaeger drops `/api/services` for `/api/v3/services` (OTLP JSON):
  *   tried when neither base path has the classic API.
+ *
+ * When the check fails, gathering also asks the cluster why (`env.istio` and
+ * the service's pods), so the diagnosis can name the cause: tracing not
+ * installed or switched off, sampling below 100% (and where it is set),
+ * pods without the istio-proxy sidecar, Jaeger knowing the service under
+ * another name, or Jaeger unreachable (and the forward that works here).
  */
+import { DASHBOARD_PORT, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
 import { clip, failed, listing, passed, plural } from './common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { injectionDiagnosis, namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-objects.js';
+import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
 
 export interface JaegerProbe {
   url: string;
@@ -40,6 +48,16 @@ export interface JaegerFacts {
   /** When too few: traces in Jaeger's default window (older ones included). */
   olderTraces?: number;
   queryError?: string;
+  /** Gathered only when the check fails: what the cluster says about why. */
+  cluster?: ClusterContext;
+}
+
+/** The cluster around a failing jaeger-traces check. */
+export interface ClusterContext {
+  /** The installed Istio (from `env.istio`), when it could be told. */
+  istio?: IstioFacts;
+  /** The check's service's pods (label app=<service>) in its namespace, when they could be read. */
+  workload?: { namespace: NamespaceFact; selector: string; pods: PodFact[] };
 }
 
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'timeout', 'invalid-url', 'cancelled', 'EHOSTUNREACH', 'ECONNRESET']);
@@ -101,7 +119,46 @@ function probeOf(url: string, o: HttpOutcome, isApi: boolean): JaegerProbe {
   return { url, result: 'status', status: o.status, message: clip(o.body, 120) };
 }
 
-async function gatherJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal | undefined, lessonStartMicros: number): Promise<JaegerFacts> {
+/** The app name and namespace a Jaeger service name stands for: `productpage.default` → productpage in default. */
+function workloadOf(service: string): { app: string; namespace: string } {
+  const [app, namespace] = service.split('.');
+  return { app, namespace: namespace || 'default' };
+}
+
+function failing(facts: JaegerFacts, min: number): boolean {
+  return !facts.api || facts.matched.length === 0 || (facts.queryError === undefined && (facts.traces ?? 0) < min);
+}
+
+async function gatherContext(check: CheckOf<'jaeger-traces'>, env: CheckEnv): Promise<ClusterContext | undefined> {
+  const { app, namespace } = workloadOf(check.service);
+  const selector = `app=${app}`;
+  const readWorkload = async (): Promise<ClusterContext['workload']> => {
+    if (!env.cluster) return undefined;
+    try {
+      const [pods, ns] = await Promise.all([
+        env.cluster.list('v1', 'Pod', namespace, selector),
+        env.cluster.get('v1', 'Namespace', undefined, namespace).catch(() => null),
+      ]);
+      return { namespace: namespaceFact(namespace, ns), selector, pods: pods.map(podFact).filter((p) => !p.terminating) };
+    } catch {
+      return undefined; // RBAC or an unreachable cluster: the diagnosis goes without
+    }
+  };
+  const [istio, workload] = await Promise.all([env.istio ? env.istio().catch(() => undefined) : Promise.resolve(undefined), readWorkload()]);
+  if (!istio && !workload) return undefined;
+  return { ...(istio ? { istio } : {}), ...(workload ? { workload } : {}) };
+}
+
+async function gatherJaeger(check: CheckOf<'jaeger-traces'>, env: CheckEnv): Promise<JaegerFacts> {
+  const facts = await probeJaeger(check, env.signal, env.lessonStartMicros);
+  if (failing(facts, check.min ?? 1) && !env.signal?.aborted) {
+    const cluster = await gatherContext(check, env);
+    if (cluster) facts.cluster = cluster;
+  }
+  return facts;
+}
+
+async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal | undefined, lessonStartMicros: number): Promise<JaegerFacts> {
   const min = check.min ?? 1;
   const limit = Math.max(min, 20);
   // Without a known start (0), search Jaeger's default window rather than from 1970.
@@ -205,18 +262,112 @@ function noSpansCauses(service: string): string[] {
   ];
 }
 
+/** A dashboard command retargeted from local port 15032 to `port` (the one the check's URL names). */
+function onLocalPort(command: string, port: number): string {
+  if (port === DASHBOARD_PORT) return command;
+  return command.replace(`${DASHBOARD_PORT}:`, `${port}:`).replace(`--port ${DASHBOARD_PORT}`, `--port ${port}`);
+}
+
+/** The local port of a URL on this machine (localhost, 127.0.0.1, ::1), if it is one. */
+function localPort(url: string): number | undefined {
+  try {
+    const u = new URL(url);
+    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname)) return undefined;
+    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Jaeger does not answer at `url`: the forward that reaches it on this cluster, and why that one. */
+function forwardAdvice(url: string, istio: IstioFacts): string {
+  const d = istio.dashboard;
+  const port = localPort(url) ?? DASHBOARD_PORT;
+  const alt = d.alternative ? `, or without istioctl: ${onLocalPort(d.alternative, port)}` : '';
+  return `start the port-forward to Jaeger; the forward that works here: ${onLocalPort(d.command, port)}${alt} (${d.why})`;
+}
+
+function notInstalled(istio: IstioFacts): string {
+  const install =
+    istio.era === 'modern'
+      ? "install the Jaeger add-on (kubectl apply -f samples/addons/jaeger.yaml from Istio's release)"
+      : 'reinstall Istio with the demo profile, or with Helm and --set tracing.enabled=true';
+  return `tracing is not installed: no Jaeger (app=jaeger) runs in istio-system, so nothing collects the spans; ${install}`;
+}
+
+function samplingShare(p: number): string {
+  if (p <= 0) return 'no request becomes a trace';
+  if (p === 1) return 'only about one request in a hundred becomes a trace';
+  return `only about ${p} requests in a hundred become traces`;
+}
+
+/**
+ * What the cluster says about missing spans: causes found (tracing not
+ * installed or off, sidecars missing, sampling below 100%, another service
+ * name) and the suspects it cleared.
+ */
+function clusterCauses(check: CheckOf<'jaeger-traces'>, facts: JaegerFacts, ctx: ClusterContext): { causes: string[]; fine: string[] } {
+  const causes: string[] = [];
+  const fine: string[] = [];
+  const { istio, workload } = ctx;
+  const { app, namespace } = workloadOf(check.service);
+  if (istio && !istio.tracingInstalled) causes.push(notInstalled(istio));
+  if (istio?.meshTracingEnabled === false) {
+    causes.push('tracing is switched off in the mesh config (enableTracing: false in ConfigMap istio-system/istio): the proxies send no spans; set it to true');
+  }
+  if (workload) {
+    const missing = workload.pods.filter((p) => !p.containers.includes('istio-proxy'));
+    if (workload.pods.length === 0) {
+      causes.push(`no ${app} pods (${workload.selector}) in namespace ${namespace}: nothing serves ${app}, so nothing can trace it; deploy it, then send requests`);
+    } else if (missing.length > 0) {
+      const names = listing(missing.map((p) => p.name), 3);
+      causes.push(
+        `sidecars missing: ${names} ${missing.length === 1 ? 'has' : 'have'} no istio-proxy container, so ${app} sends no spans (kubectl get pods shows 1/1 instead of 2/2)`,
+        ...injectionDiagnosis(workload.namespace, missing, workload.selector),
+      );
+    } else {
+      fine.push(`every ${app} pod has the istio-proxy sidecar`);
+    }
+  }
+  if (istio?.tracingInstalled && istio.samplingPercent !== undefined) {
+    const text = samplingText(istio)!;
+    if (istio.samplingPercent < 100) {
+      causes.push(`sampling is ${text}: ${samplingShare(istio.samplingPercent)}; send a few hundred requests, or ${samplingRaiseAdvice(istio)}`);
+    } else {
+      fine.push(`sampling is ${text}`);
+    }
+  }
+  if (facts.services && facts.matched.length === 0) {
+    const similar = facts.services.filter((s) => s.toLowerCase().includes(app.toLowerCase()));
+    if (similar.length > 0) {
+      const expect = istio && app === 'productpage' && istio.era ? ` (on this Istio it is ${istio.productpageService})` : '';
+      causes.push(`wrong service name: Jaeger knows ${listing(similar)}, not ${check.service}${expect}; name that service in the check`);
+    }
+  }
+  return { causes, fine };
+}
+
+function clearedLine(fine: string[]): string[] {
+  return fine.length ? [`checked and fine: ${fine.join('; ')}`] : [];
+}
+
 export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, JaegerFacts> = {
   kind: 'jaeger-traces',
-  gather: (check, env) => gatherJaeger(check, env.signal, env.lessonStartMicros),
+  gather: (check, env) => gatherJaeger(check, env),
   judge(check, facts) {
     const min = check.min ?? 1;
     const svc = check.service;
+    const ctx = facts.cluster;
+    const istio = ctx?.istio;
     const expected = `at least ${plural(min, 'trace')} for ${svc} in Jaeger at ${facts.url}${facts.since !== undefined ? ' since the lesson started' : ''}`;
     if (!facts.api) {
       const err = facts.probes.find((p) => p.result === 'error');
       if (err) {
         const { found, diagnosis } = unanswered(err.url, { kind: 'error', code: err.code ?? 'error', message: err.message ?? '' });
-        if (err.code === 'ECONNREFUSED') diagnosis.push(FORWARD_ADVICE);
+        const noAnswer = ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(err.code ?? '');
+        if (istio && !istio.tracingInstalled) diagnosis.unshift(notInstalled(istio));
+        else if (istio && noAnswer) diagnosis.push(forwardAdvice(facts.url, istio));
+        else if (err.code === 'ECONNREFUSED') diagnosis.push(FORWARD_ADVICE);
         return failed(check, `no Jaeger at ${facts.url}: ${found}`, { expected, found, diagnosis });
       }
       const html = facts.probes.filter((p) => p.result === 'html');
@@ -228,6 +379,7 @@ export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, Jaeger
           diagnosis: [
             'Jaeger UI answers unknown paths with its HTML page, so its API is under another base path (QUERY_BASE_PATH), or this is not Jaeger',
             'the base paths tried were / and /jaeger: give the check the URL the Jaeger UI runs at',
+            ...(istio?.tracingInstalled ? [`this cluster's Jaeger serves its API at ${istio.jaegerBasePath}/api: is the forward pointing at the app=jaeger pod's port 16686?`] : []),
           ],
         });
       }
@@ -238,10 +390,21 @@ export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, Jaeger
     if (facts.matched.length === 0) {
       const reporting = services.filter((s) => !/^jaeger(-query|-all-in-one)?$/.test(s));
       const diagnosis: string[] = [];
+      const found = `services in Jaeger: ${listing(services)}`;
+      if (ctx) {
+        const { causes, fine } = clusterCauses(check, facts, ctx);
+        if (causes.length > 0) diagnosis.push(...causes);
+        else {
+          if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(`the ingress gateway reports spans but ${svc} does not: did the requests reach ${svc}?`);
+          diagnosis.push(`no traffic yet: send requests through the gateway (e.g. curl http://$GATEWAY_URL/productpage), then check again`);
+        }
+        diagnosis.push(...clearedLine(fine));
+        return failed(check, `Jaeger knows no service ${svc}`, { expected, found, diagnosis });
+      }
       if (reporting.length === 0) diagnosis.push('Jaeger has received no spans from the mesh at all: is tracing enabled in the mesh, and has any request gone through it?');
       else if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(`the ingress gateway reports spans but ${svc} does not: its pods likely lack the istio-proxy sidecar, or no request reached it`);
       diagnosis.push(...noSpansCauses(svc));
-      return failed(check, `Jaeger knows no service ${svc}`, { expected, found: `services in Jaeger: ${listing(services)}`, diagnosis });
+      return failed(check, `Jaeger knows no service ${svc}`, { expected, found, diagnosis });
     }
     const names = facts.matched.join(', ');
     if (facts.queryError !== undefined) {
@@ -253,8 +416,13 @@ export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, Jaeger
     if (count >= min) return passed(`${countText} ${count === 1 ? 'trace' : 'traces'} for ${names} in Jaeger${window}`);
     const diagnosis: string[] = [];
     if (facts.olderTraces) diagnosis.push(`Jaeger has ${plural(facts.olderTraces, 'older trace')} for ${names}, from before the lesson started: send new requests`);
-    diagnosis.push(`each request through the gateway to ${svc.split('.')[0]} makes one trace when it is sampled: send ${min - count > 1 ? 'some more' : 'another'} (e.g. curl http://$GATEWAY_URL/productpage)`);
-    diagnosis.push(SAMPLING_ADVICE);
+    const sendMore = `each request through the gateway to ${svc.split('.')[0]} makes one trace when it is sampled: send ${min - count > 1 ? 'some more' : 'another'} (e.g. curl http://$GATEWAY_URL/productpage)`;
+    if (ctx) {
+      const { causes, fine } = clusterCauses(check, facts, ctx);
+      diagnosis.push(...(causes.length > 0 ? causes : [sendMore]), ...clearedLine(fine));
+    } else {
+      diagnosis.push(sendMore, SAMPLING_ADVICE);
+    }
     return failed(check, `${count} of ${min} traces for ${names} in Jaeger${window}`, { expected, found: `${plural(count, 'trace')}${window} at ${at}`, diagnosis });
   },
 };

@@ -1,5 +1,13 @@
-/** port-open / port-closed: does something accept TCP connections on 127.0.0.1:port? */
+/**
+ * port-open / port-closed: does something accept TCP connections on 127.0.0.1:port?
+ *
+ * When nothing listens on the dashboard's port (15032) and the env can tell
+ * which Istio runs (`env.istio`), port-open also says which forward reaches
+ * Jaeger on this cluster and why: the source document's forward of the
+ * ingress gateway's 15032 only works where a Gateway listens there.
+ */
 import net from 'node:net';
+import { DASHBOARD_PORT, type IstioFacts } from '../cluster/era.js';
 import { failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
@@ -9,6 +17,8 @@ export interface PortFacts {
   state: 'open' | 'refused' | 'timeout' | 'error';
   /** The socket error code or message, for 'error'. */
   error?: string;
+  /** port-open on the dashboard port, not open: the installed Istio, when the env could tell. */
+  istio?: Pick<IstioFacts, 'era' | 'gatewayListens15032' | 'dashboard'>;
 }
 
 const CONNECT_TIMEOUT_MS = 1000;
@@ -47,15 +57,31 @@ function describe(f: PortFacts): string {
   }
 }
 
+/** Which forward serves the Jaeger dashboard on this cluster, and why (for a port that is not open). */
+export function dashboardDiagnosis(istio: Pick<IstioFacts, 'era' | 'gatewayListens15032' | 'dashboard'>): string[] {
+  const d = istio.dashboard;
+  const lines = [`on this cluster: ${d.why}`];
+  lines.push(`the forward that works here: ${d.command}${d.alternative ? `, or without istioctl: ${d.alternative}` : ''}`);
+  return lines;
+}
+
 export const portOpenCheck: CheckKindModule<CheckOf<'port-open'>, PortFacts> = {
   kind: 'port-open',
-  gather: (check, env) => probePort(check.port, env.signal),
+  async gather(check, env) {
+    const facts = await probePort(check.port, env.signal);
+    if (facts.state !== 'open' && check.port === DASHBOARD_PORT && env.istio) {
+      const istio = await env.istio().catch(() => undefined);
+      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: istio.dashboard };
+    }
+    return facts;
+  },
   judge(check, facts) {
     if (facts.state === 'open') return passed(`something listens on 127.0.0.1:${check.port}`);
     const diagnosis =
       facts.state === 'refused'
         ? [`nothing listens on port ${check.port}: is the port-forward running? Start it (the runner shows its background processes), and check its output for errors`]
         : [`the port did not answer cleanly (${facts.state}${facts.error ? `: ${facts.error}` : ''}): a firewall or a hung process may hold it`];
+    if (facts.istio) diagnosis.push(...dashboardDiagnosis(facts.istio));
     return failed(check, `nothing listens on 127.0.0.1:${check.port}`, { expected: `a listener on 127.0.0.1:${check.port}`, found: describe(facts), diagnosis });
   },
 };

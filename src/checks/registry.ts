@@ -9,6 +9,7 @@ import { commandCheck } from './command.js';
 import { failed } from './common.js';
 import { httpCheck } from './http.js';
 import { jaegerTracesCheck } from './jaeger.js';
+import { noLeftoversCheck } from './leftovers.js';
 import { containerPresentCheck, deploymentAvailableCheck, namespaceCheck, podsReadyCheck, resourceCheck, serviceCheck } from './kube-objects.js';
 import { portClosedCheck, portOpenCheck } from './ports.js';
 import { processCheck } from './process.js';
@@ -24,6 +25,7 @@ export const checkModules: { [K in CheckKind]: CheckKindModule<CheckOf<K>, any> 
   'deployment-available': deploymentAvailableCheck,
   service: serviceCheck,
   resource: resourceCheck,
+  'no-leftovers': noLeftoversCheck,
   'port-open': portOpenCheck,
   'port-closed': portClosedCheck,
   http: httpCheck,

@@ -3,6 +3,7 @@
  * (the cluster, the network, the runner's process table), and `judge` turns
  * the check and those facts into a `CheckResult` without touching anything.
  */
+import type { IstioFacts } from '../cluster/era.js';
 import type { KubeClient } from '../cluster/kube-client.js';
 import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
 
@@ -19,6 +20,8 @@ export interface CheckEnv {
   lessonStartMicros: number;
   /** The state of a background process the runner started, by name. */
   processState(name: string): 'running' | 'stopped' | 'unknown';
+  /** Every background process the runner started, with its state (for `process` checks on `*`). */
+  processes?(): Array<{ name: string; state: 'running' | 'stopped' }>;
   /** The option the learner picked for a quiz, by check key (see `checkKey`). */
   quizAnswer(checkKey: string): number | undefined;
   /** Where `command` checks run (the lesson's folder). */
@@ -32,6 +35,15 @@ export interface CheckEnv {
    * sets it from its `key` argument. Quiz checks look their answer up with it.
    */
   checkKey?: string;
+  /**
+   * The installed Istio as `detectIstio` reads it (era, Jaeger base path,
+   * sampling, how the dashboard is reached), for diagnoses that depend on the
+   * era: port-open on 15032, jaeger-traces. Whoever builds the env memoizes it
+   * per evaluation round (`istioFactsOnce(cluster)` does), so checks may call it
+   * freely; it resolves undefined when it cannot be told (no cluster, cluster
+   * unreachable). Optional: without it those checks give their generic advice.
+   */
+  istio?: () => Promise<IstioFacts | undefined>;
 }
 
 /** One check kind: effects in `gather`, a pure verdict in `judge`. */

@@ -18,8 +18,32 @@ export interface CacheSource {
   listRaw(apiVersion: string, kind: string, namespace: string | undefined): Promise<{ items: KubeObject[]; resourceVersion: string }>;
 }
 
+/**
+ * client-node 1.4's ListWatch.stop() cannot abort a watch whose request is still being set up
+ * (its `request` is assigned only after `watch()` resolves), so that watch would stay open for
+ * good. This Watch remembers every request and aborts late arrivals once stopped.
+ */
+class StoppableWatch extends Watch {
+  private controllers = new Set<AbortController>();
+  private stopped = false;
+
+  override async watch(...args: Parameters<Watch['watch']>): Promise<AbortController> {
+    const c = await super.watch(...args);
+    if (this.stopped) c.abort();
+    else this.controllers.add(c);
+    return c;
+  }
+
+  stopAll(): void {
+    this.stopped = true;
+    for (const c of this.controllers) c.abort();
+    this.controllers.clear();
+  }
+}
+
 interface Entry {
   informer: ListWatch<KubernetesObject>;
+  watch: StoppableWatch;
   ready: Promise<void>;
   failed?: Error;
   restartTimer?: NodeJS.Timeout;
@@ -29,8 +53,12 @@ interface Entry {
 /** Counts what the caches cost the API server: one LIST per (re)list, one WATCH per (re)connect. */
 export interface CacheStats { lists: number; watches: number; informers: number }
 
+/** How long a failed first list (no such kind, RBAC refusal) is remembered before it is tried again. */
+const RETRY_FAILED_MS = 30_000;
+
 export class WatchCache {
   private entries = new Map<string, Entry>();
+  private failures = new Map<string, { error: Error; at: number }>();
   private stopped = false;
   readonly stats: CacheStats = { lists: 0, watches: 0, informers: 0 };
 
@@ -46,6 +74,18 @@ export class WatchCache {
 
   private async entry(apiVersion: string, kind: string, namespace: string | undefined): Promise<Entry> {
     const key = this.key(apiVersion, kind, namespace);
+    // A kind the cluster lacks (or refuses) is asked about again only now and then, not every round.
+    const failure = this.failures.get(key);
+    if (failure && Date.now() - failure.at < RETRY_FAILED_MS) throw failure.error;
+    try {
+      return await this.open(key, apiVersion, kind, namespace);
+    } catch (err) {
+      this.failures.set(key, { error: err as Error, at: Date.now() });
+      throw err;
+    }
+  }
+
+  private async open(key: string, apiVersion: string, kind: string, namespace: string | undefined): Promise<Entry> {
     let e = this.entries.get(key);
     if (e) {
       await e.ready;
@@ -71,11 +111,15 @@ export class WatchCache {
       const { items, resourceVersion } = await this.source.listRaw(apiVersion, kind, ns);
       return { apiVersion, kind: `${kind}List`, metadata: { resourceVersion }, items: items as KubernetesObject[] };
     };
-    const informer = new ListWatch<KubernetesObject>(path, new Watch(this.kc), listFn as never, false);
-    const created: Entry = { informer, ready: Promise.resolve(), backoffMs: 1000 };
+    const watch = new StoppableWatch(this.kc);
+    const informer = new ListWatch<KubernetesObject>(path, watch, listFn as never, false);
+    const created: Entry = { informer, watch, ready: Promise.resolve(), backoffMs: 1000 };
     this.entries.set(key, created);
     this.stats.informers++;
-    const changed = () => this.onChange();
+    const changed = () => {
+      if (kind === 'CustomResourceDefinition') this.failures.clear(); // a new kind may exist now
+      this.onChange();
+    };
     informer.on('add', changed);
     informer.on('update', changed);
     informer.on('delete', changed);
@@ -133,6 +177,7 @@ export class WatchCache {
     this.entries.delete(key);
     if (e.restartTimer) clearTimeout(e.restartTimer);
     void e.informer.stop().catch(() => undefined);
+    e.watch.stopAll();
   }
 
   /** Objects of a kind from the cache (started on first use), filtered by label selector. */

@@ -17,12 +17,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
     await target.sandbox?.settled();
     const { evaluateCheck, checkKey } = await import('../checks/registry.js');
     const cluster = await target.client();
+    const { istioFactsOnce } = await import('../cluster/era.js');
+    const istio = istioFactsOnce(cluster);
     const rows: Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[]; expected?: string; found?: string }> = [];
     for (const step of steps) {
       const results: CheckResult[] = await Promise.all(
         step.checks.map((c, i) =>
           evaluateCheck(c, {
             cluster,
+            istio,
             vars: {},
             lessonStartMicros: 0,
             processState: () => 'unknown',

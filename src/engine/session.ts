@@ -11,7 +11,11 @@ import type { Check, CheckResult, Command, Lesson } from '../lesson/types.js';
 import type { Target } from '../cluster/target.js';
 import type { CheckEnv } from '../checks/types.js';
 import { Supervisor, type ProcessInfo } from '../processes/supervisor.js';
+import { ForwardSupervisor, type ForwardInfo } from '../processes/forward-supervisor.js';
 import { interpolate } from '../lesson/interpolate.js';
+import { istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
+import { findGatewayUrl } from '../cluster/gateway-url.js';
+import type { KubeClient } from '../cluster/kube-client.js';
 import { recordOpened } from '../traces/opened-marker.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
@@ -26,11 +30,15 @@ export interface SessionView {
   targetKind: 'sandbox' | 'cluster';
   engine: EngineState;
   processes: ProcessInfo[];
+  /** The supervised port-forwards, with their health. */
+  forwards: ForwardInfo[];
   /** The foreground command running now, if any. */
   running: RunningCommand | null;
   /** Output of the latest foreground command (last lines). */
   output: { step: number; command: string; lines: string[]; exitCode?: number } | null;
   vars: Record<string, string>;
+  /** What the runner found out about the cluster, shown so the learner sees it. */
+  found: { era?: string; version?: string; gatewayUrl?: string; gatewayHow?: string };
   /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
   notice: string | null;
   finished: boolean;
@@ -65,9 +73,16 @@ export class Session {
   private output: SessionView['output'] = null;
   private notice: string | null = null;
   private vars: Record<string, string> = {};
+  /** Found by the runner (Istio era, Jaeger base path, service name, GATEWAY_URL); the learner's own exports win. */
+  private autoVars: Record<string, string> = {};
+  private facts: { era?: string; version?: string; gatewayHow?: string } = {};
   private startedAt: number;
   private tmp = mkdtempSync(join(tmpdir(), 'kubetutor-session-'));
   readonly supervisor = new Supervisor();
+  /** Port-forwards (background commands with a port): health-checked, restarted, port conflicts reported. */
+  readonly forwards = new ForwardSupervisor(this.supervisor);
+  /** Forwards moved to another local port: lesson port → the port it runs on now. */
+  private portMap = new Map<number, number>();
   private evaluateFn: NonNullable<SessionOptions['evaluate']> | undefined;
   private cachedView: SessionView | undefined;
 
@@ -78,9 +93,16 @@ export class Session {
     this.startedAt = saved?.startedAt ?? Date.now();
     this.evaluateFn = opts.evaluate;
     this.supervisor.on('change', () => this.changed());
+    this.forwards.on('change', (name: string) => {
+      const f = this.forwards.get(name);
+      if (f && (f.state === 'failed' || f.state === 'port-taken') && f.message) this.notice = `${name}: ${f.message}${f.state === 'port-taken' ? ' (press m to move it there)' : ''}`;
+      this.changed();
+      this.kick();
+    });
     this.supervisor.on('exit', (name: string, state: string) => {
       const p = this.supervisor.get(name);
-      if (p?.background && state !== 'stopped') {
+      // Forwards report through their supervisor (restarts are not failures).
+      if (p?.background && state !== 'stopped' && !this.forwards.has(name)) {
         // A forwarder that dies on its own must be loud: say so, with its last words.
         this.notice = `${name} ${state === 'exited' ? 'exited' : 'failed'}: ${p.output.filter(Boolean).slice(-1)[0] ?? 'no output'}`;
         this.changed();
@@ -109,9 +131,11 @@ export class Session {
       targetKind: this.target.kind,
       engine: this.state,
       processes: this.supervisor.list(),
+      forwards: this.forwards.list(),
       running: this.running,
       output: this.output,
-      vars: { ...this.vars },
+      vars: { ...this.autoVars, ...this.vars },
+      found: { ...this.facts, gatewayUrl: this.autoVars.GATEWAY_URL },
       notice: this.notice,
       finished: isFinished(this.state),
     });
@@ -187,8 +211,21 @@ export class Session {
   }
 
   async stopProcess(name: string): Promise<void> {
-    await this.supervisor.stop(name);
+    if (this.forwards.has(name)) await this.forwards.stop(name);
+    else await this.supervisor.stop(name);
     this.kick();
+  }
+
+  /** Moves a forward whose port is taken to the free port offered; checks and the viewer follow it. */
+  async moveForward(): Promise<void> {
+    const f = this.forwards.list().find((x) => x.state === 'port-taken' && x.suggestedPort);
+    if (!f) return;
+    const moved = await this.forwards.startOnPort(f.name, f.suggestedPort!);
+    this.portMap.set(f.port, moved.port);
+    this.notice = `${f.name} now forwards localhost:${moved.port}; the checks use that port (the lesson says ${f.port})`;
+    this.jaeger = undefined;
+    this.changed();
+    this.kickSoon();
   }
 
   /** What the watch caches cost so far (for tests and the bench). */
@@ -211,6 +248,8 @@ export class Session {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.watching?.stop();
+    await this.forwards.stopAll();
+    this.forwards.dispose();
     await this.supervisor.stopAll();
     this.supervisor.dispose();
     rmSync(this.tmp, { recursive: true, force: true });
@@ -235,7 +274,7 @@ export class Session {
   private commandEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, KUBETUTOR_SESSION_DIR: this.tmp, ...this.vars };
+    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, KUBETUTOR_SESSION_DIR: this.tmp, ...this.autoVars, ...this.vars };
   }
 
   // ---- the trace viewer (effects for the UI) ---------------------------------------
@@ -246,7 +285,7 @@ export class Session {
   /** The Jaeger the lesson talks to: the URL of its first jaeger-traces check, variables filled in. */
   jaegerUrl(): string | undefined {
     for (const step of this.lesson.steps) {
-      for (const c of step.checks) if (c.kind === 'jaeger-traces') return interpolate(c.url, this.vars);
+      for (const c of step.checks) if (c.kind === 'jaeger-traces') return interpolate((remapPorts(c, this.portMap) as typeof c).url, { ...this.autoVars, ...this.vars });
     }
     return undefined;
   }
@@ -301,6 +340,20 @@ export class Session {
       if (this.supervisor.state(cmd.name) === 'running') {
         this.notice = `${cmd.name} is already running`;
         this.changed();
+        return undefined;
+      }
+      if (cmd.readyPort !== undefined) {
+        const f = await this.forwards.start({ name: cmd.name, run: cmd.run, readyPort: cmd.readyPort }, { cwd: this.lesson.dir, env: this.commandEnv() }).catch((e: Error) => {
+          this.notice = e.message;
+          return undefined;
+        });
+        if (f?.state === 'port-taken') this.notice = `${cmd.name}: ${f.message} (press m to move it there)`;
+        else if (f) {
+          this.portMap.delete(cmd.readyPort);
+          this.notice = `started ${cmd.name} (pid ${f.pid}) on localhost:${f.port}; kubetutor watches it and stops it when you quit`;
+        }
+        this.changed();
+        this.kickSoon();
         return undefined;
       }
       const info = await this.supervisor.start(cmd.name, cmd.run, { cwd: this.lesson.dir, env: this.commandEnv(), background: true });
@@ -389,6 +442,18 @@ export class Session {
     void this.evaluateCurrent();
   }
 
+  /** Era facts and GATEWAY_URL, found the way Istio's docs find them; read from the watch caches, so free. */
+  private async discover(cluster: KubeClient, istio: () => Promise<IstioFacts | undefined>): Promise<void> {
+    const [facts, gw] = await Promise.all([istio(), findGatewayUrl(cluster).catch(() => undefined)]);
+    const next: Record<string, string> = { ...(facts ? istioVars(facts) : {}), ...(gw ? { GATEWAY_URL: gw.url } : {}) };
+    const found = { era: facts?.era ?? undefined, version: facts?.version, gatewayHow: gw?.how };
+    if (JSON.stringify(next) !== JSON.stringify(this.autoVars) || JSON.stringify(found) !== JSON.stringify(this.facts)) {
+      this.autoVars = next;
+      this.facts = found;
+      this.changed();
+    }
+  }
+
   private async evaluator() {
     if (!this.evaluateFn) this.evaluateFn = (await import('../checks/registry.js')).evaluateCheck;
     return this.evaluateFn;
@@ -409,19 +474,23 @@ export class Session {
         this.watching = cluster.watch(() => this.onClusterChange());
       }
       const { checkKey } = await import('../checks/registry.js');
+      const istio = istioFactsOnce(cluster);
+      if (cluster) await this.discover(cluster, istio);
       const env: CheckEnv = {
         cluster,
-        vars: this.vars,
+        istio,
+        vars: { ...this.autoVars, ...this.vars },
         lessonStartMicros: this.startedAt * 1000,
         processState: (name) => {
           const st = this.supervisor.state(name);
           return st === 'running' || st === 'unknown' ? st : 'stopped';
         },
+        processes: () => this.supervisor.list().filter((p) => p.background).map((p) => ({ name: p.name, state: p.state === 'running' ? 'running' : 'stopped' })),
         quizAnswer: (key) => this.state.answers[key],
         cwd: this.lesson.dir,
         env: this.commandEnv(),
       };
-      results = await Promise.all(step.checks.map((c, i) => evaluate(c, { ...env, checkKey: checkKey(step.id, i) })));
+      results = await Promise.all(step.checks.map((c, i) => evaluate(remapPorts(c, this.portMap), { ...env, checkKey: checkKey(step.id, i) })));
     } catch (e) {
       results = [{ ok: false, summary: `could not evaluate: ${(e as Error).message}` }];
     }
@@ -457,4 +526,15 @@ export class Session {
     this.timer = setTimeout(() => this.kick(), this.idleDelay);
     this.timer.unref();
   }
+}
+
+/** A check with the lesson's local ports replaced by the ports their forwards really use. Pure. */
+export function remapPorts(check: Check, map: ReadonlyMap<number, number>): Check {
+  if (!map.size) return check;
+  if ((check.kind === 'port-open' || check.kind === 'port-closed') && map.has(check.port)) return { ...check, port: map.get(check.port)! };
+  if (check.kind === 'http' || check.kind === 'jaeger-traces') {
+    const url = check.url.replace(/(localhost|127\.0\.0\.1):(\d+)/, (m, host: string, port: string) => (map.has(Number(port)) ? `${host}:${map.get(Number(port))}` : m));
+    return url === check.url ? check : { ...check, url };
+  }
+  return check;
 }

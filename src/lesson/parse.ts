@@ -32,7 +32,7 @@ export function parseLesson(text: string, file: string): Lesson {
 
   if (steps.length === 0) report(1, 'the lesson has no steps: start each step with a "## " heading');
   for (const ref of pendingProcessRefs) {
-    if (processNames.has(ref.name)) continue;
+    if (processNames.has(ref.name) || ref.name === '*') continue; // `*`: every background process the runner started
     const known = [...processNames.keys()];
     report(
       ref.line,
@@ -563,6 +563,7 @@ const KINDS: Record<CheckKind, KindSpec> = {
     required: { apiVersion: 'string', resourceKind: 'string' },
     optional: { namespace: 'string', name: 'string', selector: 'selector', absent: 'boolean' },
   },
+  'no-leftovers': { required: { files: 'strings' }, optional: { namespace: 'string', kinds: 'strings' } },
   'port-open': { required: { port: 'port' }, optional: {} },
   'port-closed': { required: { port: 'port' }, optional: {} },
   http: { required: { url: 'string' }, optional: { status: 'status', contains: 'string' } },
@@ -778,6 +779,8 @@ export function defaultCheckTitle(c: Check): string {
       return `service ${c.name} in ${c.namespace}${c.ports ? ` (ports ${c.ports.join(', ')})` : ''}`;
     case 'resource':
       return [c.resourceKind, c.name ?? c.selector, c.namespace ? `in ${c.namespace}` : '', c.absent ? 'absent' : 'exists'].filter(Boolean).join(' ');
+    case 'no-leftovers':
+      return `nothing left from ${c.files.join(', ')}${c.namespace ? ` in ${c.namespace}` : ''}`;
     case 'port-open':
       return `port ${c.port} open`;
     case 'port-closed':

@@ -53,6 +53,7 @@ export type Check =
   | { kind: 'deployment-available'; namespace: string; name?: string; selector?: string } & CheckCommon
   | { kind: 'service'; namespace: string; name: string; ports?: number[] } & CheckCommon
   | { kind: 'resource'; apiVersion: string; resourceKind: string; namespace?: string; name?: string; selector?: string; absent?: boolean } & CheckCommon
+  | { kind: 'no-leftovers'; /** Manifests, relative to the lesson folder. */ files: string[]; /** For objects that name none. @default 'default' */ namespace?: string; /** @default Deployment, Service, Gateway, VirtualService */ kinds?: string[] } & CheckCommon
   | { kind: 'port-open'; port: number } & CheckCommon
   | { kind: 'port-closed'; port: number } & CheckCommon
   | { kind: 'http'; url: string; status?: number; contains?: string } & CheckCommon

@@ -185,6 +185,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => void api.handle(req, res));
   server.on('upgrade', (req, socket, head) => api.handleUpgrade(req, socket, head));
   server.on('clientError', (_e, socket) => socket.destroy());
+  // Every socket, upgraded ones included: stopping must not wait on a client that keeps a watch open.
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -211,7 +217,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => api.closeWatches(),
     () => workloads.close(),
     () => new Promise<void>((r) => { gateway.server.close(() => r()); gateway.closeAll(); }),
-    () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); for (const s of sockets) s.destroy(); }),
     () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
   ];
   return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0);

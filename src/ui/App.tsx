@@ -116,6 +116,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       if (key.leftArrow || input === 'p') return session.viewPrevious();
       if (input === 'r') return session.recheck();
       if (input === 't') return openViewer();
+      if (input === 'm') return void session.moveForward();
       if (input === 'h') return dispatch({ type: 'toggle-hint' });
       if (input === 's') return dispatch({ type: 'toggle-solution' });
       if (key.pageDown || input === 'd' || input === ' ') return dispatch({ type: 'scroll', by: Math.max(1, size.height - 10), max: textLength(view, size.width) });

@@ -37,6 +37,7 @@ export const HELP_LINES: Array<[string, string]> = [
   ['h', 'show or hide the hints of this step'],
   ['s', 'show or hide the solution of this step'],
   ['x', 'stop the background processes kubetutor started (port-forwards)'],
+  ['m', 'when a port-forward\'s port is taken: run it on the free port offered'],
   ['PgUp PgDn  or  u d', 'scroll the step text'],
   ['?', 'show or hide this help'],
   ['q  or  Ctrl-C', 'quit (stops every process kubetutor started)'],
@@ -174,14 +175,33 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
       side.push([{ text: viewing ? '›' : ' ' }, { text: `${STATUS_MARK[status]} `, color: STATUS_COLOR[status] }, { text: `${i + 1} ${s.title}`, inverse: viewing, dim: status === 'locked' }]);
     });
     const procs = view.processes.filter((p) => p.background);
-    if (procs.length) {
+    const forwards = new Map(view.forwards.map((f) => [f.name, f]));
+    if (procs.length || forwards.size) {
       side.push(plain(''));
       side.push(plain(' Processes', { bold: true }));
+      for (const f of view.forwards) {
+        const good = f.state === 'healthy';
+        const bad = f.state === 'failed' || f.state === 'port-taken' || f.state === 'unhealthy';
+        side.push([{ text: f.state === 'stopped' ? ' ○ ' : good ? ' ● ' : bad ? ' ✗ ' : ' ◌ ', color: good ? 'green' : bad ? 'red' : 'yellow' }, { text: f.name, dim: f.state === 'stopped' }]);
+        const detail = f.state === 'port-taken' ? `port ${f.port} taken` : f.state === 'stopped' ? 'stopped' : `${f.state} :${f.port}${f.restarts ? `, ${f.restarts} restart${f.restarts === 1 ? '' : 's'}` : ''}`;
+        side.push(plain(`   ${detail}`, { dim: true }));
+      }
       for (const p of procs) {
+        if (forwards.has(p.name)) continue;
         const running = p.state === 'running';
         side.push([{ text: running ? ' ● ' : ' ○ ', color: running ? 'green' : 'gray' }, { text: p.name, dim: !running }]);
         side.push(plain(`   ${running ? `running, pid ${p.pid}` : p.state}`, { dim: true }));
       }
+    }
+  }
+
+  if (sideW && (view.found.era || view.found.gatewayUrl)) {
+    side.push(plain(''));
+    side.push(plain(' Found on the cluster', { bold: true }));
+    if (view.found.era) side.push(plain(` Istio ${view.found.version ?? view.found.era}${view.found.era === 'modern' ? ' (istiod)' : ''}`, { dim: true }));
+    if (view.found.gatewayUrl) {
+      side.push(plain(' GATEWAY_URL=', { dim: true }));
+      side.push(plain(`  ${view.found.gatewayUrl}`, { color: 'cyan' }));
     }
   }
 
@@ -203,7 +223,8 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     step.commands.forEach((c, i) => {
       const selected = items[sel]?.kind === 'command' && items[sel].index === i;
       const proc = c.background ? view.processes.find((p) => p.name === c.name) : undefined;
-      const tag = c.background ? `[${c.name}${proc?.state === 'running' ? ': running' : ''}] ` : '';
+      const fwd = c.background ? view.forwards.find((f) => f.name === c.name) : undefined;
+      const tag = c.background ? `[${c.name}${fwd && fwd.state !== 'stopped' ? `: ${fwd.state}` : proc?.state === 'running' ? ': running' : ''}] ` : '';
       const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
       commands.push([{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
     });

@@ -6,7 +6,7 @@ import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, kubectl, eventually, sleep } from '../helpers/sandbox.js';
 
 const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
-const isReady = (p: { status?: unknown }) => ((p.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const isReady = (p: { status?: unknown }): boolean => ((p.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('watch-driven checks', () => {
   let target: Target | undefined;
@@ -32,7 +32,7 @@ describe('watch-driven checks', () => {
     // The moment the last Bookinfo pod turns Ready…
     const readyAt = await eventually(() => {
       const pods = sb.objects('', 'pods', 'default');
-      return pods.length >= 6 && pods.every(isReady) ? Date.now() : 0;
+      return pods.length >= 6 && pods.every((p) => isReady(p)) ? Date.now() : 0;
     }, 15_000, 'pods Ready');
     // …the step passes within a second, with the runner's request count unchanged (no LIST, no GET).
     const passedAt = await eventually(() => (session!.view.engine.current >= 1 ? Date.now() : 0), 5_000, 'prerequisites passed');

@@ -54,12 +54,11 @@ export class ServiceAllocator {
       }
       used.add(p.nodePort);
     }
-    if (spec.type === 'LoadBalancer') {
-      spec.externalTrafficPolicy ??= 'Cluster';
-      // No load balancer in the sandbox: EXTERNAL-IP stays <pending>, as on kind or minikube,
-      // so GATEWAY_URL comes from the node port and the node address.
-      svc.status = old?.status ?? { loadBalancer: {} };
-    } else svc.status = { loadBalancer: {} };
+    if (spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+    // No load balancer in the sandbox: EXTERNAL-IP stays <pending>, as on kind or minikube, so
+    // GATEWAY_URL comes from the node port and the node address — unless someone writes the
+    // status (the API server keeps the old status on spec updates; /status writes set it).
+    svc.status = old ? (svc.status ?? old.status) : { loadBalancer: {} };
   }
 }
 
