@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { Session } from '../../src/engine/session.js';
+import type { KubeObject } from '../../src/sandbox/types.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, kubectl, eventually, sleep } from '../helpers/sandbox.js';
 
 const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
-const isReady = (p: { status?: unknown }): boolean => ((p.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const isReady = (p: KubeObject): boolean => ((p.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('watch-driven checks', () => {
   let target: Target | undefined;
