@@ -74,6 +74,8 @@ const FORWARDING = /^Forwarding from /;
 const LIVE: ReadonlySet<ForwardState> = new Set(['starting', 'healthy', 'unhealthy']);
 
 interface Forward {
+  /** It answered at least once since it was started by the learner. */
+  everHealthy?: boolean;
   cmd: ForwardCommand;
   opts: ForwardStartOptions;
   port: number;
@@ -207,6 +209,7 @@ export class ForwardSupervisor extends EventEmitter {
     if (!existing && this.supervisor.state(cmd.name) === 'running') throw userError(`"${cmd.name}" is already running (pid ${this.supervisor.get(cmd.name)?.pid})`);
     const f: Forward = existing ?? { cmd, opts, port: cmd.readyPort, command: cmd.run, state: 'stopped', restarts: 0, recent: [], gen: 0, failures: 0, checking: false };
     Object.assign(f, { cmd, opts, port: cmd.readyPort, command: cmd.run, restarts: 0, recent: [] });
+    f.everHealthy = false;
     this.forwards.set(cmd.name, f);
     return this.startFresh(f);
   }
@@ -358,6 +361,7 @@ export class ForwardSupervisor extends EventEmitter {
     if (r.ok) {
       f.failures = 0;
       f.state = 'healthy';
+      f.everHealthy = true;
       f.message = `answers on http://127.0.0.1:${f.port}${this.o.healthPath} (HTTP ${r.status})`;
     } else {
       f.failures++;
@@ -411,6 +415,16 @@ export class ForwardSupervisor extends EventEmitter {
     this.clearTimers(f);
     const now = Date.now();
     f.recent = f.recent.filter((t) => now - t < this.o.restartWindowMs);
+    // A pod that refuses the port before the forward ever worked will refuse it again: say so now
+    // instead of restarting (on released Istio, the gateway has no listener on 15032).
+    if (!f.everHealthy && /connection refused|failed to connect/i.test(reason)) {
+      f.state = 'failed';
+      f.pid = undefined;
+      f.message = `the pod does not listen on the forwarded port (${reason})`;
+      this.changed(f.cmd.name);
+      if (!exited) await this.supervisor.stop(f.cmd.name);
+      return;
+    }
     if (f.recent.length >= this.o.maxRestarts) {
       f.state = 'failed';
       f.pid = undefined;

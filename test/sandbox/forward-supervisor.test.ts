@@ -209,3 +209,24 @@ describe('ForwardSupervisor with kubectl port-forward', () => {
     expect(alive(again.pid!)).toBe(false);
   });
 });
+
+test('a forward to a port the pod does not listen on fails at once, saying so, instead of restarting', async () => {
+  // Released Istio 1.1: the gateway Service lists 15032, but nothing in the pod listens there.
+  const sb = await startFastSandbox({ scenario: 'istio-1.1' });
+  const sup = new Supervisor();
+  const fwd = new ForwardSupervisor(sup, { healthIntervalMs: 200 });
+  try {
+    await eventually(() => sb.objects('', 'pods', 'istio-system').some((p) => p.metadata.labels?.istio === 'ingressgateway' && (p.status as { phase?: string }).phase === 'Running'), 10_000);
+    const port = await randomPort();
+    await fwd.start({ name: 'gw', run: `kubectl -n istio-system port-forward deployment/istio-ingressgateway ${port}:15032`, readyPort: port }, { cwd: process.cwd(), env: { ...(process.env as Record<string, string>), KUBECONFIG: sb.kubeconfigPath } });
+    const f = await eventually(() => { const x = fwd.get('gw'); return x?.state === 'failed' ? x : undefined; }, 15_000, 'failed');
+    expect(f.message).toMatch(/does not listen on the forwarded port/);
+    expect(f.restarts).toBe(0);
+  } finally {
+    await fwd.stopAll();
+    fwd.dispose();
+    await sup.stopAll();
+    sup.dispose();
+    await sb.stop();
+  }
+});
