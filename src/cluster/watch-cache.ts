@@ -53,7 +53,11 @@ interface Entry {
 /** Counts what the caches cost the API server: one LIST per (re)list, one WATCH per (re)connect. */
 export interface CacheStats { lists: number; watches: number; informers: number }
 
-/** How long a failed first list (no such kind, RBAC refusal) is remembered before it is tried again. */
+/**
+ * How long a failed first list is remembered before it is tried again: a kind the cluster does not
+ * have (Istio's v1 Gateway on an old Istio, say) rarely appears, an RBAC refusal or an outage may pass.
+ */
+const RETRY_MISSING_KIND_MS = 300_000;
 const RETRY_FAILED_MS = 30_000;
 
 export class WatchCache {
@@ -76,7 +80,8 @@ export class WatchCache {
     const key = this.key(apiVersion, kind, namespace);
     // A kind the cluster lacks (or refuses) is asked about again only now and then, not every round.
     const failure = this.failures.get(key);
-    if (failure && Date.now() - failure.at < RETRY_FAILED_MS) throw failure.error;
+    const wait = (failure?.error as { kind?: string } | undefined)?.kind === 'not-found-kind' ? RETRY_MISSING_KIND_MS : RETRY_FAILED_MS;
+    if (failure && Date.now() - failure.at < wait) throw failure.error;
     try {
       return await this.open(key, apiVersion, kind, namespace);
     } catch (err) {
