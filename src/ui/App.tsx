@@ -3,10 +3,11 @@
  * session's intents; it never talks to the cluster or spawns anything itself.
  */
 import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput } from 'ink';
+import { Line, useTerminalSize } from './terminal.js';
 import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
-import { renderScreen, selectables, textLength, type ScreenLine } from './screen.js';
+import { renderScreen, selectables, textLength } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import { clientSpanOf } from '../traces/focus.js';
@@ -23,32 +24,6 @@ export interface AppProps {
   color?: boolean;
 }
 
-/** The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed. */
-function useTerminalSize(): { width: number; height: number } {
-  const { stdout } = useStdout();
-  const read = () => ({ width: stdout.columns || 80, height: (stdout.rows || 24) - 1 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
-  return size;
-}
-
-function Line({ line }: { line: ScreenLine }) {
-  return (
-    <Text wrap="truncate">
-      {line.map((c, i) => (
-        <Text key={i} color={c.color} bold={c.bold} dimColor={c.dim} inverse={c.inverse} underline={c.underline}>
-          {c.text}
-        </Text>
-      ))}
-    </Text>
-  );
-}
 
 export function osc52Copy(text: string): void {
   process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);

@@ -7,7 +7,9 @@
  * on screen, never thrown.
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, useInput } from 'ink';
+import { Line, useTerminalSize } from './terminal.js';
+import type { ScreenLine } from './screen.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import type { TraceModel, TraceSummary } from '../traces/model-types.js';
 import { buildTraceModel } from '../traces/trace-model.js';
@@ -31,7 +33,6 @@ import {
   type KeyLike,
   type WaterfallState,
 } from '../traces/waterfall-state.js';
-import type { ScreenLine } from './screen.js';
 
 export interface TraceViewerProps {
   /** The traces to list, like Jaeger's "Find Traces"; `null` while they are being fetched. */
@@ -69,32 +70,6 @@ interface ViewerState {
 
 const initialState: ViewerState = { screen: 'list', sort: 'recent', listScroll: 0, help: false };
 
-/** The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed. One line is left free so Ink never redraws the whole screen. */
-function useTerminalSize(): { width: number; height: number } {
-  const { stdout } = useStdout();
-  const read = useCallback(() => ({ width: stdout.columns || 80, height: Math.max(1, (stdout.rows || 24) - 1) }), [stdout]);
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout, read]);
-  return size;
-}
-
-function Line({ line }: { line: ScreenLine }) {
-  return (
-    <Text wrap="truncate">
-      {line.map((c, i) => (
-        <Text key={i} color={c.color} bold={c.bold} dimColor={c.dim} inverse={c.inverse} underline={c.underline}>
-          {c.text}
-        </Text>
-      ))}
-    </Text>
-  );
-}
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
