@@ -1,5 +1,6 @@
 /** Test helpers: a fast sandbox, and the real kubectl binaries pointed at it. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { realpathSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -53,4 +54,42 @@ export async function eventually<T>(fn: () => T | Promise<T>, ms = 10_000, what 
     await sleep(25);
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/**
+ * `kubectl port-forward` with the real kubectl; resolves with the local port it reports. The child
+ * is pushed onto `track` so the caller's afterAll can stop it.
+ */
+export function kubectlPortForward(sb: Sandbox, args: string[], track: ChildProcess[], version?: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const child = spawn(kubectlPath(version), ['--kubeconfig', sb.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+  track.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/Forwarding from 127\.0\.0\.1:(\d+)/);
+      if (m) resolve({ child, port: Number(m[1]), output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${out}`)));
+  });
+}
+
+/** Stops a child this test started and waits until it is gone. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+}
+
+/** A port nothing listens on right now (on 127.0.0.1). */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

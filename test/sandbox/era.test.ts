@@ -5,7 +5,7 @@
  * real kubectl's port-forward on a random local port (never 15032).
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { KubeClient } from '../../src/cluster/kube-client.js';
@@ -14,7 +14,7 @@ import { evaluateCheck } from '../../src/checks/registry.js';
 import { portOpenCheck } from '../../src/checks/ports.js';
 import type { CheckEnv } from '../../src/checks/types.js';
 import type { Check } from '../../src/lesson/types.js';
-import { eventually, kubectl, kubectlPath, startFastSandbox } from '../helpers/sandbox.js';
+import { eventually, kubectl, startFastSandbox, kubectlPortForward, stopChild, freePort } from '../helpers/sandbox.js';
 
 const source = { file: 'lesson.md', line: 1 };
 type CheckInput = Check extends infer C ? (C extends Check ? Omit<C, 'title' | 'source'> & { title?: string } : never) : never;
@@ -48,38 +48,8 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
 });
 
-/** `kubectl port-forward` with the real kubectl; resolves with the local port it reports. */
-function portForward(sb: Sandbox, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(kubectlPath(), ['--kubeconfig', sb.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/Forwarding from 127\.0\.0\.1:(\d+)/);
-      if (m) resolve({ child, port: Number(m[1]) });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+const portForward = (sb: Sandbox, args: string[]) => kubectlPortForward(sb, args, children);
+const stop = stopChild;
 
 const allRunning = (sb: Sandbox) => {
   const pods = sb.objects('', 'pods');

@@ -1,23 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { kubectl, kubectlPath, startFastSandbox, eventually } from '../helpers/sandbox.js';
-
-/** Starts `kubectl port-forward` and resolves with the local port once it says it forwards. */
-function portForward(sb: Sandbox, args: string[], version?: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(kubectlPath(version), ['--kubeconfig', sb.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/Forwarding from 127\.0\.0\.1:(\d+)/);
-      if (m) resolve({ child, port: Number(m[1]), output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${out}`)));
-  });
-}
+import { kubectl, kubectlPortForward, startFastSandbox, eventually } from '../helpers/sandbox.js';
 
 describe.each([['default'], ['1.29']])('kubectl %s port-forward', (v) => {
   const version = v === 'default' ? undefined : v;
@@ -34,16 +18,14 @@ describe.each([['default'], ['1.29']])('kubectl %s port-forward', (v) => {
 
   test("the source doc's command: the gateway pod's 15032 serves the Jaeger dashboard", async () => {
     const name = await kubectl(sb, ['-n', 'istio-system', 'get', 'pod', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}'], { version });
-    const pf = await portForward(sb, ['-n', 'istio-system', 'port-forward', name.stdout, ':15032'], version);
-    children.push(pf.child);
+    const pf = await kubectlPortForward(sb, ['-n', 'istio-system', 'port-forward', name.stdout, ':15032'], children, version);
     const res = await fetch(`http://127.0.0.1:${pf.port}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/<title>Jaeger UI<\/title>/);
   });
 
   test('the gateway pod\'s port 80 serves /productpage, and each request becomes a trace', async () => {
-    const pf = await portForward(sb, ['-n', 'istio-system', 'port-forward', 'deployment/istio-ingressgateway', ':80'], version);
-    children.push(pf.child);
+    const pf = await kubectlPortForward(sb, ['-n', 'istio-system', 'port-forward', 'deployment/istio-ingressgateway', ':80'], children, version);
     const before = sb.workloads.traces.count();
     for (let i = 0; i < 3; i++) {
       const res = await fetch(`http://127.0.0.1:${pf.port}/productpage`);
@@ -54,8 +36,7 @@ describe.each([['default'], ['1.29']])('kubectl %s port-forward', (v) => {
   });
 
   test('a port nothing listens on is refused with the kubelet\'s words', async () => {
-    const pf = await portForward(sb, ['-n', 'istio-system', 'port-forward', 'deployment/istio-ingressgateway', ':15999'], version);
-    children.push(pf.child);
+    const pf = await kubectlPortForward(sb, ['-n', 'istio-system', 'port-forward', 'deployment/istio-ingressgateway', ':15999'], children, version);
     await fetch(`http://127.0.0.1:${pf.port}/`).catch(() => undefined);
     await eventually(() => /connection refused/.test(pf.output()), 5000, 'refusal message');
   });
