@@ -17,6 +17,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
     await target.sandbox?.settled();
     const { evaluateCheck, checkKey } = await import('../checks/registry.js');
     const cluster = await target.client();
+    // A cluster that cannot be reached (or refuses the credentials) is one clear line, not one per check.
+    const { ClusterError } = await import('../cluster/kube-client.js');
+    try {
+      await cluster.list('v1', 'Namespace');
+    } catch (e) {
+      if (e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'unauthorized')) throw userError(e.message);
+    }
     const { istioFactsOnce } = await import('../cluster/era.js');
     const istio = istioFactsOnce(cluster);
     const rows: Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[]; expected?: string; found?: string }> = [];

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -57,6 +57,15 @@ describe('kubetutor check', () => {
     expect(rows.every((x) => x.step === 'prerequisites' && typeof x.summary === 'string' && Array.isArray(x.diagnosis))).toBe(true);
     const failing = rows.filter((x) => !x.ok);
     expect(failing.some((x) => x.diagnosis.some((d) => /ImagePullBackOff/.test(d)))).toBe(true);
+  });
+
+  test('an unreachable cluster is one clear line saying what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetutor-gone-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'clusters: [{name: gone, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]', 'users: [{name: u, user: {token: t}}]', 'contexts: [{name: gone, context: {cluster: gone, user: u}}]', 'current-context: gone', ''].join('\n'));
+    const r = await cli(['check', 'istio-jaeger', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^target: context gone \(https:\/\/127\.0\.0\.1:9\)\nkubetutor: cannot reach the cluster at https:\/\/127\.0\.0\.1:9: .* — is it running\? \(kubectl --context gone cluster-info\)\n$/);
   });
 
   test('an unknown step or lesson is one clear line', async () => {
