@@ -16,9 +16,16 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
   if (lesson.intro.trim()) for (const l of renderMarkdown(lesson.intro, width)) write(lineText(l));
   let shownStep = -1;
   let lastReport = '';
+  let lastFound = '';
   return new Promise<number>((resolve) => {
     const report = () => {
       const v = session.view;
+      // What the runner found, with the line to paste into the learner's own shell.
+      const found = [v.found.era ? `Istio ${v.found.version ?? v.found.era}` : '', v.found.gatewayUrl ? `GATEWAY_URL=${v.found.gatewayUrl}` : ''].filter(Boolean).join('; ');
+      if (found && found !== lastFound) {
+        lastFound = found;
+        write(`found on the cluster: ${found}${v.found.gatewayUrl ? `  (in your shell: export GATEWAY_URL=${v.found.gatewayUrl})` : ''}`);
+      }
       const cur = v.engine.current;
       // Report the checks of the step that was current when they ran.
       const reportStep = Math.min(shownStep, v.lesson.steps.length - 1);
