@@ -19,6 +19,12 @@ Usage:
       List the lessons found (bundled, and in --lessons folders).
   kubetutor check LESSON [--step ID] [--json] [target flags]
       Evaluate the checks once (one step, or all); exit 0 iff all pass.
+  kubetutor test LESSON [--scenario S] [--junit FILE]
+      Self-test a lesson on a fresh sandbox (default scenario: fresh): every step's checks
+      must fail before its solution runs and pass after. Exit 0 iff every step behaves.
+  kubetutor lint PATH
+      Validate a lesson: file:line errors; warnings for steps without checks, commands
+      that kill by name, variables no earlier step sets. Exit non-zero on errors.
   kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
       Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
       Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
@@ -69,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/check-command.js')).checkCommand(rest);
     case 'list':
       return (await import('./commands/list-command.js')).listCommand(rest);
+    case 'test':
+      return (await import('./commands/test-command.js')).testCommand(rest);
+    case 'lint':
+      return (await import('./commands/lint-command.js')).lintCommand(rest);
     case 'traces':
       return (await import('./commands/traces-command.js')).tracesCommand(rest);
     case 'traffic':

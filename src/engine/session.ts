@@ -198,7 +198,8 @@ export class Session {
     this.dispatch({ type: 'attempted', step: s.id });
     for (const [i, line] of s.solution.entries()) {
       // A solution line that repeats one of the step's background commands runs as that process.
-      const cmd = s.commands.find((c) => c.background && c.run.trim() === line.run.trim()) ?? line;
+      const same = (a: string, b: string) => shellLine(a) === shellLine(b);
+      const cmd = s.commands.find((c) => c.background && same(c.run, line.run)) ?? line;
       const info = await this.run(cmd, step, i);
       if (info && !cmd.background && info.state === 'failed') break;
     }
@@ -214,6 +215,11 @@ export class Session {
     if (this.forwards.has(name)) await this.forwards.stop(name);
     else await this.supervisor.stop(name);
     this.kick();
+  }
+
+  /** Stops every background process this session started (the x key). */
+  async stopAllBackground(): Promise<void> {
+    await Promise.all(this.supervisor.list().filter((p) => p.background && p.state === 'running').map((p) => this.stopProcess(p.name)));
   }
 
   /** Moves a forward whose port is taken to the free port offered; checks and the viewer follow it. */
@@ -537,4 +543,9 @@ export function remapPorts(check: Check, map: ReadonlyMap<number, number>): Chec
     return url === check.url ? check : { ...check, url };
   }
   return check;
+}
+
+/** A command as the shell reads it: `\`-continued lines joined, runs of blanks made one. */
+function shellLine(cmd: string): string {
+  return cmd.replace(/\s*\\\n\s*/g, ' ').replace(/[ \t]+/g, ' ').trim();
 }

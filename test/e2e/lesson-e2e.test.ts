@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -302,6 +302,47 @@ describe('kubetutor check --json gives the diagnosis for each broken world', () 
       await sb.stop();
     }
   });
+});
+
+
+describe('kubetutor test (self-test of a lesson)', () => {
+  test('the bundled lesson: every step fails before its solution and passes after; JUnit written', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'kubetutor-junit-')), 'report.xml');
+    const r = await cli(['test', 'istio-jaeger', '--junit', junit]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const id of ['prerequisites', 'port-forward', 'traffic', 'traces', 'cleanup']) expect(r.stdout).toMatch(new RegExp(`^✓ ${id}: failed before its solution, passed [\\d.]+ s after$`, 'm'));
+    expect(r.stdout).toMatch(/^istio-jaeger: 5 of 5 steps behave$/m);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuite name="kubetutor test istio-jaeger \(sandbox fresh\)" tests="5" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(5);
+  }, 180_000);
+
+  /** A copy of the lesson with one edit, in a folder of its own (its manifests beside it). */
+  function brokenCopy(edit: (text: string) => string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetutor-broken-'));
+    cpSync(LESSON, dir, { recursive: true });
+    const file = join(dir, 'lesson.md');
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return dir;
+  }
+
+  test('a check that passes too early is reported as a lesson bug', async () => {
+    // The port-forward step checking only that the namespace exists: true before anything is done.
+    const dir = brokenCopy((t) => t.replace(/(## Open the Jaeger dashboard \{#port-forward\}[\s\S]*?```check\n)[\s\S]*?```/, '$1- kind: namespace\n  name: istio-system\n```'));
+    const r = await cli(['test', dir, '--timeout', '20']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ port-forward: its checks passed before its solution ran: they do not test what the step teaches$/m);
+  }, 180_000);
+
+  test('a wrong selector is reported with the checks still unmet', async () => {
+    const dir = brokenCopy((t) => t.replace('selector: app=productpage\n', 'selector: app=product-page\n'));
+    const r = await cli(['test', dir, '--timeout', '10']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ prerequisites: still failing 10 s after its solution ran/m);
+    expect(r.stdout).toMatch(/^    unmet: .*app=product-page/m);
+    expect(r.stdout).toMatch(/^istio-jaeger: 0 of 5 steps behave \(4 not reached\)$/m);
+  }, 120_000);
 });
 
 test('port 15032 is free again', async () => {

@@ -1,0 +1,33 @@
+/** `kubetutor test LESSON [--scenario S] [--junit FILE]`: self-test a lesson on a fresh sandbox. */
+import { writeFileSync } from 'node:fs';
+import { parse } from '../cli.js';
+import { userError } from '../cluster/target.js';
+import { loadLesson } from '../lesson/load.js';
+
+export async function testCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    scenario: { type: 'string', default: 'fresh' },
+    junit: { type: 'string' },
+    lessons: { type: 'string', multiple: true },
+    timeout: { type: 'string', default: '60' },
+  });
+  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S] [--junit FILE]');
+  const timeoutS = Number(values.timeout);
+  if (!(timeoutS > 0)) throw userError(`--timeout must be a number of seconds, not "${values.timeout}"`);
+  const lesson = await loadLesson(positionals[0], values.lessons ?? []);
+  const { selfTest, junitXml } = await import('../authoring/self-test.js');
+  process.stdout.write(`testing ${lesson.id} on a fresh sandbox (scenario ${values.scenario}): each step must fail before its solution and pass after\n`);
+  const reports = await selfTest(lesson, {
+    scenario: values.scenario!,
+    timeoutMs: timeoutS * 1000,
+    onStep: (r) => {
+      process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.ok ? `failed before its solution, passed ${r.seconds.toFixed(1)} s after` : r.problem}\n`);
+      for (const u of r.unmet ?? []) process.stdout.write(`    unmet: ${u}\n`);
+    },
+  });
+  const bad = reports.filter((r) => !r.ok).length;
+  const notReached = lesson.steps.length - reports.length;
+  process.stdout.write(`${lesson.id}: ${reports.length - bad} of ${lesson.steps.length} steps behave${notReached ? ` (${notReached} not reached)` : ''}\n`);
+  if (values.junit) writeFileSync(values.junit, junitXml(lesson, values.scenario!, reports));
+  return bad === 0 && notReached === 0 ? 0 : 1;
+}
