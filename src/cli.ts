@@ -22,9 +22,13 @@ Usage:
   kubetutor test LESSON [--scenario S] [--junit FILE]
       Self-test a lesson on a fresh sandbox (default scenario: fresh): every step's checks
       must fail before its solution runs and pass after. Exit 0 iff every step behaves.
+  kubetutor play [LESSON] [target flags] [--pace MS]
+      Instructor auto-play: each step's solution typed out, run, its checks awaited, then a
+      pause for narration (space goes on; --pace MS goes on by itself). Stops on a failure.
   kubetutor lint PATH
       Validate a lesson: file:line errors; warnings for steps without checks, commands
       that kill by name, variables no earlier step sets. Exit non-zero on errors.
+  kubetutor import PAGE.md [--out DIR]   (istio.io page → DIR/lesson.md skeleton; default DIR ./<id>)
   kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
       Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
       Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
@@ -75,10 +79,14 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/check-command.js')).checkCommand(rest);
     case 'list':
       return (await import('./commands/list-command.js')).listCommand(rest);
+    case 'play':
+      return (await import('./commands/start-command.js')).startCommand(rest, { play: true });
     case 'test':
       return (await import('./commands/test-command.js')).testCommand(rest);
     case 'lint':
       return (await import('./commands/lint-command.js')).lintCommand(rest);
+    case 'import':
+      return (await import('./commands/import-command.js')).importCommand(rest);
     case 'traces':
       return (await import('./commands/traces-command.js')).tracesCommand(rest);
     case 'traffic':

@@ -5,15 +5,19 @@ import { openTarget, userError } from '../cluster/target.js';
 import { progressFile } from '../engine/progress.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
 
-export async function startCommand(argv: string[]): Promise<number> {
+export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
   const { values, positionals } = parse(normalizeSandboxFlag(argv), {
     ...TARGET_OPTIONS,
     plain: { type: 'boolean', default: false },
     yes: { type: 'boolean', default: false },
-  });
+    ...(mode.play ? { pace: { type: 'string' } } : {}),
+  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; pace: { type: 'string' } });
+  const pace = values.pace === undefined ? undefined : Number(values.pace);
+  if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
   const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
+  if (mode.play && plain) throw userError('kubetutor play needs a terminal (it drives the lesson screen)');
   const target = await openTarget(targetOptions(values));
   const { Session } = await import('../engine/session.js');
   const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key) });
@@ -27,7 +31,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
     if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
     const { render, React, App } = await loadInk();
-    const app = render(React.createElement(App, { session, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR }), { exitOnCtrlC: false, patchConsole: false });
+    const player = mode.play ? new (await import('../engine/player.js')).Player(session, { pace }) : undefined;
+    const app = render(React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR }), { exitOnCtrlC: false, patchConsole: false });
     const onSignal = () => app.unmount();
     process.once('SIGTERM', onSignal);
     process.once('SIGHUP', onSignal);

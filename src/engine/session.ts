@@ -195,14 +195,24 @@ export class Session {
   async runSolution(step: number): Promise<void> {
     const s = this.lesson.steps[step];
     if (!s) return;
-    this.dispatch({ type: 'attempted', step: s.id });
-    for (const [i, line] of s.solution.entries()) {
-      // A solution line that repeats one of the step's background commands runs as that process.
-      const same = (a: string, b: string) => shellLine(a) === shellLine(b);
-      const cmd = s.commands.find((c) => c.background && same(c.run, line.run)) ?? line;
-      const info = await this.run(cmd, step, i);
-      if (info && !cmd.background && info.state === 'failed') break;
+    for (let i = 0; i < s.solution.length; i++) {
+      const ok = await this.runSolutionLine(step, i);
+      if (!ok) break;
     }
+  }
+
+  /**
+   * Runs one line of a step's solution; false when a foreground line failed. A line that repeats
+   * one of the step's background commands (as the shell reads it) runs as that process.
+   */
+  async runSolutionLine(step: number, index: number): Promise<boolean> {
+    const s = this.lesson.steps[step];
+    const line = s?.solution[index];
+    if (!line) return false;
+    this.dispatch({ type: 'attempted', step: s.id });
+    const cmd = s.commands.find((c) => c.background && shellLine(c.run) === shellLine(line.run)) ?? line;
+    const info = await this.run(cmd, step, index);
+    return !(info && !cmd.background && info.state === 'failed');
   }
 
   /** Shows a one-line notice (for things the UI could not do). */

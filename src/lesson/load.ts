@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLesson } from './parse.js';
+import { hugoToLesson, isHugoPage } from './hugo.js';
 import type { Lesson } from './types.js';
 
 export interface LessonListing {
@@ -50,13 +51,15 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-async function readLessonFile(file: string): Promise<Lesson> {
+async function readLessonFile(file: string, allowHugo = false): Promise<Lesson> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw userError(`cannot read lesson ${file}: ${(e as Error).message}`);
   }
+  // An istio.io page given by path (`kubetutor start PAGE.md`): converted on the fly.
+  if (allowHugo && file.toLowerCase().endsWith('.md') && isHugoPage(text)) return hugoToLesson(text, file);
   return parseLesson(text, file);
 }
 
@@ -134,6 +137,6 @@ async function loadPath(ref: string): Promise<Lesson> {
     if (!(await isFile(file))) throw userError(`no ${LESSON_FILE} in ${abs}`);
     return readLessonFile(file);
   }
-  if (await isFile(abs)) return readLessonFile(abs);
+  if (await isFile(abs)) return readLessonFile(abs, true);
   throw userError(`no lesson at ${ref}: no such file or folder`);
 }

@@ -9,6 +9,25 @@ import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
 import { renderScreen, selectables, textLength } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
+import type { Player, PlayState } from '../engine/player.js';
+
+function playBanner(p: PlayState): { text: string; color: 'cyan' | 'green' | 'red' | 'yellow' } {
+  const cmd = p.command?.replace(/\s*\\\n\s*/g, ' ') ?? '';
+  switch (p.phase) {
+    case 'typing':
+      return { text: ` ▶ auto-play $ ${cmd.slice(0, p.typed)}▏`, color: 'cyan' };
+    case 'running':
+      return { text: ` ▶ auto-play $ ${cmd}  (running)`, color: 'cyan' };
+    case 'waiting':
+      return { text: ` ▶ auto-play: ${p.message}`, color: 'yellow' };
+    case 'paused':
+      return { text: ` ⏸ auto-play: ${p.message ?? 'paused'}`, color: 'green' };
+    case 'done':
+      return { text: ` ✓ ${p.message}`, color: 'green' };
+    default:
+      return { text: ` ✗ ${p.message ?? 'auto-play stopped'}`, color: 'red' };
+  }
+}
 import type { TraceSummary } from '../traces/model-types.js';
 import { clientSpanOf } from '../traces/focus.js';
 
@@ -22,14 +41,23 @@ export interface AppProps {
   onQuit?: () => void;
   /** Colours on (off for NO_COLOR: state is still marked in text). @default true */
   color?: boolean;
+  /** Instructor auto-play driving the session (`kubetutor play`). */
+  player?: Player;
 }
+
+const NO_PLAYER = { subscribe: () => () => undefined, state: undefined };
 
 
 export function osc52Copy(text: string): void {
   process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);
 }
 
-export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true }: AppProps) {
+export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true, player }: AppProps) {
+  const playSource = player ?? NO_PLAYER;
+  const play = useSyncExternalStore(
+    (fn) => playSource.subscribe(fn),
+    () => playSource.state,
+  );
   const view = useSyncExternalStore(
     (fn) => session.subscribe(fn),
     () => session.view,
@@ -60,8 +88,10 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   const size = useTerminalSize();
 
   useEffect(() => {
-    if (confirmed) session.start();
-  }, [confirmed, session]);
+    if (!confirmed) return;
+    session.start();
+    if (player) void player.play();
+  }, [confirmed, session, player]);
   useEffect(() => dispatch({ type: 'viewing', step: view.engine.viewing }), [view.engine.viewing, dispatch]);
 
   const quit = () => {
@@ -82,7 +112,11 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       const items = selectables(view);
       const item = items[Math.min(uiRef.current.selected, items.length - 1)];
       const step = view.engine.viewing;
-      if (input === 'q' || (key.ctrl && input === 'c')) return quit();
+      if (input === 'q' || (key.ctrl && input === 'c')) {
+        player?.stop();
+        return quit();
+      }
+      if (player && input === ' ' && play?.phase === 'paused') return player.resume();
       if (input === '?') return dispatch({ type: 'toggle-help' });
       if (key.escape) return dispatch({ type: 'close-overlays' });
       if (key.downArrow || input === 'j') return dispatch({ type: 'select-next', count: items.length });
@@ -121,7 +155,9 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
     { isActive: confirmed && !viewer },
   );
 
-  const lines = useMemo(() => renderScreen(view, ui, size), [view, ui, size]);
+  // Auto-play takes one line above the lesson: what is being typed, run or awaited.
+  const banner = play ? playBanner(play) : undefined;
+  const lines = useMemo(() => renderScreen(view, ui, banner ? { ...size, height: size.height - 1 } : size), [view, ui, size, banner]);
 
   if (viewer) {
     return (
@@ -156,6 +192,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   }
   return (
     <Box flexDirection="column">
+      {banner && <Line line={[{ text: banner.text.slice(0, size.width), color: banner.color, bold: true }]} />}
       {lines.map((l, i) => (
         <Line key={i} line={l} />
       ))}

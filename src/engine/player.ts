@@ -1,0 +1,131 @@
+/**
+ * Instructor auto-play: each step's solution shown as if typed, run, then the step's checks
+ * awaited (never a fixed sleep), then a pause for narration — space to go on, or `pace` ms.
+ * A failure stops the play with the step's diagnosis on screen.
+ */
+import type { Session } from './session.js';
+import { checkKey } from '../checks/registry.js';
+
+export type PlayPhase = 'typing' | 'running' | 'waiting' | 'paused' | 'failed' | 'done' | 'stopped';
+
+export interface PlayState {
+  phase: PlayPhase;
+  step: number;
+  /** The command being typed or run, and how much of it is shown. */
+  command?: string;
+  typed: number;
+  message?: string;
+}
+
+export interface PlayerOptions {
+  /** Go on by itself after this many ms; wait for `resume()` (space) when undefined. */
+  pace?: number;
+  /** Typing speed. @default 12 */
+  msPerChar?: number;
+  /** How long a step may take to pass after its commands. @default 120000 */
+  stepTimeoutMs?: number;
+}
+
+export class Player {
+  private s: PlayState = { phase: 'paused', step: 0, typed: 0 };
+  private listeners = new Set<() => void>();
+  private resumeWaiter: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private session: Session, private opts: PlayerOptions = {}) {}
+
+  get state(): PlayState {
+    return this.s;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(next: Partial<PlayState>): void {
+    this.s = { ...this.s, ...next };
+    for (const l of [...this.listeners]) l();
+  }
+
+  /** Space: go on to the next step. */
+  resume(): void {
+    const w = this.resumeWaiter;
+    this.resumeWaiter = undefined;
+    w?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.set({ phase: 'stopped', message: 'auto-play stopped' });
+    this.resume();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms).unref());
+  }
+
+  private until(f: () => boolean, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const end = Date.now() + ms;
+      const check = () => {
+        if (f()) return done(true);
+        if (Date.now() > end || this.stopped) return done(false);
+      };
+      const unsubscribe = this.session.subscribe(check);
+      const timer = setInterval(check, 250);
+      const done = (v: boolean) => {
+        unsubscribe();
+        clearInterval(timer);
+        resolve(v);
+      };
+      check();
+    });
+  }
+
+  async play(): Promise<void> {
+    const lesson = this.session.lesson;
+    await this.until(() => this.session.view.engine.steps[0].results.length > 0 || this.session.view.engine.current > 0, 30_000);
+    for (let i = this.session.view.engine.current; i < lesson.steps.length && !this.stopped; i = this.session.view.engine.current) {
+      const step = lesson.steps[i];
+      this.session.view_(i);
+      // Cleanup-like steps want the runner's processes stopped: the instructor's x.
+      if (step.checks.some((c) => c.kind === 'process' && c.state === 'stopped')) await this.session.stopAllBackground();
+      for (const [j, line] of step.solution.entries()) {
+        if (this.stopped) return;
+        // Typed out, a few characters per frame, so the room can read along.
+        const text = line.run;
+        this.set({ phase: 'typing', step: i, command: text, typed: 0, message: undefined });
+        const per = this.opts.msPerChar ?? 12;
+        for (let n = 1; n <= text.length && !this.stopped; n += 3) {
+          this.set({ typed: Math.min(n + 2, text.length) });
+          await this.sleep(per * 3);
+        }
+        this.set({ phase: 'running', typed: text.length });
+        const ok = await this.session.runSolutionLine(i, j);
+        if (!ok) {
+          this.session.recheck();
+          this.set({ phase: 'failed', message: `"${text.split('\n')[0]}" failed: auto-play stopped (the output and the checks show why)` });
+          return;
+        }
+      }
+      // What a learner would answer (the instructor's demo answers correctly).
+      step.checks.forEach((c, j) => {
+        if (c.kind === 'quiz') this.session.answer(checkKey(step.id, j), c.answer);
+      });
+      this.set({ phase: 'waiting', command: undefined, message: `waiting for step ${i + 1}'s checks` });
+      const passed = await this.until(() => this.session.view.engine.current > i, this.opts.stepTimeoutMs ?? 120_000);
+      if (this.stopped) return;
+      if (!passed) {
+        this.session.recheck();
+        this.set({ phase: 'failed', message: `step ${i + 1} did not pass: auto-play stopped (the checks below say why)` });
+        return;
+      }
+      if (i + 1 >= lesson.steps.length) break;
+      this.set({ phase: 'paused', message: `step ${i + 1} passed${this.opts.pace === undefined ? ' — space for the next step' : ''}` });
+      if (this.opts.pace === undefined) await new Promise<void>((r) => (this.resumeWaiter = r));
+      else await this.sleep(this.opts.pace);
+    }
+    if (!this.stopped) this.set({ phase: 'done', command: undefined, message: 'auto-play done: every step passed' });
+  }
+}
