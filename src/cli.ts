@@ -14,7 +14,8 @@ Usage:
   kubetutor [start] [LESSON] [--sandbox[=SCENARIO] | --kubeconfig FILE --context NAME] [--plain]
       Run a lesson (default: istio-jaeger). Without a target it runs on the embedded
       sandbox (scenario ready). --plain (automatic without a TTY) prints it line by line.
-      --lessons DIR adds a folder of lessons; --yes skips the real-cluster confirmation.
+      --lessons DIR adds a folder of lessons; --yes skips the real-cluster confirmation;
+      --class NAMESPACE [--name NAME] records your progress for the instructor's 'kubetutor class'.
   kubetutor list [--lessons DIR]
       List the lessons found (bundled, and in --lessons folders).
   kubetutor check LESSON [--step ID] [--json] [target flags]
@@ -29,6 +30,8 @@ Usage:
       Validate a lesson: file:line errors; warnings for steps without checks, commands
       that kill by name, variables no earlier step sets. Exit non-zero on errors.
   kubetutor import PAGE.md [--out DIR]   (istio.io page → DIR/lesson.md skeleton; default DIR ./<id>)
+  kubetutor class NAMESPACE [--kubeconfig F] [--context C] [--plain | --json] [--once]
+      Live view of a class whose learners run start --class NAMESPACE: learners x steps, who is stuck longest.
   kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
       Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
       Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
@@ -87,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/lint-command.js')).lintCommand(rest);
     case 'import':
       return (await import('./commands/import-command.js')).importCommand(rest);
+    case 'class':
+      return (await import('./commands/class-command.js')).classCommand(rest);
     case 'traces':
       return (await import('./commands/traces-command.js')).tracesCommand(rest);
     case 'traffic':
@@ -100,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // The command is done: a watch or timer a library left behind must not keep the process alive.
+    setTimeout(() => process.exit(code), 1000).unref();
   },
   (e: Error) => {
     // User errors get one clear line; only real bugs show a stack.

@@ -10,8 +10,10 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
     ...TARGET_OPTIONS,
     plain: { type: 'boolean', default: false },
     yes: { type: 'boolean', default: false },
+    class: { type: 'string' },
+    name: { type: 'string' },
     ...(mode.play ? { pace: { type: 'string' } } : {}),
-  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; pace: { type: 'string' } });
+  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
   if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
@@ -21,8 +23,10 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   const target = await openTarget(targetOptions(values));
   const { Session } = await import('../engine/session.js');
   const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key) });
+  // Class progress: this learner's state, recorded in a ConfigMap of the shared cluster as it changes.
+  const reporter = values.class ? await startClassReporting(session, target.kubeconfigPath, values.class, values.name) : undefined;
   let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= session.close().then(() => target.close()));
+  const shutdown = () => (stopping ??= (reporter?.close() ?? Promise.resolve()).then(() => session.close()).then(() => target.close()));
   try {
     if (plain) {
       const { runPlain } = await import('../ui/plain-runner.js');
@@ -67,4 +71,30 @@ export async function loadInk() {
   } finally {
     Object.assign(process.env, saved);
   }
+}
+
+async function startClassReporting(session: import('../engine/session.js').Session, kubeconfig: string, namespace: string, name: string | undefined) {
+  const { ClassReporter, progressFromView } = await import('../class/class-reporter.js');
+  const { userInfo } = await import('node:os');
+  const learner = name || process.env.USER || userInfo().username || 'learner';
+  const reporter = new ClassReporter(kubeconfig, namespace, learner);
+  const stepIds = session.lesson.steps.map((s) => s.id);
+  let current = -1;
+  let since = Date.now();
+  let last = '';
+  const report = () => {
+    const engine = session.view.engine;
+    if (engine.current !== current) {
+      current = engine.current;
+      since = Date.now();
+    }
+    const p = progressFromView(session.lesson.id, learner, stepIds, engine, since);
+    const key = JSON.stringify({ ...p, updatedAt: '' });
+    if (key === last) return; // only real changes reach the cluster
+    last = key;
+    reporter.report(p);
+  };
+  session.subscribe(report);
+  report();
+  return reporter;
 }
