@@ -3,25 +3,9 @@
  * namespace, then one WATCH (client-node's ListWatch), re-established with a growing delay
  * if it fails. No polling: an idle class costs one open watch.
  */
-import { CoreV1Api, KubeConfig, ListWatch, Watch, type V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, ListWatch, type V1ConfigMap } from '@kubernetes/client-node';
+import { StoppableWatch } from '../cluster/watch-cache.js';
 import { fromConfigMap, PROGRESS_SELECTOR, type LearnerProgress } from './progress-record.js';
-
-/** Aborts watches that finish setting up after stop() (client-node 1.4's ListWatch.stop() misses those). */
-class StoppableWatch extends Watch {
-  private controllers = new Set<AbortController>();
-  private stopped = false;
-  override async watch(...args: Parameters<Watch['watch']>): Promise<AbortController> {
-    const c = await super.watch(...args);
-    if (this.stopped) c.abort();
-    else this.controllers.add(c);
-    return c;
-  }
-  stopAll(): void {
-    this.stopped = true;
-    for (const c of this.controllers) c.abort();
-    this.controllers.clear();
-  }
-}
 
 export interface ClassWatch {
   /** Resolves after the first LIST (rejects if it fails). */

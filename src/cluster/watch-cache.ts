@@ -23,7 +23,7 @@ export interface CacheSource {
  * (its `request` is assigned only after `watch()` resolves), so that watch would stay open for
  * good. This Watch remembers every request and aborts late arrivals once stopped.
  */
-class StoppableWatch extends Watch {
+export class StoppableWatch extends Watch {
   private controllers = new Set<AbortController>();
   private stopped = false;
 
