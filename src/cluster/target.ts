@@ -39,11 +39,11 @@ export function userError(message: string): Error {
 }
 
 export async function openTarget(opts: TargetOptions): Promise<Target> {
-  if (opts.kubeconfig || opts.context) {
+  if (wantsCluster(opts)) {
     if (opts.sandbox) throw userError('choose either --sandbox or --kubeconfig/--context, not both');
     return openCluster(opts.kubeconfig, opts.context);
   }
-  const scenario = typeof opts.sandbox === 'string' && opts.sandbox ? opts.sandbox : 'ready';
+  const scenario = sandboxScenario(opts);
   const { startSandbox, UnknownScenarioError } = await import('../sandbox/sandbox.js');
   let sandbox: Sandbox;
   try {
@@ -55,8 +55,7 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   let client: KubeClient | undefined;
   return {
     kind: 'sandbox',
-    label: `sandbox (scenario ${scenario})`,
-    key: `sandbox-${scenario}`,
+    ...sandboxTarget(scenario),
     kubeconfigPath: sandbox.kubeconfigPath,
     context: 'kubetutor-sandbox',
     sandbox,
@@ -66,6 +65,19 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
     },
     close: () => sandbox.stop(),
   };
+}
+
+/** Whether these options name a real cluster rather than the sandbox. */
+export const wantsCluster = (opts: TargetOptions): boolean => Boolean(opts.kubeconfig || opts.context);
+
+/** The sandbox scenario these options ask for (when they ask for the sandbox). */
+export function sandboxScenario(opts: TargetOptions): string {
+  return typeof opts.sandbox === 'string' && opts.sandbox ? opts.sandbox : 'ready';
+}
+
+/** How a sandbox target is shown and which progress file it keeps (known before the sandbox starts). */
+export function sandboxTarget(scenario: string): { label: string; key: string } {
+  return { label: `sandbox (scenario ${scenario})`, key: `sandbox-${scenario}` };
 }
 
 /** The kubeconfig files kubectl would read: $KUBECONFIG (a path list) or ~/.kube/config. */

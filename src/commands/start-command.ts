@@ -1,8 +1,10 @@
 /** `kubetutor [start] [LESSON]`: the interactive lesson (the TUI), or plain text without a TTY. */
 import { parse } from '../cli.js';
 import { loadLesson } from '../lesson/load.js';
-import { openTarget, userError } from '../cluster/target.js';
-import { progressFile } from '../engine/progress.js';
+import { openTarget, sandboxScenario, sandboxTarget, userError, wantsCluster, type Target } from '../cluster/target.js';
+import { loadProgress, progressFile } from '../engine/progress.js';
+import type { DrawnFrame } from '../ui/first-frame.js';
+import { leanHeap } from '../lean-heap.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
 
 export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
@@ -20,8 +22,31 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
   if (mode.play && plain) throw userError('kubetutor play needs a terminal (it drives the lesson screen)');
-  const target = await openTarget(targetOptions(values));
-  const { Session } = await import('../engine/session.js');
+  leanHeap();
+  const targetOpts = targetOptions(values);
+  // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
+  if (!plain && process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  // On the sandbox, the lesson is on screen at once: its first frame is drawn before the
+  // sandbox starts and before Ink and the cluster client load, in parallel, behind it.
+  // (A real cluster asks for confirmation first; auto-play draws its own banner.)
+  let frame: DrawnFrame | undefined;
+  let ink: ReturnType<typeof loadInk> | undefined;
+  if (!plain && !mode.play && !wantsCluster(targetOpts)) {
+    frame = await drawLessonFrame(lesson, sandboxScenario(targetOpts));
+    ink = loadInk();
+    ink.catch(() => undefined); // awaited below; a failure surfaces there
+  }
+  const sessionModule = import('../engine/session.js');
+  sessionModule.catch(() => undefined); // awaited below
+  let target: Target;
+  try {
+    target = await openTarget(targetOpts);
+  } catch (e) {
+    frame?.erase();
+    releaseKeys(frame);
+    throw e;
+  }
+  const { Session } = await sessionModule;
   const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key) });
   // Class progress: this learner's state, recorded in a ConfigMap of the shared cluster as it changes.
   const reporter = values.class ? await startClassReporting(session, target.kubeconfigPath, values.class, values.name) : undefined;
@@ -32,9 +57,8 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
       const { runPlain } = await import('../ui/plain-runner.js');
       return await runPlain(session, process.stdout);
     }
-    // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
-    if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-    const { render, React, App } = await loadInk();
+    const { render, React, App } = await (ink ?? loadInk());
+    frame?.erase();
     const player = mode.play ? new (await import('../engine/player.js')).Player(session, { pace }) : undefined;
     const app = render(React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR }), { exitOnCtrlC: false, patchConsole: false });
     const onSignal = () => app.unmount();
@@ -48,8 +72,24 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
     process.stdout.write(done ? `✓ ${lesson.title}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
     return 0;
   } finally {
+    frame?.erase(); // when something failed before Ink took over
+    releaseKeys(frame);
     await shutdown();
   }
+}
+
+async function drawLessonFrame(lesson: import('../lesson/types.js').Lesson, scenario: string): Promise<DrawnFrame> {
+  const { drawFirstFrame, startingView } = await import('../ui/first-frame.js');
+  const { label, key } = sandboxTarget(scenario);
+  const vars = loadProgress(progressFile(lesson.id, key))?.vars ?? {};
+  // Keys pressed before Ink is ready wait in raw mode (no echo over the frame); Ink reads them.
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
+  const color = !process.env.NO_COLOR && process.stdout.hasColors();
+  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars), color);
+}
+
+function releaseKeys(frame: DrawnFrame | undefined) {
+  if (frame && process.stdin.isTTY) process.stdin.setRawMode(false);
 }
 
 /**
@@ -66,8 +106,9 @@ export async function loadInk() {
     }
   }
   try {
-    const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
-    return { render, React, App };
+    const [{ render }, react, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    // React is CommonJS: bundled, its exports are the default export's.
+    return { render, React: react.default ?? react, App };
   } finally {
     Object.assign(process.env, saved);
   }

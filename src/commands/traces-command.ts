@@ -8,6 +8,7 @@ import { userError } from '../cluster/target.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import { recordOpened as record } from '../traces/opened-marker.js';
+import { BIG_TRACE_TEXT, releaseMemory } from '../traces/release-memory.js';
 
 const recordOpened = (t: JaegerTrace) => record(process.env.KUBETUTOR_SESSION_DIR, t);
 
@@ -42,6 +43,10 @@ export async function tracesCommand(argv: string[]): Promise<number> {
         throw userError(`cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
       const traces = parseJaegerFile(text);
+      if (text.length > BIG_TRACE_TEXT) {
+        text = '';
+        releaseMemory();
+      }
       const byId = new Map(traces.map((t) => [t.traceID, t]));
       summaries = traces.map(summarizeTrace);
       load = async (id) => byId.get(id) ?? Promise.reject(userError(`no trace ${id} in ${values.file}`));

@@ -4,7 +4,6 @@
  * everything with effects (checks, commands, files) happens here.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Check, CheckResult, Command, Lesson } from '../lesson/types.js';
@@ -21,6 +20,7 @@ import type { TraceSummary } from '../traces/model-types.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import { engineReducer, initialState, isFinished, type EngineAction, type EngineState } from './engine-state.js';
 import { loadProgress, saveProgress, type Progress } from './progress.js';
+import { packageRoot } from '../package-root.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
 
@@ -280,8 +280,8 @@ export class Session {
     if (!this.shimDir) {
       this.shimDir = join(this.tmp, 'bin');
       mkdirSync(this.shimDir, { recursive: true });
-      // From dist/ the CLI is beside us; from src/ (under the test runner) it is the built one.
-      const cli = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/cli.js' : '../cli.js', import.meta.url));
+      // The built CLI (under the test runner too: src/ has no runnable entry point).
+      const cli = join(packageRoot(), 'dist', 'cli.js');
       writeFileSync(join(this.shimDir, 'kubetutor'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, { mode: 0o755 });
     }
     return this.shimDir;

@@ -5,10 +5,10 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseLesson } from './parse.js';
 import { hugoToLesson, isHugoPage } from './hugo.js';
 import type { Lesson } from './types.js';
+import { packageRoot } from '../package-root.js';
 
 export interface LessonListing {
   id: string;
@@ -26,13 +26,9 @@ function userError(message: string): Error {
   return Object.assign(new Error(message), { userError: true });
 }
 
-/**
- * The package's `lessons/` folder. This module lives at `src/lesson/load.ts`
- * (under vitest) or `dist/lesson/load.js` (after the build), both two levels
- * below the package root, where `lessons/` sits.
- */
+/** The package's `lessons/` folder. */
 export function bundledLessonsDir(): string {
-  return fileURLToPath(new URL('../../lessons', import.meta.url));
+  return path.join(packageRoot(), 'lessons');
 }
 
 async function isFile(p: string): Promise<boolean> {

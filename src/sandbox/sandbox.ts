@@ -118,19 +118,30 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return store.create(ctx.pods, pod);
   };
 
-  // One reconcile pass at a time, re-run while the store keeps changing.
+  // One reconcile pass at a time, re-run while the store keeps changing. Each controller runs
+  // only when a kind it reads has changed: a pass over everything costs tens of milliseconds
+  // on the event loop the runner shares, so a Gateway created must not re-run the ReplicaSets.
   let scheduled = false;
   let stopped = false;
-  const reconcile = () => {
+  let changed = new Set<string>();
+  let gcNeeded = false;
+  const reconcile = (all = false) => {
     scheduled = false;
     if (stopped) return;
-    syncCrdTypes(ctx);
-    terminator.reconcile();
-    collectGarbage(ctx);
-    reconcileDeployments(ctx);
-    reconcileReplicaSets(ctx);
-    reconcileDeployments(ctx);
-    reconcileEndpoints(ctx);
+    const keys = changed;
+    changed = new Set();
+    const gc = gcNeeded;
+    gcNeeded = false;
+    const any = (...ks: string[]) => all || ks.some((k) => keys.has(k));
+    if (any('apiextensions.k8s.io/customresourcedefinitions')) syncCrdTypes(ctx);
+    if (any('/namespaces') || terminator.busy) terminator.reconcile();
+    if (all || gc) collectGarbage(ctx);
+    if (any('apps/deployments', 'apps/replicasets', '/pods')) {
+      reconcileDeployments(ctx);
+      reconcileReplicaSets(ctx);
+      reconcileDeployments(ctx);
+    }
+    if (any('/services', '/endpoints', '/pods')) reconcileEndpoints(ctx);
   };
   const unsubscribe = store.subscribe((ev) => {
     if (ev.key === '/pods') {
@@ -138,6 +149,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (ev.type === 'DELETED') pods.forget(ev.object);
     }
     if (ev.key === '/events') return;
+    changed.add(ev.key);
+    // Dependents follow their owners: after a deletion, or when something arrives already owned.
+    if (ev.type === 'DELETED' || (ev.type === 'ADDED' && ev.object.metadata.ownerReferences?.length)) gcNeeded = true;
     if (!scheduled) {
       scheduled = true;
       setImmediate(reconcile);
@@ -162,7 +176,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (!store.get(types.byKey('/serviceaccounts')!, ns.metadata.name, sa)) store.create(types.byKey('/serviceaccounts')!, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns.metadata.name } });
     }
   }
-  reconcile();
+  reconcile(true);
   // Events before this point are history a client could never have seen: compact them, as etcd would.
   store.compact();
 

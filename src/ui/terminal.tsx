@@ -1,7 +1,8 @@
 /** What both screens share: the terminal size (following resizes) and a line of styled cells. */
 import React, { useCallback, useEffect, useState } from 'react';
 import { Text, useStdout } from 'ink';
-import type { ScreenLine } from './screen.js';
+import chalk, { type ChalkInstance } from 'chalk';
+import type { Cell, ScreenLine } from './screen.js';
 
 /**
  * The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed.
@@ -21,14 +22,27 @@ export function useTerminalSize(): { width: number; height: number } {
   return size;
 }
 
-export function Line({ line }: { line: ScreenLine }) {
-  return (
-    <Text wrap="truncate">
-      {line.map((c, i) => (
-        <Text key={i} color={c.color} bold={c.bold} dimColor={c.dim} inverse={c.inverse} underline={c.underline}>
-          {c.text}
-        </Text>
-      ))}
-    </Text>
-  );
+/** A cell as chalk styles it: what Ink's <Text color bold …> would write, without a node per cell. */
+function styled(c: Cell): string {
+  let f: ChalkInstance = chalk;
+  if (c.color) f = f[c.color];
+  if (c.bold) f = f.bold;
+  if (c.dim) f = f.dim;
+  if (c.inverse) f = f.inverse;
+  if (c.underline) f = f.underline;
+  return f === chalk ? c.text : f(c.text);
 }
+
+const sameLine = (a: ScreenLine, b: ScreenLine) =>
+  a.length === b.length && a.every((c, i) => { const d = b[i]; return c.text === d.text && c.color === d.color && c.bold === d.bold && c.dim === d.dim && c.inverse === d.inverse && c.underline === d.underline; });
+
+/**
+ * One screen line: a single Ink text node (a screen has hundreds of cells; a node each made
+ * every frame slower), re-rendered only when its cells change.
+ */
+export const Line = React.memo(
+  function Line({ line }: { line: ScreenLine }) {
+    return <Text wrap="truncate">{line.map(styled).join('')}</Text>;
+  },
+  (a, b) => sameLine(a.line, b.line),
+);

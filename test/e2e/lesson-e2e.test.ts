@@ -179,6 +179,10 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
   test('all five steps, from a fresh cluster to a clean one', async () => {
     await term.waitFor(/Step 1\/5/);
     expect(term.screen()).toMatch(/target: sandbox \(scenario fresh\)/);
+    // The first frame (drawn before Ink loads) is replaced in place: once the live screen has
+    // judged step 1, the lesson's header is on the terminal once, with nothing left above it.
+    await term.waitFor(/✗ /);
+    expect(term.history().match(/kubetutor · Distributed tracing with Jaeger/g)).toHaveLength(1);
 
     // 1. prerequisites: label, apply, apply, wait.
     await run(0, /output \$ kubectl label namespace default.*exit 0/);

@@ -19,6 +19,11 @@ export class Tmux {
     return this.tmux(['capture-pane', '-p', '-t', this.session]);
   }
 
+  /** The screen with what scrolled off above it. */
+  history(lines = 500): string {
+    return this.tmux(['capture-pane', '-p', '-S', `-${lines}`, '-t', this.session]);
+  }
+
   keys(...keys: string[]): void {
     this.tmux(['send-keys', '-t', this.session, ...keys]);
   }

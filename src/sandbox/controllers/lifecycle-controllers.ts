@@ -33,6 +33,11 @@ export class NamespaceTerminator {
   private pending = new Map<string, NodeJS.Timeout>();
   constructor(private ctx: ControllerContext) {}
 
+  /** A namespace is terminating: whatever is created in it meanwhile must go too. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   reconcile(): void {
     const ctx = this.ctx;
     for (const ns of ctx.store.list(ctx.namespaces)) {

@@ -1,0 +1,2 @@
+// Stands in for optional modules that are never loaded (see build.mjs).
+export default {};

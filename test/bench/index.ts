@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`: measures issue 7's targets and prints a table; never
+ * fails on a figure (timings belong here, not in `npm test`).
+ *   --json FILE   also write the figures as JSON (name, value, unit, target, pass)
+ *   --quick       skip the slow ones (the idle minute, the whole lesson run)
+ *   --only NAME   one group: first-frame, unlock, idle, traces, lesson
+ *   --trials N    repetitions (default 20; the PTY start-up runs at most 10)
+ *   --cli PATH    the CLI to measure (default: this checkout's dist/cli.js)
+ * It runs the built CLI (dist/cli.js): `npm run build` first.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../../src/package-root.js';
+import type { Figure } from './stats.js';
+
+const { values } = parseArgs({ options: { json: { type: 'string' }, quick: { type: 'boolean', default: false }, only: { type: 'string' }, trials: { type: 'string' }, cli: { type: 'string' } } });
+// --cli PATH measures another build (say, an older commit's) with the same harness.
+const cli = values.cli ?? join(packageRoot(), 'dist', 'cli.js');
+const trials = Number(values.trials ?? 20);
+
+const groups: Array<[string, boolean, () => Promise<Figure[]>]> = [
+  ['first-frame', false, async () => (await import('./first-frame.js')).firstFrame(cli, Math.min(trials, 10)).then((r) => r.figures)],
+  ['unlock', false, async () => (await import('./unlock.js')).unlockLatency(Math.max(20, trials))],
+  ['traces', false, async () => (await import('./traces.js')).bigTraces(cli)],
+  ['idle', true, async () => (await import('./idle.js')).idleMinute()],
+  ['lesson', true, async () => (await import('./lesson-run.js')).wholeLesson(cli)],
+];
+
+function table(figures: Figure[]): string {
+  const rows = figures.map((f) => [f.pass === null ? ' ' : f.pass ? '✓' : '✗', f.name, `${f.value} ${f.unit}`, f.target ? `${f.target} ${f.unit}` : '', f.detail ?? '']);
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(w[i]) : c)).join('  ')).join('\n');
+}
+
+async function main() {
+  console.log(`kubetutor bench — Node ${process.versions.node}, ${new Date().toISOString()}`);
+  const figures: Figure[] = [];
+  for (const [name, slow, run] of groups) {
+    if (values.only && values.only !== name) continue;
+    if (!values.only && slow && values.quick) continue;
+    process.stderr.write(`… ${name}\n`);
+    const got = await run();
+    console.log(table(got));
+    figures.push(...got);
+  }
+  const failed = figures.filter((f) => f.pass === false);
+  console.log(`\n${figures.filter((f) => f.pass).length} of ${figures.filter((f) => f.pass !== null).length} targets met${failed.length ? `; missed: ${failed.map((f) => f.name).join(', ')}` : ''}`);
+  if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+/**
+ * Target 4: big traces. Parse + model + first-screen layout of a 10,000-span
+ * trace in this process; then, through the built CLI in a real PTY
+ * (`kubetutor traces --file`), the time from a key press in the waterfall to
+ * the terminal receiving the next frame, and the peak RSS of opening and
+ * scrolling a 50,000-span trace (its own process, so nothing else counts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateTrace } from '../../src/traces/generate.js';
+import { parseJaegerFile } from '../../src/traces/jaeger-client.js';
+import { buildTraceModel } from '../../src/traces/trace-model.js';
+import { layoutWaterfall } from '../../src/traces/waterfall-layout.js';
+import { initialWaterfallState } from '../../src/traces/waterfall-state.js';
+import { spawnPty } from './pty.js';
+import { median, percentile, round, sleep, type Figure } from './stats.js';
+
+export function openAndLayout(spans: number, runs = 7): { total: number[]; open: number[]; layout: number[]; mb: number } {
+  const json = JSON.stringify({ data: [generateTrace(spans, { seed: 7 })] });
+  const total: number[] = [];
+  const open: number[] = [];
+  const layout: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const [trace] = parseJaegerFile(json);
+    const model = buildTraceModel(trace);
+    const t1 = performance.now();
+    layoutWaterfall(model, initialWaterfallState(model), { width: 160, height: 48, color: true });
+    const t2 = performance.now();
+    open.push(t1 - t0);
+    layout.push(t2 - t1);
+    total.push(t2 - t0);
+  }
+  return { total, open, layout, mb: json.length / 1e6 };
+}
+
+const WATERFALL = /\d+ spans/; // the waterfall's header names the span count
+
+/** Runs `kubetutor traces --file` on a generated trace in a PTY; presses keys; returns key→frame times and peak RSS. */
+async function viewInPty(cli: string, spans: number, presses: number): Promise<{ keyToFrame: number[]; openMs: number; peakMb: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetutor-bench-'));
+  const file = join(dir, `trace-${spans}.json`);
+  const trace = generateTrace(spans, { seed: 7 });
+  writeFileSync(file, JSON.stringify({ data: [trace] }));
+  try {
+    const t0 = performance.now();
+    const run = spawnPty([process.execPath, cli, 'traces', '--file', file, '--trace', trace.traceID], { rows: 40, cols: 140, env: { ...process.env, XDG_STATE_HOME: dir, CI: '' } });
+    const openMs = (await run.waitFor(WATERFALL, 60_000)) - t0;
+    await sleep(500);
+    const keyToFrame: number[] = [];
+    // Scroll: down and up a line (alternating, so every press changes the frame), then pages and the ends.
+    const keys = [...Array.from({ length: presses }, (_, i) => (i % 2 ? 'k' : 'j')), '\x1b[6~', '\x1b[6~', '\x1b[6~', 'G', '\x1b[5~', 'g'];
+    for (const k of keys) {
+      const from = run.mark();
+      const t = performance.now();
+      run.write(k);
+      const at = await run.waitFor(/[^]/, 10_000, from);
+      if (k === 'j' || k === 'k') keyToFrame.push(at - t);
+      await sleep(120); // a learner's pace, past Ink's frame throttle (30 fps)
+    }
+    run.write('q');
+    await run.exited;
+    return { keyToFrame, openMs, peakMb: run.peakRssMb() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bigTraces(cli: string): Promise<Figure[]> {
+  const ten = openAndLayout(10_000);
+  const tenMedian = median(ten.total);
+  const view10 = await viewInPty(cli, 10_000, 40);
+  const view50 = await viewInPty(cli, 50_000, 20);
+  const p95k = percentile(view10.keyToFrame, 95);
+  return [
+    { name: '10k spans: parse + model + layout (median)', value: round(tenMedian), unit: 'ms', target: '<= 200', pass: tenMedian <= 200, detail: `${ten.mb.toFixed(1)} MB JSON; parse + model ${round(median(ten.open))} ms, layout ${round(median(ten.layout))} ms; 7 runs` },
+    { name: '10k spans: key press to next frame p95', value: round(p95k), unit: 'ms', target: '<= 50', pass: p95k <= 50, detail: `real PTY, ${view10.keyToFrame.length} presses of j/k; median ${round(median(view10.keyToFrame))} ms` },
+    { name: '50k spans: key press to next frame p95', value: round(percentile(view50.keyToFrame, 95)), unit: 'ms', target: '', pass: null, detail: `median ${round(median(view50.keyToFrame))} ms` },
+    { name: '50k spans: CLI start to waterfall', value: round(view50.openMs), unit: 'ms', target: '', pass: null, detail: 'kubetutor traces --file, 40 MB JSON' },
+    { name: '50k spans: peak RSS, open + scroll', value: round(view50.peakMb, 0), unit: 'MB', target: '<= 300', pass: view50.peakMb <= 300, detail: 'the CLI process alone (VmHWM)' },
+  ];
+}
