@@ -12,10 +12,11 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
     ...TARGET_OPTIONS,
     plain: { type: 'boolean', default: false },
     yes: { type: 'boolean', default: false },
+    trust: { type: 'boolean', default: false },
     class: { type: 'string' },
     name: { type: 'string' },
     ...(mode.play ? { pace: { type: 'string' } } : {}),
-  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
+  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
   if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
