@@ -18,11 +18,13 @@ Usage:
       sandbox (scenario ready). --plain (automatic without a TTY) prints it line by line.
       --lessons DIR adds a folder of lessons; --yes skips the real-cluster confirmation;
       --class NAMESPACE [--name NAME] records your progress for the instructor's 'kubetutor class'.
+      A lesson that is not bundled runs nothing until you have read its source and trusted it
+      (the screen shows it; --trust trusts it as it is now).
   kubetutor list [--lessons DIR]
       List the lessons found (bundled, and in --lessons folders).
-  kubetutor check LESSON [--step ID] [--json] [target flags]
+  kubetutor check LESSON [--step ID] [--json] [--trust] [target flags]
       Evaluate the checks once (one step, or all); exit 0 iff all pass.
-  kubetutor test LESSON [--scenario S] [--junit FILE]
+  kubetutor test LESSON [--scenario S] [--junit FILE] [--trust]
       Self-test a lesson on a fresh sandbox (default scenario: fresh): every step's checks
       must fail before its solution runs and pass after. Exit 0 iff every step behaves.
   kubetutor play [LESSON] [target flags] [--pace MS]
@@ -45,6 +47,9 @@ Usage:
   kubetutor traffic [--url URL | --path /productpage] [-n N] [--concurrency C]
       Send N GETs through the ingress gateway (GATEWAY_URL, or found via KUBECONFIG);
       prints progress, then status counts and latency percentiles. Exit 0 iff one got a 2xx.
+  kubetutor cleanup [--yes]
+      List the processes (port-forwards…) an earlier kubetutor run left running
+      when it was killed; --yes stops them (checked by pid and start time, never by name).
   kubetutor --help | --version
 
 Sandbox options:
@@ -98,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/traces-command.js')).tracesCommand(rest);
     case 'traffic':
       return (await import('./commands/traffic-command.js')).trafficCommand(rest);
+    case 'cleanup':
+      return (await import('./commands/cleanup-command.js')).cleanupCommand(rest);
     default:
       // `kubetutor`, `kubetutor LESSON` and `kubetutor --sandbox …` all mean `start`.
       return (await import('./commands/start-command.js')).startCommand(argv);

@@ -13,7 +13,7 @@ export interface LintFinding { file: string; line: number; severity: 'error' | '
 const RUNNER_VARS = new Set(['KUBECONFIG', 'GATEWAY_URL', 'ISTIO_ERA', 'JAEGER_BASE', 'PRODUCTPAGE_SERVICE', 'KUBETUTOR_SESSION_DIR', 'HOME', 'PATH', 'USER']);
 const KILL_BY_NAME = /(^|[\s;&|(])(killall|pkill)(\s|$)/;
 
-export function lintLesson(text: string, file: string): LintFinding[] {
+export function lintLesson(text: string | Uint8Array, file: string): LintFinding[] {
   let lesson: Lesson;
   try {
     lesson = parseLesson(text, file);

@@ -20,6 +20,8 @@ export interface CommandFacts {
   output: string;
   /** Why it could not be started (bash missing, bad cwd). */
   spawnError?: string;
+  /** Not run at all: the lesson is not trusted to run commands. */
+  untrusted?: boolean;
 }
 
 export const COMMAND_TIMEOUT_MS = 20_000;
@@ -128,12 +130,22 @@ function lastLines(output: string, n = 8): string {
 export const commandCheck: CheckKindModule<CheckOf<'command'>, CommandFacts> = {
   kind: 'command',
   gather(check, env) {
+    if (env.commandsAllowed === false) {
+      return Promise.resolve({ run: check.run, exitCode: null, signal: null, timedOut: false, timeoutMs: 0, cancelled: false, durationMs: 0, output: '', untrusted: true });
+    }
     // Variables reach the script through its environment, so bash expands ${VAR} itself, quoting intact.
     return runShell(check.run, { cwd: env.cwd, env: { ...process.env, ...env.env, ...env.vars }, timeoutMs: check.timeoutMs ?? COMMAND_TIMEOUT_MS, signal: env.signal });
   },
   judge(check, f) {
     const cmd = `\`${clip(check.run, 60)}\``;
     const tail = lastLines(f.output);
+    if (f.untrusted) {
+      return failed(check, `${cmd} not run: this lesson is not one of kubetutor's own and you have not trusted it yet`, {
+        expected: 'the lesson trusted (its source read first)',
+        found: 'not trusted',
+        diagnosis: ['press Enter on one of its commands to read the lesson and trust it (or start it with --trust)'],
+      });
+    }
     if (f.spawnError) return failed(check, `${cmd} could not start: ${f.spawnError}`, { expected: 'exit code 0', found: f.spawnError });
     if (!f.timedOut && !f.cancelled && f.exitCode === 0) return passed(`${cmd} exited 0`);
     const found = tail || '(no output)';

@@ -2,6 +2,7 @@
 import type { KubeClient } from '../cluster/kube-client.js';
 import { ClusterError } from '../cluster/kube-client.js';
 import type { Check, CheckResult } from '../lesson/types.js';
+import type { KubeObject } from '../sandbox/types.js';
 import type { CheckEnv } from './types.js';
 
 /** A passed check: the summary only. */
@@ -52,4 +53,56 @@ export function deadline(ms: number, outer?: AbortSignal): AbortSignal {
 /** `s` as one shell word, quoted only when it needs to be (label selectors such as `app in (a,b)`). */
 export function shellWord(s: string): string {
   return /^[A-Za-z0-9_.\/=,:@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+// ---------------------------------------------------------------------------
+// What the cluster sent: checked before the checks read it
+
+/** A JSON value in a few words, for messages about answers of the wrong shape. */
+export function describeJson(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string ${JSON.stringify(clip(v, 40))}`;
+  return `the ${typeof v} ${clip(String(v), 40)}`;
+}
+
+/** Why `o` cannot be read as a Kubernetes object (every check needs an object with metadata and a name), or undefined. */
+export function objectProblem(o: unknown): string | undefined {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return `${describeJson(o)} where an object should be`;
+  const meta = (o as { metadata?: unknown }).metadata;
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return `its metadata is ${describeJson(meta)}`;
+  const name = (meta as { name?: unknown }).name;
+  if (typeof name !== 'string' || name === '') return `its metadata.name is ${describeJson(name)}`;
+  return undefined;
+}
+
+/** The error for an answer no Kubernetes API server would send. */
+export function unreadable(cluster: KubeClient, asked: string, why: string): ClusterError {
+  const server = cluster.clusterServer;
+  return new ClusterError('other', `the cluster at ${server} sent an answer kubetutor cannot read when asked to ${asked}: ${why}\nis ${server} a Kubernetes API server? A proxy or load balancer in front of it may be answering instead`);
+}
+
+/** One object as read (undefined: not found), checked; `asked` words the request, like "get Namespace default". */
+export function readObject(cluster: KubeClient, o: unknown, asked: string): KubeObject | undefined {
+  if (o === undefined) return undefined;
+  const problem = objectProblem(o);
+  if (problem) throw unreadable(cluster, asked, problem);
+  return o as KubeObject;
+}
+
+/** A list as read, every item checked; `asked` words the request, like "list Pod objects in namespace default". */
+export function readObjects(cluster: KubeClient, list: unknown, asked: string): KubeObject[] {
+  if (!Array.isArray(list)) throw unreadable(cluster, asked, `the list of objects is ${describeJson(list)}`);
+  list.forEach((o, i) => {
+    const problem = objectProblem(o);
+    if (problem) throw unreadable(cluster, asked, `item ${i + 1} of ${list.length}: ${problem}`);
+  });
+  return list as KubeObject[];
+}
+
+/** For reads that only enrich a diagnosis: the readable objects, the rest left out. */
+export function usableObjects(list: unknown): KubeObject[] {
+  return Array.isArray(list) ? (list.filter((o) => objectProblem(o) === undefined) as KubeObject[]) : [];
 }

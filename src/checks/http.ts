@@ -116,6 +116,10 @@ export function unanswered(url: string, o: Extract<HttpOutcome, { kind: 'error' 
     case 'cancelled':
       return { found: 'cancelled', diagnosis: [] };
     default:
+      if (/^HPE_/.test(o.code)) {
+        // Node's HTTP parser refused the answer: something answers there, but not a web server.
+        return { found: `${host} answered with something that is not valid HTTP (${clip(o.message, 100)})`, diagnosis: [`is ${host} the right address and port? What listens there does not speak HTTP`] };
+      }
       return { found: `${o.code}: ${clip(o.message, 160)}`, diagnosis: [`the request to ${host} failed (${o.code})`] };
   }
 }

@@ -17,7 +17,7 @@
  * another name, or Jaeger unreachable (and the forward that works here).
  */
 import { DASHBOARD_PORT, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
-import { clip, failed, listing, passed, plural } from './common.js';
+import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from './common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
 import { injectionDiagnosis, namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-objects.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
@@ -103,6 +103,11 @@ function splitJsonDocuments(body: string): unknown[] {
   }
 }
 
+/** The service names in Jaeger's list (strings only: anything else in it is not a service). */
+function serviceNames(list: unknown): string[] {
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string' && s !== '') : [];
+}
+
 function parseJson(o: HttpOutcome): unknown {
   if (o.kind !== 'response') return undefined;
   try {
@@ -139,7 +144,9 @@ async function gatherContext(check: CheckOf<'jaeger-traces'>, env: CheckEnv): Pr
         env.cluster.list('v1', 'Pod', namespace, selector),
         env.cluster.get('v1', 'Namespace', undefined, namespace).catch(() => null),
       ]);
-      return { namespace: namespaceFact(namespace, ns), selector, pods: pods.map(podFact).filter((p) => !p.terminating) };
+      // Only to enrich the diagnosis: an unreadable namespace counts as unknown, unreadable pods are left out.
+      const nsFact = namespaceFact(namespace, ns === null || ns === undefined ? ns : objectProblem(ns) ? null : ns);
+      return { namespace: nsFact, selector, pods: usableObjects(pods).map(podFact).filter((p) => !p.terminating) };
     } catch {
       return undefined; // RBAC or an unreachable cluster: the diagnosis goes without
     }
@@ -179,7 +186,7 @@ async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal 
     facts.probes.push(probeOf(url, o, isApi));
     if (isApi) {
       facts.api = { root: `${base}/api`, flavour: 'v1' };
-      facts.services = ((json!.data ?? []) as unknown[]).map(String);
+      facts.services = serviceNames(json!.data);
       break;
     }
     if (o.kind === 'error' && CONNECT_FAILURES.has(o.code)) {
@@ -196,7 +203,7 @@ async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal 
       facts.probes.push(probeOf(url, o, isApi));
       if (isApi) {
         facts.api = { root: `${base}/api/v3`, flavour: 'v3' };
-        facts.services = (json!.services as unknown[]).map(String);
+        facts.services = serviceNames(json!.services);
         break;
       }
     }
@@ -223,10 +230,22 @@ async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal 
         otlpTraceIds(o.body).forEach((id) => ids.add(id));
         continue;
       }
-      const json = parseJson(o) as { data?: Array<{ traceID?: string }>; errors?: Array<{ msg?: string }> | null } | undefined;
-      if (o.status !== 200 || !json) return `GET ${url} answered ${o.status}: ${clip(o.body, 160)}`;
-      if (json.errors?.length) return `Jaeger reported: ${json.errors.map((e) => e.msg).join('; ')}`;
-      (json.data ?? []).forEach((t, i) => ids.add(t.traceID ?? `${service}#${i}`));
+      const json = parseJson(o);
+      if (o.status !== 200 || json === undefined) return `GET ${url} answered ${o.status}: ${clip(o.body, 160) || 'an empty body'}`;
+      // Jaeger's envelope: {"data": [traces], "errors": [{"code", "msg"}] | null}; anything else is not its answer.
+      const envelope = json && typeof json === 'object' && !Array.isArray(json) ? (json as { data?: unknown; errors?: unknown }) : undefined;
+      if (!envelope) return `GET ${url} answered ${describeJson(json)}, not Jaeger's {"data": [...]} envelope`;
+      const errors = envelope.errors;
+      if (Array.isArray(errors) && errors.length) {
+        return `Jaeger reported: ${clip(errors.map((e) => (e && typeof e === 'object' ? String((e as { msg?: unknown }).msg ?? JSON.stringify(e)) : String(e))).join('; '), 200)}`;
+      }
+      if (errors !== undefined && errors !== null && !Array.isArray(errors)) return `GET ${url} answered with "errors" ${describeJson(errors)}: ${clip(o.body, 120)}`;
+      if (envelope.data === undefined || envelope.data === null) continue; // no traces
+      if (!Array.isArray(envelope.data)) return `GET ${url} answered with "data" ${describeJson(envelope.data)}, not a list of traces`;
+      envelope.data.forEach((t, i) => {
+        const id = t && typeof t === 'object' ? (t as { traceID?: unknown }).traceID : undefined;
+        ids.add(typeof id === 'string' && id ? id : `${service}#${i}`);
+      });
     }
     return ids.size;
   };

@@ -6,7 +6,7 @@
 import { ClusterError, type KubeClient } from '../cluster/kube-client.js';
 import type { KubeObject } from '../sandbox/types.js';
 import type { CheckResult } from '../lesson/types.js';
-import { clip, failed, listing, passed, plural, requireCluster, shellWord } from './common.js';
+import { clip, failed, listing, passed, plural, readObject, readObjects, requireCluster, shellWord, usableObjects } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
 // ---------------------------------------------------------------------------
@@ -105,105 +105,149 @@ export interface ResourceFacts { kindMissing?: string; objects: ObjectRefFact[];
 // ---------------------------------------------------------------------------
 // Condensing objects into facts (pure)
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/*
+ * The cluster's answer is read field by field: a field of the wrong type (a list where a mapping
+ * goes, a number where a string goes, null anywhere) counts as absent, never as a crash.
+ */
+type Any = Record<string, unknown>;
+
+/** `v` if it is a mapping, else an empty one. */
+function obj(v: unknown): Any {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Any) : {};
+}
+
+/** The mappings in `v` if it is a list, else none. */
+function objs(v: unknown): Any[] {
+  return Array.isArray(v) ? v.filter((x): x is Any => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+}
+
+/** A string, number or boolean as text; anything else undefined. */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+/** A finite number (also from a numeric string), else `dflt`. */
+function count(v: unknown, dflt: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : dflt;
+}
+
+/** Labels and annotations: the entries with text values. */
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(obj(v))) {
+    const t = text(x);
+    if (t !== undefined) out[k] = t;
+  }
+  return out;
+}
 
 export function namespaceFact(name: string, ns: KubeObject | undefined | null): NamespaceFact {
   if (ns === null) return { name, exists: null, labels: {} };
   if (!ns) return { name, exists: false, labels: {} };
-  return { name, exists: true, phase: (ns.status as Any | undefined)?.phase, labels: { ...(ns.metadata.labels ?? {}) } };
+  const phase = text(obj(ns.status).phase);
+  return { name, exists: true, ...(phase !== undefined ? { phase } : {}), labels: stringMap(obj(ns.metadata).labels) };
 }
 
 function conditions(o: KubeObject): ConditionFact[] {
-  return (((o.status as Any | undefined)?.conditions ?? []) as Any[]).map((c) => ({
-    type: String(c.type),
-    status: String(c.status),
-    ...(c.reason ? { reason: String(c.reason) } : {}),
-    ...(c.message ? { message: String(c.message) } : {}),
-  }));
+  return objs(obj(o.status).conditions).map((c) => {
+    const reason = text(c.reason);
+    const message = text(c.message);
+    return { type: text(c.type) ?? '', status: text(c.status) ?? '', ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+  });
 }
 
 function containerStatus(cs: Any, image: string | undefined, init: boolean): ContainerStatusFact {
-  const st = (cs.state ?? {}) as Any;
+  const st = obj(cs.state);
   const kind = st.waiting ? 'waiting' : st.running ? 'running' : st.terminated ? 'terminated' : 'unknown';
-  const detail = (st.waiting ?? st.terminated ?? {}) as Any;
-  const last = (cs.lastState?.terminated ?? undefined) as Any | undefined;
+  const detail = obj(st.waiting ?? st.terminated);
+  const last = cs.lastState && obj(cs.lastState).terminated ? obj(obj(cs.lastState).terminated) : undefined;
+  const img = image ?? text(cs.image);
+  const reason = text(detail.reason);
+  const message = text(detail.message);
   return {
-    name: String(cs.name),
-    ...(image ?? cs.image ? { image: String(image ?? cs.image) } : {}),
+    name: text(cs.name) ?? '(unnamed)',
+    ...(img ? { image: img } : {}),
     ...(init ? { init: true } : {}),
-    ready: !!cs.ready,
-    restartCount: Number(cs.restartCount ?? 0),
+    ready: cs.ready === true,
+    restartCount: count(cs.restartCount, 0),
     state: kind,
-    ...(detail.reason ? { reason: String(detail.reason) } : {}),
-    ...(detail.message ? { message: String(detail.message) } : {}),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
     ...(typeof detail.exitCode === 'number' ? { exitCode: detail.exitCode } : {}),
-    ...(last ? { lastTermination: { reason: last.reason, exitCode: last.exitCode } } : {}),
+    ...(last ? { lastTermination: { reason: text(last.reason), exitCode: typeof last.exitCode === 'number' ? last.exitCode : undefined } } : {}),
   };
 }
 
 export function podFact(pod: KubeObject): PodFact {
-  const spec = (pod.spec ?? {}) as Any;
-  const status = (pod.status ?? {}) as Any;
+  const spec = obj(pod.spec);
+  const status = obj(pod.status);
+  const meta = obj(pod.metadata);
   const images = new Map<string, string>();
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Any[]) images.set(c.name, c.image);
-  const sidecars = ((spec.initContainers ?? []) as Any[]).filter((c) => c.restartPolicy === 'Always').map((c) => String(c.name));
+  for (const c of [...objs(spec.initContainers), ...objs(spec.containers)]) {
+    const name = text(c.name);
+    const image = text(c.image);
+    if (name !== undefined && image !== undefined) images.set(name, image);
+  }
+  const sidecars = objs(spec.initContainers).filter((c) => c.restartPolicy === 'Always').map((c) => text(c.name)).filter((n): n is string => n !== undefined);
   const conds = conditions(pod);
-  const initStatuses = ((status.initContainerStatuses ?? []) as Any[]).map((cs) => containerStatus(cs, images.get(cs.name), true));
-  const statuses = ((status.containerStatuses ?? []) as Any[]).map((cs) => containerStatus(cs, images.get(cs.name), false));
+  const statusesOf = (v: unknown, init: boolean) => objs(v).map((cs) => containerStatus(cs, images.get(text(cs.name) ?? ''), init));
+  const created = text(meta.creationTimestamp);
   return {
-    name: pod.metadata.name,
-    phase: String(status.phase ?? 'Unknown'),
+    name: text(meta.name) ?? '(unnamed)',
+    phase: text(status.phase) ?? 'Unknown',
     ready: conds.some((c) => c.type === 'Ready' && c.status === 'True'),
-    terminating: !!pod.metadata.deletionTimestamp,
-    ...(pod.metadata.creationTimestamp ? { createdAt: pod.metadata.creationTimestamp } : {}),
-    labels: { ...(pod.metadata.labels ?? {}) },
-    annotations: { ...(pod.metadata.annotations ?? {}) },
-    containers: [...((spec.containers ?? []) as Any[]).map((c) => String(c.name)), ...sidecars],
-    statuses: [...initStatuses, ...statuses],
+    terminating: !!meta.deletionTimestamp,
+    ...(created ? { createdAt: created } : {}),
+    labels: stringMap(meta.labels),
+    annotations: stringMap(meta.annotations),
+    containers: [...objs(spec.containers).map((c) => text(c.name)).filter((n): n is string => n !== undefined), ...sidecars],
+    statuses: [...statusesOf(status.initContainerStatuses, true), ...statusesOf(status.containerStatuses, false)],
     conditions: conds,
   };
 }
 
 export function eventFact(ev: KubeObject): EventFact {
   const e = ev as Any;
-  const last = e.lastTimestamp ?? e.eventTime ?? e.series?.lastObservedTime ?? e.firstTimestamp ?? ev.metadata.creationTimestamp;
+  const series = obj(e.series);
+  const last = text(e.lastTimestamp) ?? text(e.eventTime) ?? text(series.lastObservedTime) ?? text(e.firstTimestamp) ?? text(obj(ev.metadata).creationTimestamp);
   return {
-    object: String(e.involvedObject?.name ?? e.regarding?.name ?? ''),
-    type: String(e.type ?? 'Normal'),
-    reason: String(e.reason ?? ''),
-    message: String(e.message ?? e.note ?? ''),
-    count: Number(e.count ?? e.series?.count ?? 1),
-    ...(last ? { last: String(last) } : {}),
+    object: text(obj(e.involvedObject).name) ?? text(obj(e.regarding).name) ?? '',
+    type: text(e.type) ?? 'Normal',
+    reason: text(e.reason) ?? '',
+    message: text(e.message) ?? text(e.note) ?? '',
+    count: count(e.count ?? series.count, 1),
+    ...(last ? { last } : {}),
   };
 }
 
 export function deploymentFact(d: KubeObject): DeploymentFact {
-  const spec = (d.spec ?? {}) as Any;
-  const status = (d.status ?? {}) as Any;
+  const spec = obj(d.spec);
+  const status = obj(d.status);
   return {
-    name: d.metadata.name,
-    replicas: Number(spec.replicas ?? 1),
-    readyReplicas: Number(status.readyReplicas ?? 0),
-    availableReplicas: Number(status.availableReplicas ?? 0),
-    updatedReplicas: Number(status.updatedReplicas ?? 0),
-    matchLabels: { ...((spec.selector?.matchLabels ?? {}) as Record<string, string>) },
+    name: text(obj(d.metadata).name) ?? '(unnamed)',
+    replicas: count(spec.replicas, 1),
+    readyReplicas: count(status.readyReplicas, 0),
+    availableReplicas: count(status.availableReplicas, 0),
+    updatedReplicas: count(status.updatedReplicas, 0),
+    matchLabels: stringMap(obj(spec.selector).matchLabels),
     conditions: conditions(d),
   };
 }
 
 export function serviceFact(s: KubeObject): ServiceFact {
-  const spec = (s.spec ?? {}) as Any;
-  return {
-    name: s.metadata.name,
-    type: String(spec.type ?? 'ClusterIP'),
-    ports: ((spec.ports ?? []) as Any[]).map((p) => ({
-      ...(p.name ? { name: String(p.name) } : {}),
-      port: Number(p.port),
-      ...(p.targetPort !== undefined ? { targetPort: p.targetPort as number | string } : {}),
-      ...(p.nodePort ? { nodePort: Number(p.nodePort) } : {}),
-      ...(p.protocol ? { protocol: String(p.protocol) } : {}),
-    })),
-  };
+  const spec = obj(s.spec);
+  const ports: ServicePortFact[] = [];
+  for (const p of objs(spec.ports)) {
+    const port = count(p.port, NaN);
+    if (!Number.isInteger(port)) continue;
+    const name = text(p.name);
+    const targetPort = typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? p.targetPort : undefined;
+    const nodePort = count(p.nodePort, 0);
+    const protocol = text(p.protocol);
+    ports.push({ ...(name ? { name } : {}), port, ...(targetPort !== undefined ? { targetPort } : {}), ...(nodePort ? { nodePort } : {}), ...(protocol ? { protocol } : {}) });
+  }
+  return { name: text(obj(s.metadata).name) ?? '(unnamed)', type: text(spec.type) ?? 'ClusterIP', ports };
 }
 
 // ---------------------------------------------------------------------------
@@ -220,14 +264,20 @@ async function optional<T>(read: () => Promise<T>, fallback: T): Promise<T> {
 }
 
 async function readNamespace(cluster: KubeClient, name: string): Promise<NamespaceFact> {
-  return namespaceFact(name, await optional<KubeObject | undefined | null>(() => cluster.get('v1', 'Namespace', undefined, name), null));
+  const ns = await optional<unknown>(() => cluster.get('v1', 'Namespace', undefined, name), null);
+  return namespaceFact(name, ns === null ? null : readObject(cluster, ns, `get Namespace ${name}`));
+}
+
+/** Pods as the cluster lists them, checked. */
+async function listPods(cluster: KubeClient, namespace: string, selector?: string): Promise<KubeObject[]> {
+  return readObjects(cluster, await cluster.list('v1', 'Pod', namespace, selector), `list Pod objects in namespace ${namespace}`);
 }
 
 /** Warning events about the given pods, newest first. */
 async function warningsFor(cluster: KubeClient, namespace: string, pods: PodFact[]): Promise<EventFact[]> {
   if (pods.length === 0) return [];
   const names = new Set(pods.map((p) => p.name));
-  const events = await optional(() => cluster.events(namespace), []);
+  const events = usableObjects(await optional(() => cluster.events(namespace), []));
   return newestFirst(events.map(eventFact).filter((e) => e.type === 'Warning' && names.has(e.object)));
 }
 
@@ -312,7 +362,8 @@ export const namespaceCheck: CheckKindModule<CheckOf<'namespace'>, NamespaceFact
   kind: 'namespace',
   async gather(check, env) {
     const cluster = requireCluster(env);
-    return { namespace: namespaceFact(check.name, await cluster.get('v1', 'Namespace', undefined, check.name)) };
+    const ns = readObject(cluster, await cluster.get('v1', 'Namespace', undefined, check.name), `get Namespace ${check.name}`);
+    return { namespace: namespaceFact(check.name, ns) };
   },
   judge(check, { namespace: ns }) {
     const want = Object.entries(check.labels ?? {});
@@ -347,7 +398,7 @@ export const podsReadyCheck: CheckKindModule<CheckOf<'pods-ready'>, PodsFacts> =
   kind: 'pods-ready',
   async gather(check, env) {
     const cluster = requireCluster(env);
-    const [pods, namespace] = await Promise.all([cluster.list('v1', 'Pod', check.namespace, check.selector), readNamespace(cluster, check.namespace)]);
+    const [pods, namespace] = await Promise.all([listPods(cluster, check.namespace, check.selector), readNamespace(cluster, check.namespace)]);
     const facts = pods.map(podFact);
     const events = await warningsFor(cluster, check.namespace, facts.filter((p) => !p.ready && !p.terminating));
     return { namespace, pods: facts, events };
@@ -379,7 +430,7 @@ export const containerPresentCheck: CheckKindModule<CheckOf<'container-present'>
   kind: 'container-present',
   async gather(check, env) {
     const cluster = requireCluster(env);
-    const [pods, namespace] = await Promise.all([cluster.list('v1', 'Pod', check.namespace, check.selector), readNamespace(cluster, check.namespace)]);
+    const [pods, namespace] = await Promise.all([listPods(cluster, check.namespace, check.selector), readNamespace(cluster, check.namespace)]);
     return { namespace, pods: pods.map(podFact), events: [] };
   },
   judge(check, facts) {
@@ -431,15 +482,15 @@ export const deploymentAvailableCheck: CheckKindModule<CheckOf<'deployment-avail
   async gather(check, env) {
     const cluster = requireCluster(env);
     const found = check.name
-      ? [await cluster.get('apps/v1', 'Deployment', check.namespace, check.name)].filter((d): d is KubeObject => !!d)
-      : await cluster.list('apps/v1', 'Deployment', check.namespace, check.selector);
+      ? [readObject(cluster, await cluster.get('apps/v1', 'Deployment', check.namespace, check.name), `get Deployment ${check.name} in namespace ${check.namespace}`)].filter((d): d is KubeObject => !!d)
+      : readObjects(cluster, await cluster.list('apps/v1', 'Deployment', check.namespace, check.selector), `list Deployment objects in namespace ${check.namespace}`);
     const deployments = found.map(deploymentFact);
-    const others = deployments.length ? [] : (await optional(() => cluster.list('apps/v1', 'Deployment', check.namespace), [])).map((d) => d.metadata.name);
+    const others = deployments.length ? [] : usableObjects(await optional(() => cluster.list('apps/v1', 'Deployment', check.namespace), [])).map((d) => d.metadata.name);
     const unavailable = deployments.filter((d) => !isAvailable(d));
     let pods: PodFact[] = [];
     let events: EventFact[] = [];
     if (unavailable.length) {
-      pods = (await optional(() => cluster.list('v1', 'Pod', check.namespace), []))
+      pods = usableObjects(await optional(() => cluster.list('v1', 'Pod', check.namespace), []))
         .map(podFact)
         .filter((p) => unavailable.some((d) => Object.keys(d.matchLabels).length > 0 && labelsMatch(p.labels, d.matchLabels)));
       events = await warningsFor(cluster, check.namespace, pods.filter((p) => !p.ready && !p.terminating));
@@ -491,8 +542,8 @@ export const serviceCheck: CheckKindModule<CheckOf<'service'>, ServiceFacts> = {
   kind: 'service',
   async gather(check, env) {
     const cluster = requireCluster(env);
-    const svc = await cluster.get('v1', 'Service', check.namespace, check.name);
-    const others = svc ? [] : (await optional(() => cluster.list('v1', 'Service', check.namespace), [])).map((s) => s.metadata.name);
+    const svc = readObject(cluster, await cluster.get('v1', 'Service', check.namespace, check.name), `get Service ${check.name} in namespace ${check.namespace}`);
+    const others = svc ? [] : usableObjects(await optional(() => cluster.list('v1', 'Service', check.namespace), [])).map((s) => s.metadata.name);
     return { service: svc ? serviceFact(svc) : null, others };
   },
   judge(check, facts) {
@@ -525,14 +576,19 @@ export const resourceCheck: CheckKindModule<CheckOf<'resource'>, ResourceFacts> 
   kind: 'resource',
   async gather(check, env) {
     const cluster = requireCluster(env);
-    const ref = (o: KubeObject): ObjectRefFact => ({ name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), ...(o.metadata.deletionTimestamp ? { deleting: true } : {}) });
+    const ref = (o: KubeObject): ObjectRefFact => {
+      const ns = text(o.metadata.namespace);
+      return { name: o.metadata.name, ...(ns ? { namespace: ns } : {}), ...(o.metadata.deletionTimestamp ? { deleting: true } : {}) };
+    };
+    const where = check.namespace ? ` in namespace ${check.namespace}` : '';
     try {
       if (check.name) {
-        const obj = await cluster.get(check.apiVersion, check.resourceKind, check.namespace, check.name);
-        const others = obj || check.absent ? [] : (await optional(() => cluster.list(check.apiVersion, check.resourceKind, check.namespace), [])).map((o) => o.metadata.name);
-        return { objects: obj ? [ref(obj)] : [], others };
+        const found = readObject(cluster, await cluster.get(check.apiVersion, check.resourceKind, check.namespace, check.name), `get ${check.resourceKind} ${check.name}${where}`);
+        const others = found || check.absent ? [] : usableObjects(await optional(() => cluster.list(check.apiVersion, check.resourceKind, check.namespace), [])).map((o) => o.metadata.name);
+        return { objects: found ? [ref(found)] : [], others };
       }
-      return { objects: (await cluster.list(check.apiVersion, check.resourceKind, check.namespace, check.selector)).map(ref), others: [] };
+      const list = readObjects(cluster, await cluster.list(check.apiVersion, check.resourceKind, check.namespace, check.selector), `list ${check.resourceKind} objects${where}`);
+      return { objects: list.map(ref), others: [] };
     } catch (e) {
       if (e instanceof ClusterError && e.kind === 'not-found-kind') return { kindMissing: e.message, objects: [], others: [] };
       throw e;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ClusterError } from '../cluster/kube-client.js';
-import { failed, listing, passed, plural, requireCluster, shellWord } from './common.js';
+import { failed, listing, passed, plural, readObject, requireCluster, shellWord } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
 /** The kinds checked unless the check names its own. */
@@ -95,7 +95,7 @@ export const noLeftoversCheck: CheckKindModule<NoLeftoversCheck, LeftoverFacts> 
     const found = await Promise.all(
       checked.map(async (o) => {
         try {
-          const live = await cluster.get(o.apiVersion, o.kind, o.namespace, o.name);
+          const live = readObject(cluster, await cluster.get(o.apiVersion, o.kind, o.namespace, o.name), `get ${o.kind} ${o.name} in namespace ${o.namespace}`);
           return live ? { ...o, ...(live.metadata.deletionTimestamp ? { deleting: true } : {}) } : undefined;
         } catch (e) {
           if (e instanceof ClusterError && e.kind === 'not-found-kind') {

@@ -28,6 +28,8 @@ export interface CheckEnv {
   cwd: string;
   /** Environment for `command` checks, over the runner's own; includes KUBECONFIG. */
   env: Record<string, string>;
+  /** False when the lesson is not trusted: `command` checks then run nothing. @default true */
+  commandsAllowed?: boolean;
   /** Cancels in-flight gathering (a step change, or exit). */
   signal?: AbortSignal;
   /**

@@ -10,11 +10,10 @@ import {
   KubernetesObjectApi,
   ServerConfiguration,
   type KubernetesObject,
-  type RequestContext,
-  type ResponseContext,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../sandbox/types.js';
 import { WatchCache, type ResourceInfo } from './watch-cache.js';
+import { retryingHttpLibrary } from './read-retry.js';
 
 export type ClusterErrorKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'not-found-kind' | 'other';
 
@@ -54,6 +53,23 @@ class ObjectApi extends KubernetesObjectApi {
     this.setDefaultNamespace(kc);
   }
 
+  /**
+   * client-node caches a discovery answer before it looks inside; one without a resource list (a
+   * proxy's page, a damaged answer) would fail every later request of that apiVersion. Drop it.
+   */
+  protected override async resource(...args: Parameters<KubernetesObjectApi['resource']>): ReturnType<KubernetesObjectApi['resource']> {
+    const drop = () => {
+      const cached = this.apiVersionResourceCache[args[0]] as { resources?: unknown } | undefined;
+      if (cached && !(Array.isArray(cached.resources) && cached.resources.every((r) => !!r && typeof r === 'object'))) delete this.apiVersionResourceCache[args[0]];
+    };
+    drop();
+    try {
+      return await super.resource(...args);
+    } finally {
+      drop();
+    }
+  }
+
   /** Discovery (cached by client-node): the kind's plural and scope. */
   async info(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     const r = await this.resource(apiVersion, kind).catch(() => undefined);
@@ -74,21 +90,13 @@ export class KubeClient {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new ClusterError('other', `the kubeconfig's context "${kc.getCurrentContext() ?? ''}" names no cluster: check it with kubectl config view`);
-    // What KubernetesObjectApi.makeApiClient(kc) builds, plus a middleware that counts
-    // requests and gives each a deadline (client-node sets none, so a dead cluster would hang a check).
+    // What KubernetesObjectApi.makeApiClient(kc) builds, with an HTTP layer that counts requests,
+    // gives each a deadline (client-node sets none, so a dead cluster would hang a check) and
+    // retries reads through a passing fault (5xx, 429, reset, refused, timeout: see read-retry.ts).
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
-      promiseMiddleware: [
-        {
-          pre: async (ctx: RequestContext) => {
-            this.requests++;
-            ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
-            return ctx;
-          },
-          post: async (ctx: ResponseContext) => ctx,
-        },
-      ],
+      httpApi: retryingHttpLibrary({ timeoutMs: this.timeoutMs, onAttempt: () => this.requests++ }),
     });
     this.api = new ObjectApi(configuration, kc);
   }
@@ -145,6 +153,7 @@ export class KubeClient {
           throw this.explain(e, intent);
         }
       },
+      explain: (e, apiVersion, kind, namespace) => this.explain(e, { verb: 'list', apiVersion, kind, namespace }),
     }, onChange);
     return this.cache;
   }
@@ -213,6 +222,8 @@ export class KubeClient {
     }
     const message = e instanceof Error ? e.message : String(e);
     if (/^Unrecognized API version and kind/.test(message)) return new ClusterError('not-found-kind', missingKindMessage(intent));
+    const unreadable = unreadableAnswer(e, intent, server);
+    if (unreadable) return unreadable;
     const name = (e as { name?: string }).name;
     const code = (e as { code?: string }).code ?? (e as { errno?: string }).errno;
     if (name === 'AbortError' || name === 'TimeoutError' || (e as { type?: string }).type === 'aborted') {
@@ -253,16 +264,46 @@ function statusText(body: unknown): string {
     try {
       b = JSON.parse(body) as unknown;
     } catch {
-      return body.trim().split('\n')[0] ?? '';
+      // A proxy's error page: its title says more than its first line (<!DOCTYPE html>).
+      const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+      return clipLine(title !== undefined ? `(an HTML page titled "${title}")` : /^\s*</.test(body) ? '(an HTML page)' : body.trim().split('\n')[0] ?? '');
     }
   }
   const message = (b as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : '';
+  return typeof message === 'string' ? clipLine(message) : '';
+}
+
+function clipLine(s: string, max = 200): string {
+  const line = s.split('\n')[0].trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * An answer client-node could not read — not JSON, cut short, another content type, or JSON of
+ * the wrong shape (its deserializer then fails with a TypeError) — in the learner's words.
+ */
+function unreadableAnswer(e: unknown, intent: RequestIntent, server: string): ClusterError | undefined {
+  const message = e instanceof Error ? e.message.replace(/^Failed to fetch resource metadata for [^:]*: /, '') : '';
+  const type = /The mediaType (.*) is not supported/.exec(message)?.[1];
+  let why: string;
+  if (/Parse Error|HPE_/.test(message)) why = 'it is not valid HTTP';
+  else if (/end of JSON input/.test(message)) why = 'its JSON is cut short';
+  else if (e instanceof SyntaxError || /is not valid JSON|JSON at position/.test(message)) why = 'it is not JSON';
+  else if (type !== undefined) why = `it is ${type}, not JSON`;
+  else if (/No Content-Type defined/.test(message)) why = 'it has no content type';
+  else if (/Unable to determine type/.test(message)) why = 'it is not a Kubernetes object';
+  else if (e instanceof TypeError) why = 'it is JSON, but not in the shape of a Kubernetes answer';
+  else return undefined;
+  const asked = isDiscoveryError(e) ? `look up the ${intent.kind} kind (GET ${intent.apiVersion.includes('/') ? '/apis/' : '/api/'}${intent.apiVersion})` : describeIntent(intent);
+  return new ClusterError('other', `the cluster at ${server} sent an answer kubetutor cannot read when asked to ${asked}: ${why}\nis ${server} a Kubernetes API server? A proxy or load balancer in front of it may be answering instead`);
 }
 
 function statusOf(e: unknown): number | undefined {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'number' && 'body' in (e as object) ? code : undefined;
+  if (typeof code === 'number' && 'body' in (e as object)) return code;
+  // client-node's Watch reports a refused watch request as an Error with the statusCode.
+  const watchStatus = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof watchStatus === 'number' ? watchStatus : undefined;
 }
 
 /** client-node prefixes failures of its discovery request (GET /apis/GROUP/VERSION) this way. */

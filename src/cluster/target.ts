@@ -80,6 +80,20 @@ export function sandboxTarget(scenario: string): { label: string; key: string } 
   return { label: `sandbox (scenario ${scenario})`, key: `sandbox-${scenario}` };
 }
 
+/** The current context of a kubeconfig file and its cluster's server, as kubectl would read them now. */
+export function currentContextOf(kubeconfigPath: string): { context: string; server: string } | undefined {
+  try {
+    const doc = YAML.parse(readFileSync(kubeconfigPath, 'utf8')) as Record<string, unknown>;
+    const name = doc['current-context'] as string | undefined;
+    if (!name) return undefined;
+    const ctx = ((doc.contexts as Array<{ name: string; context?: { cluster?: string } }>) ?? []).find((c) => c.name === name);
+    const cluster = ((doc.clusters as Array<{ name: string; cluster?: { server?: string } }>) ?? []).find((c) => c.name === ctx?.context?.cluster);
+    return { context: name, server: cluster?.cluster?.server ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The kubeconfig files kubectl would read: $KUBECONFIG (a path list) or ~/.kube/config. */
 export function defaultKubeconfigFiles(): string[] {
   const env = process.env.KUBECONFIG;

@@ -4,10 +4,17 @@
  * on 410 Gone). Checks read the caches; a change calls `onChange`, so a step
  * unlocks on the event that makes it true instead of on the next poll, and an
  * idle learner costs the API server nothing but open watches.
+ *
+ * A cut watch reconnects from its resourceVersion (the server replays what it
+ * missed, or answers 410 and the cache relists), so no change is lost. While
+ * the API server cannot be reached the caches keep their last contents,
+ * `trouble` says so, and every watch tries again at least once a second; the
+ * first that gets through brings the others back at once.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../sandbox/types.js';
 import { matchesLabels, parseLabelSelector } from '../sandbox/api/selectors.js';
+import { isConnectionError } from './read-retry.js';
 
 export interface ResourceInfo { plural: string; namespaced: boolean }
 
@@ -16,6 +23,16 @@ export interface CacheSource {
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
   /** An uncached LIST with its resourceVersion (errors already worded for the learner). */
   listRaw(apiVersion: string, kind: string, namespace: string | undefined): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+  /** Words a failed WATCH request the way listRaw words a failed LIST. */
+  explain?(err: unknown, apiVersion: string, kind: string, namespace: string | undefined): Error;
+}
+
+/** The API server cannot be reached, or refuses the credentials: since when, and what the last try said. */
+export interface ClusterTrouble {
+  kind: 'unreachable' | 'unauthorized';
+  /** ms since the epoch. */
+  since: number;
+  message: string;
 }
 
 /**
@@ -26,11 +43,26 @@ export interface CacheSource {
 export class StoppableWatch extends Watch {
   private controllers = new Set<AbortController>();
   private stopped = false;
+  /** The server answered a watch request with its stream. */
+  onOpen?: () => void;
+  /** A watch request failed before any stream: refused, reset, or answered with an error status. */
+  onOpenFailed?: (err: unknown) => void;
 
-  override async watch(...args: Parameters<Watch['watch']>): Promise<AbortController> {
-    const c = await super.watch(...args);
+  override async watch(...[path, query, callback, done]: Parameters<Watch['watch']>): Promise<AbortController> {
+    let ended = false;
+    let err: unknown;
+    let c: AbortController | undefined;
+    c = await super.watch(path, query, callback, (e) => {
+      ended = true;
+      err = e;
+      if (c) this.controllers.delete(c); // finished watches are not kept (a long outage makes many)
+      done(e);
+    });
     if (this.stopped) c.abort();
-    else this.controllers.add(c);
+    else if (!ended) {
+      this.controllers.add(c);
+      this.onOpen?.();
+    } else if (err) this.onOpenFailed?.(err);
     return c;
   }
 
@@ -47,7 +79,8 @@ interface Entry {
   ready: Promise<void>;
   failed?: Error;
   restartTimer?: NodeJS.Timeout;
-  backoffMs: number;
+  /** Failed (re)connection attempts in a row. */
+  failures: number;
 }
 
 /** Counts what the caches cost the API server: one LIST per (re)list, one WATCH per (re)connect. */
@@ -59,11 +92,20 @@ export interface CacheStats { lists: number; watches: number; informers: number 
  */
 const RETRY_MISSING_KIND_MS = 300_000;
 const RETRY_FAILED_MS = 30_000;
+/** An unreachable cluster is asked again soon: it is likely to come back. */
+const RETRY_UNREACHABLE_MS = 500;
+/**
+ * Pauses before reconnecting a watch that broke or could not connect: a cut watch comes back at
+ * once, an unreachable server is asked again at least every second (so a session resumes within
+ * a second or two of the server's return). Other refusals (RBAC, 5xx) back off from 1 s to 30 s.
+ */
+const RECONNECT_DELAYS_MS = [50, 250, 500, 1000];
 
 export class WatchCache {
   private entries = new Map<string, Entry>();
   private failures = new Map<string, { error: Error; at: number }>();
   private stopped = false;
+  private troubleNow: ClusterTrouble | undefined;
   readonly stats: CacheStats = { lists: 0, watches: 0, informers: 0 };
 
   constructor(
@@ -71,6 +113,51 @@ export class WatchCache {
     private source: CacheSource,
     private onChange: () => void,
   ) {}
+
+  /** Set while the API server cannot be reached or refuses the credentials (`onChange` fires as it starts and ends). */
+  get trouble(): ClusterTrouble | undefined {
+    return this.troubleNow;
+  }
+
+  /** What an attempt to reach the API server told: it answered (no error, or an error status), or it did not. */
+  private observe(err?: unknown): void {
+    if (this.stopped) return;
+    const kind = (err as { kind?: string } | undefined)?.kind;
+    if (kind === 'unreachable' || kind === 'unauthorized') {
+      const message = (err as Error).message;
+      if (this.troubleNow?.kind === kind) {
+        this.troubleNow = { ...this.troubleNow, message };
+        return;
+      }
+      this.troubleNow = { kind, since: Date.now(), message };
+      this.onChange();
+      return;
+    }
+    if (err && typeof (err as { status?: unknown }).status !== 'number') return; // not an answer from the server
+    if (!this.troubleNow) return;
+    this.troubleNow = undefined;
+    // Back: what failed meanwhile is tried again, and every watch still waiting reconnects now.
+    for (const [key, f] of this.failures) {
+      const k = (f.error as { kind?: string }).kind;
+      if (k === 'unreachable' || k === 'unauthorized') this.failures.delete(key);
+    }
+    for (const [key, e] of this.entries) {
+      if (!e.restartTimer) continue;
+      clearTimeout(e.restartTimer);
+      e.restartTimer = undefined;
+      this.restart(key, e);
+    }
+    this.onChange();
+  }
+
+  /** A watch request's failure, worded like a list's (so `observe` can tell unreachable from refused). */
+  private worded(err: unknown, apiVersion: string, kind: string, namespace: string | undefined): Error {
+    if ((err as { kind?: string }).kind) return err as Error;
+    if (this.source.explain) return this.source.explain(err, apiVersion, kind, namespace);
+    const e = err instanceof Error ? err : new Error(String(err));
+    const status = (err as { statusCode?: unknown }).statusCode;
+    return Object.assign(e, { kind: status === 401 ? 'unauthorized' : isConnectionError(err) ? 'unreachable' : 'other', status: typeof status === 'number' ? status : undefined });
+  }
 
   private key(apiVersion: string, kind: string, namespace: string | undefined) {
     return `${apiVersion}/${kind}/${namespace ?? '*'}`;
@@ -80,12 +167,14 @@ export class WatchCache {
     const key = this.key(apiVersion, kind, namespace);
     // A kind the cluster lacks (or refuses) is asked about again only now and then, not every round.
     const failure = this.failures.get(key);
-    const wait = (failure?.error as { kind?: string } | undefined)?.kind === 'not-found-kind' ? RETRY_MISSING_KIND_MS : RETRY_FAILED_MS;
+    const failedKind = (failure?.error as { kind?: string } | undefined)?.kind;
+    const wait = failedKind === 'not-found-kind' ? RETRY_MISSING_KIND_MS : failedKind === 'unreachable' ? RETRY_UNREACHABLE_MS : RETRY_FAILED_MS;
     if (failure && Date.now() - failure.at < wait) throw failure.error;
     try {
       return await this.open(key, apiVersion, kind, namespace);
     } catch (err) {
       this.failures.set(key, { error: err as Error, at: Date.now() });
+      this.observe(err);
       throw err;
     }
   }
@@ -113,12 +202,23 @@ export class WatchCache {
     const path = `${base}${ns ? `/namespaces/${ns}` : ''}/${info.plural}`;
     const listFn = async () => {
       this.stats.lists++;
-      const { items, resourceVersion } = await this.source.listRaw(apiVersion, kind, ns);
-      return { apiVersion, kind: `${kind}List`, metadata: { resourceVersion }, items: items as KubernetesObject[] };
+      try {
+        const { items, resourceVersion } = await this.source.listRaw(apiVersion, kind, ns);
+        this.observe();
+        return { apiVersion, kind: `${kind}List`, metadata: { resourceVersion }, items: items as KubernetesObject[] };
+      } catch (err) {
+        this.observe(err);
+        throw err;
+      }
     };
     const watch = new StoppableWatch(this.kc);
     const informer = new ListWatch<KubernetesObject>(path, watch, listFn as never, false);
-    const created: Entry = { informer, watch, ready: Promise.resolve(), backoffMs: 1000 };
+    const created: Entry = { informer, watch, ready: Promise.resolve(), failures: 0 };
+    watch.onOpen = () => {
+      created.failures = 0;
+      this.observe();
+    };
+    watch.onOpenFailed = (err) => this.observe(this.worded(err, apiVersion, kind, ns));
     this.entries.set(key, created);
     this.stats.informers++;
     const changed = () => {
@@ -135,11 +235,11 @@ export class WatchCache {
     informer.on('error', (err?: unknown) => {
       if (this.stopped || (err as { name?: string } | undefined)?.name === 'AbortError') return;
       if (starting) {
-        created.failed = err instanceof Error ? err : new Error(String(err));
+        created.failed = this.worded(err, apiVersion, kind, ns);
         return;
       }
-      // client-node 1.x does not restart after an error: do it, with a growing delay.
-      this.scheduleRestart(key, created);
+      // client-node 1.x does not restart after an error: do it (see RECONNECT_DELAYS_MS).
+      this.scheduleRestart(key, created, err);
     });
     created.ready = informer.start().then(
       () => {
@@ -158,22 +258,23 @@ export class WatchCache {
     return created;
   }
 
-  private scheduleRestart(key: string, e: Entry): void {
+  private scheduleRestart(key: string, e: Entry, err: unknown): void {
     if (e.restartTimer || this.stopped) return;
-    const delay = e.backoffMs;
-    e.backoffMs = Math.min(30_000, e.backoffMs * 2);
+    const connection = isConnectionError(err) || (err as { kind?: string } | undefined)?.kind === 'unreachable';
+    const delay = connection ? RECONNECT_DELAYS_MS[Math.min(e.failures, RECONNECT_DELAYS_MS.length - 1)] : Math.min(30_000, 1000 * 2 ** Math.min(e.failures, 5));
+    e.failures++;
     e.restartTimer = setTimeout(() => {
       e.restartTimer = undefined;
-      if (this.stopped || this.entries.get(key) !== e) return;
-      e.informer.start().then(
-        () => {
-          e.backoffMs = 1000;
-          this.onChange(); // the relist may have changed what the checks see
-        },
-        () => this.scheduleRestart(key, e),
-      );
+      this.restart(key, e);
     }, delay);
     e.restartTimer.unref();
+  }
+
+  /** Resumes a stopped informer: from its resourceVersion (replaying what it missed), or a relist after a 410. */
+  private restart(key: string, e: Entry): void {
+    if (this.stopped || this.entries.get(key) !== e) return;
+    // Failures come back through the informer's error event; a throw before any request does not.
+    e.informer.start().catch((err: unknown) => this.scheduleRestart(key, e, err));
   }
 
   private drop(key: string): void {

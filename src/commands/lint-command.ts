@@ -14,14 +14,15 @@ export async function lintCommand(argv: string[]): Promise<number> {
   } catch {
     throw userError(`no lesson at ${file}`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     throw userError(`no lesson at ${file}`);
   }
-  const findings = lintLesson(text, file);
-  for (const f of findings) process.stdout.write(`${f.file}:${f.line}: ${f.severity}: ${f.message}\n`);
+  const findings = lintLesson(bytes, file);
+  // Errors on stderr, as every command reports a broken lesson; warnings with the tally on stdout.
+  for (const f of findings) (f.severity === 'error' ? process.stderr : process.stdout).write(`${f.file}:${f.line}: ${f.severity}: ${f.message}\n`);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   process.stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);

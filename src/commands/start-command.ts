@@ -5,9 +5,24 @@ import { openTarget, sandboxScenario, sandboxTarget, userError, wantsCluster, ty
 import { loadProgress, progressFile } from '../engine/progress.js';
 import type { DrawnFrame } from '../ui/first-frame.js';
 import { leanHeap } from '../lean-heap.js';
+import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
+import { join } from 'node:path';
+import { stateDir } from '../engine/progress.js';
+import { ExitGuard } from '../processes/exit-guard.js';
+import { describeRecord, leftoverHeadline, ProcessRecords, processRecordsDir, summarizeStops } from '../processes/process-records.js';
 
 export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
+  // From the first moment: signals and fatal errors stop every process the runner started.
+  const guard = new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
+  try {
+    return await runStart(argv, mode, guard);
+  } finally {
+    guard.dispose();
+  }
+}
+
+async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGuard): Promise<number> {
   const { values, positionals } = parse(normalizeSandboxFlag(argv), {
     ...TARGET_OPTIONS,
     plain: { type: 'boolean', default: false },
@@ -22,6 +37,9 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
   const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
+  // --trust: the learner has read this lesson (not one of kubetutor's own) and lets it run commands.
+  if (values.trust) trustLesson(lesson);
+  const trusted = values.trust || isTrusted(lesson);
   if (mode.play && plain) throw userError('kubetutor play needs a terminal (it drives the lesson screen)');
   leanHeap();
   const targetOpts = targetOptions(values);
@@ -33,7 +51,7 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   let frame: DrawnFrame | undefined;
   let ink: ReturnType<typeof loadInk> | undefined;
   if (!plain && !mode.play && !wantsCluster(targetOpts)) {
-    frame = await drawLessonFrame(lesson, sandboxScenario(targetOpts));
+    frame = await drawLessonFrame(lesson, sandboxScenario(targetOpts), trusted);
     ink = loadInk();
     ink.catch(() => undefined); // awaited below; a failure surfaces there
   }
@@ -48,7 +66,12 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
     throw e;
   }
   const { Session } = await sessionModule;
-  const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key) });
+  // The processes it starts are recorded while they run; those an earlier runner left behind
+  // (it was killed before it could stop them) are offered to be stopped before the lesson starts.
+  const records = new ProcessRecords(processRecordsDir());
+  const leftovers = records.leftovers();
+  const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key), trusted, processRecords: records });
+  armFault(process.env.KUBETUTOR_FAULT);
   // Class progress: this learner's state, recorded in a ConfigMap of the shared cluster as it changes.
   const reporter = values.class ? await startClassReporting(session, target.kubeconfigPath, values.class, values.name) : undefined;
   let stopping: Promise<void> | undefined;
@@ -56,22 +79,31 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   try {
     if (plain) {
       const { runPlain } = await import('../ui/plain-runner.js');
+      if (leftovers.length) {
+        process.stdout.write(`${leftoverHeadline(leftovers.length)}:\n${leftovers.map((r) => `  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target})\n`).join('')}Stop them with: kubetutor cleanup --yes\n\n`);
+      }
+      guard.onStop(() => undefined); // the plain runner ends itself on a stop signal
       return await runPlain(session, process.stdout);
     }
     const { render, React, App } = await (ink ?? loadInk());
     frame?.erase();
     const player = mode.play ? new (await import('../engine/player.js')).Player(session, { pace }) : undefined;
-    const app = render(React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR }), { exitOnCtrlC: false, patchConsole: false });
-    const onSignal = () => app.unmount();
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    const earlier = leftovers.length
+      ? { headline: leftoverHeadline(leftovers.length), lines: leftovers.map((r) => describeRecord(r)), stop: async () => summarizeStops(await records.stop(leftovers)) }
+      : undefined;
+    const app = render(React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR, earlier }), { exitOnCtrlC: false, patchConsole: false });
+    // A stop signal (SIGTERM, SIGHUP when the terminal closes, SIGINT from outside) ends the
+    // lesson as q does; a fatal error hands the terminal back before the guard reports it.
+    guard.onStop(() => app.unmount());
+    guard.onFatal(() => app.unmount());
     await app.waitUntilExit();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    guard.onStop(undefined);
+    guard.onFatal(undefined);
+    if (guard.crashed) await new Promise(() => undefined); // the guard stops everything and exits
     const done = session.view.finished;
     await shutdown();
     process.stdout.write(done ? `✓ ${lesson.title}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
-    return 0;
+    return guard.signalStatus ?? 0;
   } finally {
     frame?.erase(); // when something failed before Ink took over
     releaseKeys(frame);
@@ -79,14 +111,15 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   }
 }
 
-async function drawLessonFrame(lesson: import('../lesson/types.js').Lesson, scenario: string): Promise<DrawnFrame> {
+async function drawLessonFrame(lesson: import('../lesson/types.js').Lesson, scenario: string, trusted: boolean): Promise<DrawnFrame> {
   const { drawFirstFrame, startingView } = await import('../ui/first-frame.js');
   const { label, key } = sandboxTarget(scenario);
   const vars = loadProgress(progressFile(lesson.id, key))?.vars ?? {};
   // Keys pressed before Ink is ready wait in raw mode (no echo over the frame); Ink reads them.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const color = !process.env.NO_COLOR && process.stdout.hasColors();
-  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars), color);
+  const untrusted = trusted ? null : { file: lesson.file, sha256: '', source: '' }; // only its notice is drawn
+  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars, untrusted), color);
 }
 
 function releaseKeys(frame: DrawnFrame | undefined) {
@@ -139,4 +172,20 @@ async function startClassReporting(session: import('../engine/session.js').Sessi
   session.subscribe(report);
   report();
   return reporter;
+}
+
+/**
+ * A fault switch for the tests of the exit paths: `KUBETUTOR_FAULT=crash-after:MS` throws from
+ * a timer MS ms after the lesson's session exists (an uncaught exception);
+ * `reject-after:MS` leaves a rejected promise unhandled instead.
+ */
+function armFault(spec: string | undefined): void {
+  const m = spec?.match(/^(crash|reject)-after:(\d+)$/);
+  if (!m) return;
+  const timer = setTimeout(() => {
+    const fault = new Error(`injected fault (KUBETUTOR_FAULT=${spec})`);
+    if (m[1] === 'crash') throw fault;
+    void Promise.reject(fault);
+  }, Number(m[2]));
+  timer.unref();
 }

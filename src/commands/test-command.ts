@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import { loadLesson } from '../lesson/load.js';
+import { isTrusted, trustLesson } from '../lesson/trust.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -10,11 +11,15 @@ export async function testCommand(argv: string[]): Promise<number> {
     junit: { type: 'string' },
     lessons: { type: 'string', multiple: true },
     timeout: { type: 'string', default: '60' },
+    trust: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S] [--junit FILE]');
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw userError(`--timeout must be a number of seconds, not "${values.timeout}"`);
   const lesson = await loadLesson(positionals[0], values.lessons ?? []);
+  // A self-test runs every solution on this machine: a lesson that is not kubetutor's own must be trusted first.
+  if (values.trust) trustLesson(lesson);
+  else if (!isTrusted(lesson)) throw userError(`kubetutor test runs the solution commands of ${lesson.file} on this machine, and it is not one of kubetutor's own lessons: read it, then run again with --trust`);
   const { selfTest, junitXml } = await import('../authoring/self-test.js');
   process.stdout.write(`testing ${lesson.id} on a fresh sandbox (scenario ${values.scenario}): each step must fail before its solution and pass after\n`);
   const reports = await selfTest(lesson, {

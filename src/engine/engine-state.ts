@@ -34,6 +34,8 @@ export type EngineAction =
   | { type: 'checks-started'; step: string }
   | { type: 'attempted'; step: string }
   | { type: 'checks-finished'; step: string; results: CheckResult[]; at: number }
+  /** The run in flight says nothing (the cluster was out of reach): the step keeps what it had. */
+  | { type: 'checks-abandoned'; step: string }
   | { type: 'view'; step: number }
   | { type: 'view-next' }
   | { type: 'view-previous' }
@@ -65,6 +67,8 @@ export function engineReducer(s: EngineState, a: EngineAction): EngineState {
       return withStep(s, a.step, (st) => (st.attempted || st.status === 'locked' ? st : { ...st, attempted: true, status: st.status === 'current' && st.results.some((r) => !r.ok) ? 'failed' : st.status }));
     case 'checks-started':
       return withStep(s, a.step, (st) => (st.status === 'locked' ? st : { ...st, evaluating: true }));
+    case 'checks-abandoned':
+      return s.steps.find((x) => x.id === a.step)?.evaluating ? withStep(s, a.step, (st) => ({ ...st, evaluating: false })) : s;
     case 'checks-finished': {
       const i = s.steps.findIndex((x) => x.id === a.step);
       if (i < 0 || i > s.current) return s; // results for a locked step are ignored

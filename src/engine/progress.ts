@@ -1,5 +1,5 @@
 /** Progress per lesson and target, in the XDG state directory, written atomically. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -21,12 +21,60 @@ export function progressFile(lesson: string, target: string): string {
   return join(stateDir(), 'progress', `${lesson}@${target}.json`);
 }
 
-export function loadProgress(file: string): Progress | undefined {
+/** What is in a progress file: nothing yet, a record, or something that cannot be read (and why, in a few words). */
+export type ProgressRead = { state: 'none' } | { state: 'ok'; progress: Progress } | { state: 'broken'; reason: string };
+
+export function readProgress(file: string): ProgressRead {
+  let text: string;
   try {
-    const p = JSON.parse(readFileSync(file, 'utf8')) as Progress;
-    return typeof p === 'object' && p && typeof p.passed === 'object' ? p : undefined;
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { state: 'none' } : { state: 'broken', reason: `cannot be read: ${code ?? (e as Error).message}` };
+  }
+  if (text.trim() === '') return { state: 'broken', reason: 'empty' };
+  let p: unknown;
+  try {
+    p = JSON.parse(text);
+  } catch (e) {
+    return { state: 'broken', reason: /end of JSON input|Unterminated string/.test((e as Error).message) ? 'cut short' : 'not JSON' };
+  }
+  const why = progressProblem(p);
+  return why ? { state: 'broken', reason: why } : { state: 'ok', progress: p as Progress };
+}
+
+/** Why `p` is not a progress record as `saveProgress` writes it, or undefined. */
+function progressProblem(p: unknown): string | undefined {
+  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v === 'string' ? 'a string' : `a ${typeof v}`);
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (!isMap(p)) return `${kind(p)}, not a progress record`;
+  if (typeof p.startedAt !== 'number' || !Number.isFinite(p.startedAt) || p.startedAt <= 0) return `"startedAt" is ${kind(p.startedAt)}, not a time`;
+  if (!isMap(p.passed) || !Object.values(p.passed).every((v) => typeof v === 'string')) return `"passed" is ${isMap(p.passed) ? 'a mapping with values that are not times' : kind(p.passed)}`;
+  if (!isMap(p.vars) || !Object.values(p.vars).every((v) => typeof v === 'string')) return `"vars" is ${isMap(p.vars) ? 'a mapping with values that are not strings' : kind(p.vars)}`;
+  for (const key of ['lesson', 'target', 'updatedAt'] as const) {
+    if (p[key] !== undefined && typeof p[key] !== 'string') return `"${key}" is ${kind(p[key])}, not a string`;
+  }
+  return undefined;
+}
+
+/** The saved progress, or undefined when there is none or it cannot be read. */
+export function loadProgress(file: string): Progress | undefined {
+  const read = readProgress(file);
+  return read.state === 'ok' ? read.progress : undefined;
+}
+
+/**
+ * Moves an unreadable progress file aside (`….broken`, or `….broken-<time>` when that is taken),
+ * so the learner or a bug report still has it. Returns its new path; undefined when it could not
+ * be moved (then it stays where it is until progress is saved over it).
+ */
+export function keepBroken(file: string): string | undefined {
+  const aside = existsSync(`${file}.broken`) ? `${file}.broken-${Date.now()}` : `${file}.broken`;
+  try {
+    renameSync(file, aside);
+    return aside;
   } catch {
-    return undefined; // none yet, or unreadable: start afresh rather than fail
+    return undefined;
   }
 }
 

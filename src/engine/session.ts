@@ -15,12 +15,16 @@ import { interpolate } from '../lesson/interpolate.js';
 import { istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
 import { findGatewayUrl } from '../cluster/gateway-url.js';
 import type { KubeClient } from '../cluster/kube-client.js';
+import type { ClusterTrouble } from '../cluster/watch-cache.js';
 import { recordOpened } from '../traces/opened-marker.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import { engineReducer, initialState, isFinished, type EngineAction, type EngineState } from './engine-state.js';
-import { loadProgress, saveProgress, type Progress } from './progress.js';
+import { keepBroken, readProgress, saveProgress, type Progress } from './progress.js';
 import { packageRoot } from '../package-root.js';
+import { isTrusted, lessonSource, trustLesson, UNTRUSTED_NOTICE } from '../lesson/trust.js';
+import { contextDrift, isDestructive, type ContextInfo } from './destructive.js';
+import { currentContextOf } from '../cluster/target.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
 
@@ -39,9 +43,13 @@ export interface SessionView {
   vars: Record<string, string>;
   /** What the runner found out about the cluster, shown so the learner sees it. */
   found: { era?: string; version?: string; gatewayUrl?: string; gatewayHow?: string };
+  /** Set while the cluster cannot be reached or refuses the credentials; the step and progress are kept meanwhile. */
+  clusterTrouble?: ClusterTrouble | null;
   /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
   notice: string | null;
   finished: boolean;
+  /** Set while the lesson may not run commands: not bundled, not trusted yet. The UI shows `source` before asking. */
+  untrusted: { file: string; sha256: string; source: string } | null;
 }
 
 export interface SessionOptions {
@@ -49,8 +57,15 @@ export interface SessionOptions {
   intervalMs?: number;
   /** Where progress is kept; none when undefined. */
   progressFile?: string;
+  /**
+   * Whether the lesson may run commands (its own, solutions, `command` checks). Default: bundled
+   * lessons and lessons the learner trusted before (see lesson/trust.ts); others wait for `trust()`.
+   */
+  trusted?: boolean;
   /** Evaluates one check (injected so the UI tests can run against the real sandbox or a fake). */
   evaluate?: (check: Check, env: CheckEnv) => Promise<CheckResult>;
+  /** Where the processes it starts are recorded while they run (so a later run finds them if this one is killed). */
+  processRecords?: import('../processes/process-records.js').ProcessRecords;
 }
 
 /** Variables bash sets by itself: not the lesson's. */
@@ -84,14 +99,39 @@ export class Session {
   /** Forwards moved to another local port: lesson port → the port it runs on now. */
   private portMap = new Map<number, number>();
   private evaluateFn: NonNullable<SessionOptions['evaluate']> | undefined;
+  /** The saved progress could not be read: why, and where the file was put (until the resume settles). */
+  private recovered: { reason: string; keptAs: string | undefined } | undefined;
   private cachedView: SessionView | undefined;
+
+  private untrusted: SessionView['untrusted'] = null;
+  /** The context (and server) the lesson began on: destructive commands run only there. */
+  private beganOn: ContextInfo;
 
   constructor(readonly lesson: Lesson, readonly target: Target, private opts: SessionOptions = {}) {
     this.state = initialState(lesson.steps.map((s) => s.id));
-    const saved = opts.progressFile ? loadProgress(opts.progressFile) : undefined;
+    this.beganOn = currentContextOf(target.kubeconfigPath) ?? { context: target.context, server: '' };
+    if (!(opts.trusted ?? isTrusted(lesson))) {
+      let src = { text: '', sha256: '' };
+      try {
+        src = lessonSource(lesson);
+      } catch {
+        /* unreadable now: nothing to show, and it stays untrusted */
+      }
+      this.untrusted = { file: lesson.file, sha256: src.sha256, source: src.text };
+      this.notice = UNTRUSTED_NOTICE;
+    }
+    const read = opts.progressFile ? readProgress(opts.progressFile) : undefined;
+    const saved = read?.state === 'ok' ? read.progress : undefined;
+    if (read?.state === 'broken') {
+      // Kept aside, not deleted; the steps are re-checked on the cluster anyway (see settleRecovery).
+      this.recovered = { reason: read.reason, keptAs: keepBroken(opts.progressFile!) };
+      this.notice ??= `saved progress unreadable: re-checking every step on the cluster… (${read.reason})`;
+    }
     this.vars = { ...(saved?.vars ?? {}) };
     this.startedAt = saved?.startedAt ?? Date.now();
     this.evaluateFn = opts.evaluate;
+    const records = opts.processRecords;
+    if (records) this.supervisor.recordProcesses((pid, name, command) => records.add(pid, { name, command, lesson: lesson.id, target: target.key }));
     this.supervisor.on('change', () => this.changed());
     this.forwards.on('change', (name: string) => {
       const f = this.forwards.get(name);
@@ -137,7 +177,9 @@ export class Session {
       vars: { ...this.autoVars, ...this.vars },
       found: { ...this.facts, gatewayUrl: this.autoVars.GATEWAY_URL },
       notice: this.notice,
+      clusterTrouble: this.watching?.trouble ?? null,
       finished: isFinished(this.state),
+      untrusted: this.untrusted,
     });
   }
 
@@ -215,6 +257,20 @@ export class Session {
     return !(info && !cmd.background && info.state === 'failed');
   }
 
+  /** The learner has read the lesson's source and trusts it: it may run commands from now on (and next time). */
+  trust(): void {
+    if (!this.untrusted) return;
+    try {
+      trustLesson(this.lesson);
+    } catch {
+      /* not recorded (read-only state dir): trusted for this run only */
+    }
+    this.untrusted = null;
+    if (this.notice === UNTRUSTED_NOTICE) this.notice = null;
+    this.changed();
+    this.kick();
+  }
+
   /** Shows a one-line notice (for things the UI could not do). */
   note(text: string): void {
     this.notice = text;
@@ -250,6 +306,8 @@ export class Session {
   }
 
   private onClusterChange(): void {
+    // The cluster went away or came back: the view says so now, not after the next evaluation.
+    if ((this.watching?.trouble ?? null) !== (this.cachedView?.clusterTrouble ?? null)) this.changed();
     if (this.changeQueued) return;
     this.changeQueued = true;
     setImmediate(() => {
@@ -352,6 +410,21 @@ export class Session {
   }
 
   private async run(cmd: Command, step: number, index: number) {
+    // The gate for everything a lesson runs: an untrusted lesson runs nothing (the UI asks first).
+    if (this.untrusted) {
+      this.notice = UNTRUSTED_NOTICE;
+      this.changed();
+      return undefined;
+    }
+    // Cleanup deletes things: only on the cluster the lesson began on.
+    if (isDestructive(cmd.run)) {
+      const drift = contextDrift(this.beganOn, currentContextOf(this.target.kubeconfigPath));
+      if (drift) {
+        this.notice = `refused to run "${shellLine(cmd.run).slice(0, 60)}": it deletes things, and ${drift}`;
+        this.changed();
+        return undefined;
+      }
+    }
     if (cmd.background) {
       if (this.supervisor.state(cmd.name) === 'running') {
         this.notice = `${cmd.name} is already running`;
@@ -443,6 +516,19 @@ export class Session {
     }
   }
 
+  /** Unreadable saved progress: said (once the live cluster has shown where the learner is) and written afresh. */
+  private settleRecovery(): void {
+    if (!this.recovered) return;
+    const { reason, keptAs } = this.recovered;
+    this.recovered = undefined;
+    const at = this.state.current < this.lesson.steps.length ? `resuming at step ${this.state.current + 1}` : 'every step is already done';
+    const kept = keptAs ? `old file kept as ${keptAs.slice(keptAs.lastIndexOf('/') + 1)}` : 'the old file could not be moved aside';
+    // What matters first, as a narrow screen cuts the line: unreadable, rebuilt, where the learner is.
+    this.notice = `saved progress unreadable, rebuilt from the cluster: ${at} (${reason}; ${kept})`;
+    this.save();
+    this.changed();
+  }
+
   private kickSoon(): void {
     setTimeout(() => this.kick(), 300).unref();
   }
@@ -461,6 +547,7 @@ export class Session {
   /** Era facts and GATEWAY_URL, found the way Istio's docs find them; read from the watch caches, so free. */
   private async discover(cluster: KubeClient, istio: () => Promise<IstioFacts | undefined>): Promise<void> {
     const [facts, gw] = await Promise.all([istio(), findGatewayUrl(cluster).catch(() => undefined)]);
+    if (this.watching?.trouble) return; // what could not be read is no news: keep what was found
     const next: Record<string, string> = { ...(facts ? istioVars(facts) : {}), ...(gw ? { GATEWAY_URL: gw.url } : {}) };
     const found = { era: facts?.era ?? undefined, version: facts?.version, gatewayHow: gw?.how };
     if (JSON.stringify(next) !== JSON.stringify(this.autoVars) || JSON.stringify(found) !== JSON.stringify(this.facts)) {
@@ -503,6 +590,7 @@ export class Session {
         },
         processes: () => this.supervisor.list().filter((p) => p.background).map((p) => ({ name: p.name, state: p.state === 'running' ? 'running' : 'stopped' })),
         quizAnswer: (key) => this.state.answers[key],
+        commandsAllowed: !this.untrusted,
         cwd: this.lesson.dir,
         env: this.commandEnv(),
       };
@@ -512,6 +600,14 @@ export class Session {
     }
     this.evaluating = null;
     if (this.closed) return;
+    if (this.watching?.trouble && !results.every((r) => r.ok)) {
+      // Failing while the cluster is out of reach says nothing about the learner's work: the step
+      // keeps its results; the cluster's return re-checks at once (and this, every interval).
+      this.dispatch({ type: 'checks-abandoned', step: step.id });
+      this.timer = setTimeout(() => this.kick(), this.opts.intervalMs ?? 1000);
+      this.timer.unref();
+      return;
+    }
     const wasCurrent = this.state.current;
     this.dispatch({ type: 'checks-finished', step: step.id, results, at: Date.now() });
     if (this.state.current > wasCurrent) {
@@ -523,11 +619,13 @@ export class Session {
         : this.following
           ? `✓ step ${idx + 1} is already done on this cluster — on to step ${this.state.current + 1}`
           : `✓ step ${idx + 1} passed — step ${this.state.current + 1} is unlocked (press n)`;
+      if (!nextStep) this.settleRecovery();
       this.changed();
       this.kick(); // go straight on to the next step (this is how resume fast-forwards)
       return;
     }
     this.following = false;
+    this.settleRecovery();
     if (this.again) {
       this.again = false;
       this.kick();

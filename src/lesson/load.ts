@@ -5,7 +5,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseLesson } from './parse.js';
+import { decodeLessonBytes, parseLesson } from './parse.js';
 import { hugoToLesson, isHugoPage } from './hugo.js';
 import type { Lesson } from './types.js';
 import { packageRoot } from '../package-root.js';
@@ -48,12 +48,13 @@ async function isDirectory(p: string): Promise<boolean> {
 }
 
 async function readLessonFile(file: string, allowHugo = false): Promise<Lesson> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (e) {
     throw userError(`cannot read lesson ${file}: ${(e as Error).message}`);
   }
+  const text = decodeLessonBytes(bytes, file); // a LessonError (file:line) when it is not UTF-8
   // An istio.io page given by path (`kubetutor start PAGE.md`): converted on the fly.
   if (allowHugo && file.toLowerCase().endsWith('.md') && isHugoPage(text)) return hugoToLesson(text, file);
   return parseLesson(text, file);

@@ -6,7 +6,7 @@
  */
 
 import path from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { parseLabelSelector } from '../sandbox/api/selectors.js';
 import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
 
@@ -22,10 +22,21 @@ const COMMAND_ATTRS = ['background', 'name', 'port'];
 // ---------------------------------------------------------------------------
 // Entry point
 
-export function parseLesson(text: string, file: string): Lesson {
+export function parseLesson(input: string | Uint8Array, file: string): Lesson {
+  const text = typeof input === 'string' ? input : decodeLessonBytes(input, file);
   const problems: Array<{ file: string; line: number; message: string }> = [];
-  const report: Report = (line, message) => problems.push({ file, line, message });
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const report: Report = (line, message) => problems.push({ file, line, message: oneLine(message) });
+  // (A CR at the very end is half a CRLF: the file was cut between the two.)
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r$/, '').split(/\r?\n/);
+
+  // Control characters (NUL, ESC …) mean a binary or damaged file, and would reach the
+  // terminal as they are: refuse the file before reading it as a lesson.
+  const controls = controlCharacterLines(lines);
+  if (controls.length > 0) {
+    for (const c of controls.slice(0, MAX_CONTROL_REPORTS)) report(c.line, c.message);
+    if (controls.length > MAX_CONTROL_REPORTS) report(controls[MAX_CONTROL_REPORTS].line, `… and ${controls.length - MAX_CONTROL_REPORTS} more lines with control characters`);
+    throw new LessonError(problems);
+  }
 
   const front = parseFrontMatter(lines, report);
   const { intro, steps, pendingProcessRefs, processNames } = parseBody(lines, front.bodyStart, file, report);
@@ -43,6 +54,10 @@ export function parseLesson(text: string, file: string): Lesson {
 
   if (problems.length > 0) {
     problems.sort((a, b) => a.line - b.line); // stable: same-line problems keep their order
+    if (problems.length > MAX_PROBLEMS) {
+      const rest = problems.length - MAX_PROBLEMS;
+      problems.splice(MAX_PROBLEMS, rest, { file, line: problems[MAX_PROBLEMS].line, message: `… and ${rest} more problems (fix these first)` });
+    }
     throw new LessonError(problems);
   }
   return {
@@ -55,6 +70,110 @@ export function parseLesson(text: string, file: string): Lesson {
     file,
     dir: path.dirname(file),
   };
+}
+
+/** More problems than this are a damaged file, not a list an author works through. */
+const MAX_PROBLEMS = 100;
+const MAX_CONTROL_REPORTS = 5;
+const MAX_MESSAGE = 500;
+
+/** A problem message as one printable line of bounded length (it quotes the author's text, which may be anything). */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = message.replace(/\r?\n|\r/g, ' ').replace(/[\x00-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+}
+
+/** `s` cut to `max` characters for quoting in a message. */
+function clipText(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f]/;
+
+/** Lines holding a control character other than tab (a CR that ends a line is part of the line break). */
+function controlCharacterLines(lines: string[]): Array<{ line: number; message: string }> {
+  const out: Array<{ line: number; message: string }> = [];
+  lines.forEach((l, i) => {
+    const m = CONTROL_RE.exec(l);
+    if (!m) return;
+    const code = m[0].charCodeAt(0);
+    const col = m.index + 1;
+    out.push({
+      line: i + 1,
+      message:
+        code === 0
+          ? `NUL byte at column ${col}: a lesson is a UTF-8 text file; is this a binary file?`
+          : code === 0x0d
+            ? `carriage return (CR) in the middle of the line at column ${col}: save the file with LF or CRLF line endings`
+            : `control character U+${code.toString(16).toUpperCase().padStart(4, '0')} at column ${col}: a lesson is plain text; remove it`,
+    });
+  });
+  return out;
+}
+
+/**
+ * The text of a lesson file's bytes: UTF-8 (a BOM is allowed). Invalid UTF-8 is refused with
+ * its line, rather than read with replacement characters the author never wrote.
+ */
+export function decodeLessonBytes(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (bytes[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const byte = bytes[at]?.toString(16).toUpperCase().padStart(2, '0') ?? '';
+    const col = new TextDecoder().decode(bytes.subarray(lineStart, at)).length + 1;
+    throw new LessonError([
+      {
+        file,
+        line,
+        message: at >= bytes.length
+          ? 'the file ends in the middle of a UTF-8 character: is it truncated?'
+          : `not UTF-8 text: a broken character (byte 0x${byte}) at column ${col}; save the file as UTF-8`,
+      },
+    ]);
+  }
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (bytes.length if the text ends mid-character). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0; // no overlong forms
+      if (c === 0xed) hi = 0x9f; // no surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f; // nothing above U+10FFFF
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= b.length) return b.length;
+      const x = b[i + k];
+      if (x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }
 
 // ---------------------------------------------------------------------------
@@ -82,7 +201,7 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
   // The YAML's line 1 is the file's line 2.
   const y = parseYaml(lines.slice(1, close), 1, 'front matter', report);
   if (!y) return out;
-  const { doc, lineOf } = y;
+  const { doc, js: frontJs, lineOf } = y;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
     report(1, 'front matter is missing "id"');
@@ -93,7 +212,7 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
     report(lineOf(contents.range?.[0] ?? 0), 'front matter must be a YAML mapping with id:, title:, summary: and requires:');
     return out;
   }
-  const js = toJS(doc) as Record<string, unknown>;
+  const js = frontJs as Record<string, unknown>;
   const seen = new Set<string>();
   for (const pair of contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
@@ -122,7 +241,7 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
         } else out.requires = value.map((v: string) => v.trim());
         break;
       default:
-        report(keyLine, `front matter: unknown key "${key}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
+        report(keyLine, `front matter: unknown key "${clipText(key, 40)}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
     }
   }
   if (!seen.has('id')) report(1, 'front matter is missing "id"');
@@ -145,26 +264,38 @@ function parseYaml(
   base: number,
   what: string,
   report: Report,
-): { doc: YamlDoc; src: string; lineOf: (offset: number) => number } | undefined {
+): { doc: YamlDoc; js: unknown; src: string; lineOf: (offset: number) => number } | undefined {
   const src = srcLines.join('\n');
   const lc = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the yaml library's warnings (a list used as a key …) would go to the terminal.
+  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const last = Math.max(1, srcLines.length);
   // Errors at the very end (an unclosed quote) point past the last line; keep them inside the block.
   const lineOf = (offset: number) => base + Math.min(Math.max(lc.linePos(offset).line, 1), last);
   if (doc.errors.length > 0) {
-    for (const err of doc.errors) report(lineOf(err.pos[0]), `invalid YAML in ${what}: ${firstLine(err.message)}`);
+    // The first error only: the ones after it are mostly the parser losing its way.
+    const err = doc.errors[0];
+    report(lineOf(err.pos[0]), `invalid YAML in ${what}: ${yamlProblem(err.message)}`);
     return undefined;
   }
-  return { doc, src, lineOf };
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias bomb (aliases of aliases, expanding to millions of nodes): point at the first alias.
+    let at = 0;
+    visit(doc, { Alias: (_key, node) => { at = node.range?.[0] ?? 0; return visit.BREAK; } });
+    report(lineOf(at), `invalid YAML in ${what}: ${yamlProblem((e as Error).message)}`);
+    return undefined;
+  }
+  return { doc, js, src, lineOf };
 }
 
-function toJS(doc: YamlDoc): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    return undefined;
-  }
+/** A YAML library error in the author's terms. */
+function yamlProblem(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return 'values are nested too deeply to read';
+  if (/Excessive alias count/.test(message)) return 'aliases (*name) expand to too many values';
+  return clipText(firstLine(message), 160);
 }
 
 function firstLine(s: string): string {
@@ -176,8 +307,8 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'string') return JSON.stringify(clipText(v));
+  return clipText(String(v));
 }
 
 /** `; did you mean "x"?` when `word` is a likely typo of one of `known`. */
@@ -291,13 +422,13 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
   };
 
   function startStep(rest: string, lineNo: number) {
-    let title = rest.replace(/[ \t]+#+[ \t]*$/, '').replace(/^[ \t]*#+[ \t]*$/, '').trim();
+    let title = headingText(rest);
     let id: string | undefined;
-    const idm = /\{#([^}]*)\}\s*$/.exec(title);
+    const idm = trailingId(title);
     if (idm) {
       title = title.slice(0, idm.index).trim();
-      const explicit = idm[1].trim();
-      if (!ID_RE.test(explicit)) report(lineNo, `invalid step id "${explicit}": use lowercase letters, digits and dashes`);
+      const explicit = idm.id.trim();
+      if (!ID_RE.test(explicit)) report(lineNo, `invalid step id "${clipText(explicit, 40)}": use lowercase letters, digits and dashes`);
       else id = explicit;
     }
     if (title === '') report(lineNo, 'step heading has no title');
@@ -387,6 +518,30 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     }
     return true;
   }
+}
+
+/*
+ * Heading text without regular expressions that backtrack: a heading line is the author's
+ * (or a damaged file's) and may be megabytes of blanks and braces.
+ */
+
+/** The text of a `## ` heading: trimmed, without a closing run of `#`s (`## Title ##`). */
+function headingText(rest: string): string {
+  const t = rest.trim();
+  let k = t.length;
+  while (k > 0 && t[k - 1] === '#') k--;
+  if (k === t.length) return t;
+  if (k === 0) return '';
+  return t[k - 1] === ' ' || t[k - 1] === '\t' ? t.slice(0, k).trim() : t;
+}
+
+/** A `{#id}` that ends the (trimmed) title, and where it starts. */
+function trailingId(title: string): { id: string; index: number } | undefined {
+  if (!title.endsWith('}')) return undefined;
+  const index = title.lastIndexOf('{#');
+  if (index < 0) return undefined;
+  const id = title.slice(index + 2, -1);
+  return id.includes('}') ? undefined : { id, index };
 }
 
 function stripIndent(line: string, n: number): string {
@@ -608,7 +763,7 @@ function convert(type: ParamType, param: string, v: unknown): { value: unknown }
         try {
           parseLabelSelector(v);
         } catch (e) {
-          return { error: `invalid label selector "${v}": ${(e as Error).message}` };
+          return { error: `invalid label selector "${clipText(v)}": ${clipText((e as Error).message, 120)}` };
         }
       }
       return { value: v.trim() };
@@ -634,13 +789,13 @@ function convert(type: ParamType, param: string, v: unknown): { value: unknown }
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return bad();
       const out: Record<string, string> = {};
       for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
-        if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: `label "${k}" must have a string value, not ${describe(raw)}` };
+        if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: `label "${clipText(k, 40)}" must have a string value, not ${describe(raw)}` };
         const val = String(raw);
         if (!hasVar(k) && !hasVar(val)) {
           try {
             parseLabelSelector(`${k}=${val}`);
           } catch {
-            return { error: `invalid label ${k}: ${val}` };
+            return { error: `invalid label ${clipText(k, 40)}: ${clipText(val, 40)}` };
           }
         }
         out[k] = val;
@@ -660,7 +815,7 @@ function parseChecks(
   const processRefs: Array<{ name: string; line: number }> = [];
   const y = parseYaml(content, fenceLine, 'check block', report);
   if (!y) return { checks, processRefs };
-  const { doc, src, lineOf } = y;
+  const { doc, js: blockJs, src, lineOf } = y;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
     report(fenceLine, 'check block is empty');
@@ -670,7 +825,7 @@ function parseChecks(
     report(lineOf(contents.range?.[0] ?? 0), 'a check block must be a YAML list of checks: start each one with "- kind: …"');
     return { checks, processRefs };
   }
-  const js = toJS(doc) as unknown[];
+  const js = blockJs as unknown[];
   const nodeLine = (node: unknown, fallback: number): number => {
     const r = (node as { range?: [number, number, number] | null } | null)?.range;
     return r ? lineOf(r[0]) : fallback;
@@ -703,8 +858,8 @@ function parseChecks(
       return;
     }
     if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(KINDS, kind)) {
-      const k2 = String(kind);
-      report(lineFor('kind'), `unknown check kind "${k2}"${suggest(k2, CHECK_KINDS)}; known kinds: ${CHECK_KINDS.join(', ')}`);
+      const shown = typeof kind === 'string' ? `"${clipText(kind, 40)}"${suggest(kind, CHECK_KINDS)}` : describe(kind);
+      report(lineFor('kind'), `unknown check kind ${shown}; known kinds: ${CHECK_KINDS.join(', ')}`);
       return;
     }
     const spec = KINDS[kind as CheckKind];
@@ -716,7 +871,7 @@ function parseChecks(
       const type = all[key];
       if (!type) {
         const known = Object.keys(all);
-        report(lineFor(key), `${kind} check: unknown parameter "${key}"${suggest(key, known)} (known: ${known.join(', ')})`);
+        report(lineFor(key), `${kind} check: unknown parameter "${clipText(key, 40)}"${suggest(key, known)} (known: ${known.join(', ')})`);
         ok = false;
         continue;
       }

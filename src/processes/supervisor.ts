@@ -5,6 +5,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { EventEmitter } from 'node:events';
+import { registerSupervisor, unregisterSupervisor } from './live-supervisors.js';
 
 export type ProcessState = 'running' | 'exited' | 'failed' | 'stopped';
 
@@ -22,6 +23,9 @@ export interface ProcessInfo {
 
 const MAX_LINES = 200;
 
+/** Called for each process once it has a pid; returns how to forget it again. */
+export type ProcessRecorder = (pid: number, name: string, command: string) => (() => void) | undefined;
+
 export interface StartOptions {
   cwd: string;
   env: Record<string, string | undefined>;
@@ -33,10 +37,17 @@ export interface StartOptions {
 export class Supervisor extends EventEmitter {
   private procs = new Map<string, { info: ProcessInfo; child: ResultPromise }>();
   private exitHook = () => this.killAllNow();
+  private recorder: ProcessRecorder | undefined;
 
   constructor() {
     super();
     process.on('exit', this.exitHook);
+    registerSupervisor(this);
+  }
+
+  /** Records each process started from now on (see process-records.ts), until it ends. */
+  recordProcesses(recorder: ProcessRecorder): void {
+    this.recorder = recorder;
   }
 
   list(): ProcessInfo[] {
@@ -70,6 +81,9 @@ export class Supervisor extends EventEmitter {
     });
     const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: opts.background, output: [], startedAt: Date.now() };
     this.procs.set(name, { info, child });
+    // Written before anything else can happen: a runner killed outright leaves its record behind.
+    // Foreground commands too: a `kubectl wait --timeout 300s` would outlive a killed runner as well.
+    const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
     let partial = '';
     child.all?.on('data', (d: Buffer) => {
       const text = partial + d.toString('utf8');
@@ -83,6 +97,7 @@ export class Supervisor extends EventEmitter {
       }
     });
     const done = child.then((r) => {
+      forget?.();
       if (partial) info.output.push(partial);
       if (info.state === 'running') {
         info.exitCode = r.exitCode ?? undefined;
@@ -100,7 +115,12 @@ export class Supervisor extends EventEmitter {
   /** Stops a process this supervisor started (its whole group): SIGTERM, then SIGKILL after `graceMs`. */
   async stop(name: string, graceMs = 2000): Promise<void> {
     const p = this.procs.get(name);
-    if (!p || p.info.state !== 'running' || !p.info.pid) return;
+    if (!p || !p.info.pid) return;
+    if (p.info.state !== 'running') {
+      // Ended already, or another caller is stopping it: either way, return once it is gone.
+      await p.child.catch(() => undefined);
+      return;
+    }
     p.info.state = 'stopped';
     signalGroup(p.info.pid, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(p.info.pid!, 'SIGKILL'), graceMs);
@@ -113,6 +133,12 @@ export class Supervisor extends EventEmitter {
     await Promise.all([...this.procs.keys()].map((n) => this.stop(n)));
   }
 
+  runningCount(): number {
+    let n = 0;
+    for (const p of this.procs.values()) if (p.info.state === 'running') n++;
+    return n;
+  }
+
   /** Last resort at process exit: signal every group still running (synchronously). */
   killAllNow(): void {
     for (const p of this.procs.values()) if (p.info.state === 'running' && p.info.pid) signalGroup(p.info.pid, 'SIGTERM');
@@ -120,6 +146,7 @@ export class Supervisor extends EventEmitter {
 
   dispose(): void {
     process.off('exit', this.exitHook);
+    unregisterSupervisor(this);
   }
 }
 

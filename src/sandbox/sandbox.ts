@@ -26,6 +26,7 @@ import { selfSignedCertificate } from './tls.js';
 import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
 import { handlePortForwardUpgrade } from './portforward/index.js';
+import { SandboxFaults } from './faults.js';
 
 export interface SandboxOptions {
   /** Scenario name (see `listScenarios`). @default 'ready' */
@@ -59,6 +60,8 @@ export class Sandbox {
     readonly workloads: WorkloadRouter,
     private closers: Array<() => void | Promise<void>>,
     private busy: () => boolean,
+    /** Fault switches for the API server (outage, dropped or expired watches, latency, errors): see faults.ts. */
+    readonly faults: SandboxFaults,
   ) {}
 
   /** Kubernetes objects of a kind, for tests and tools that sit beside the API. */
@@ -196,8 +199,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     podLog: (pod, container) => podLog(pod, container),
     serviceProxy: (svc, port, path, req, res) => proxyToService(state, workloads, svc, port, path, req, res),
   });
-  const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => void api.handle(req, res));
-  server.on('upgrade', (req, socket, head) => api.handleUpgrade(req, socket, head));
+  // Set once the server listens; with every fault switch off, a request pays one property read.
+  let faults: SandboxFaults | undefined;
+  const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) =>
+    faults?.armed ? faults.handle(req, res, () => void api.handle(req, res)) : void api.handle(req, res),
+  );
+  server.on('upgrade', (req, socket, head) =>
+    faults?.armed ? faults.handleUpgrade(socket, () => api.handleUpgrade(req, socket, head)) : api.handleUpgrade(req, socket, head),
+  );
   server.on('clientError', (_e, socket) => socket.destroy());
   // Every socket, upgraded ones included: stopping must not wait on a client that keeps a watch open.
   const sockets = new Set<net.Socket>();
@@ -214,6 +223,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw e;
   });
   const port = (server.address() as net.AddressInfo).port;
+  faults = new SandboxFaults(server, sockets, api, store, port);
   serverAddress = `127.0.0.1:${port}`;
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigText = sandboxKubeconfig(url, token);
@@ -234,7 +244,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); for (const s of sockets) s.destroy(); }),
     () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
   ];
-  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0);
+  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0, faults);
 }
 
 export class PortInUseError extends Error {}

@@ -91,6 +91,15 @@ interface Answer {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** A JSON value in a few words, for messages about answers of the wrong shape. */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `the ${typeof v} ${String(v).slice(0, 20)}`;
+}
+
 /** `localhost:16686/jaeger/search` → `http://localhost:16686/jaeger`. */
 export function normalizeJaegerUrl(url: string): string {
   let u = url.trim();
@@ -111,6 +120,14 @@ export function normalizeJaegerUrl(url: string): string {
   return `${parsed.origin}${path}`;
 }
 
+/** Socket error codes, in words. */
+const CODE_WORDS: Record<string, string> = {
+  UND_ERR_SOCKET: 'the connection was closed without a (whole) answer',
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was closed',
+  UND_ERR_CONNECT_TIMEOUT: 'no connection in time',
+};
+
 function describeFetchError(err: unknown): { kind: 'unreachable' | 'timeout'; detail: string; code: string } {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string; message?: string }> } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', detail: 'no answer in time', code: 'timeout' };
@@ -120,7 +137,7 @@ function describeFetchError(err: unknown): { kind: 'unreachable' | 'timeout'; de
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return { kind: 'unreachable', detail: (cause?.message ?? `getaddrinfo ${code}`).split('\n')[0], code };
   }
-  if (code) return { kind: 'unreachable', detail: `${code}`, code };
+  if (code) return { kind: 'unreachable', detail: CODE_WORDS[code] ?? (/^HPE_/.test(code) ? `the answer is not valid HTTP (${code})` : code), code };
   const msg = cause?.message ?? e?.message ?? String(err);
   return { kind: 'unreachable', detail: msg.split('\n')[0], code: '' };
 }
@@ -217,14 +234,14 @@ export class JaegerClient {
   /** Service names, sorted. */
   async services(): Promise<string[]> {
     if (this.flavour === 'v3') {
-      const json = await this.getJson(`${this.apiRoot}/services`);
-      const list = isObj(json) && Array.isArray(json.services) ? json.services : [];
-      return list.map(String).sort();
+      const a = await this.get(`${this.apiRoot}/services`);
+      const json = this.checkJson(a);
+      if (!isObj(json) || !(Array.isArray(json.services) || json.services === undefined)) throw this.unexpected(a, isObj(json) ? `a "services" field that is ${describeValue(json.services)}, not a list` : undefined);
+      return names(json.services ?? []);
     }
     const a = await this.get(`${this.apiRoot}/services`);
     if (a.status === 404 && !isObj(a.json) && (await this.switchToV3())) return this.services();
-    const data = this.envelopeData(a);
-    return (Array.isArray(data) ? data : []).map(String).sort();
+    return names(this.envelopeData(a));
   }
 
   /** Operation names of a service, sorted. */
@@ -234,8 +251,7 @@ export class JaegerClient {
       const list = isObj(json) && Array.isArray(json.operations) ? json.operations : [];
       return [...new Set(list.map((o) => (isObj(o) ? String(o.name) : String(o))))].sort();
     }
-    const data = this.envelopeData(await this.get(`${this.apiRoot}/services/${encodeURIComponent(service)}/operations`));
-    return (Array.isArray(data) ? data : []).map(String).sort();
+    return names(this.envelopeData(await this.get(`${this.apiRoot}/services/${encodeURIComponent(service)}/operations`)));
   }
 
   /** Traces matching a search, as Jaeger's "Find Traces" runs it. */
@@ -256,8 +272,8 @@ export class JaegerClient {
     if (q.end !== undefined) p.set('end', String(Math.floor(q.end)));
     const a = await this.get(`${this.apiRoot}/traces?${p}`);
     if (a.status === 404 && !isObj(a.json) && (await this.switchToV3())) return this.searchV3(q);
-    const data = this.envelopeData(a);
-    return (Array.isArray(data) ? data : []).map(normalizeTrace);
+    // Entries that are not trace objects are no traces (rather than empty rows in the list).
+    return this.envelopeData(a).filter(isObj).map(normalizeTrace);
   }
 
   /** One trace by id. */
@@ -272,13 +288,14 @@ export class JaegerClient {
     if (!isObj(a.json)) {
       // No classic endpoint: ask the v3 API.
       if (a.status === 404) return this.traceV3(clean);
-      throw this.httpError(a);
+      throw a.status >= 200 && a.status < 300 ? this.unexpected(a) : this.httpError(a);
     }
     const errs = envelopeErrors(a.json);
     if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
     if (a.status !== 200) throw this.httpError(a);
     const data = a.json.data;
-    const traces = Array.isArray(data) ? data : isObj(data) ? [data] : [];
+    if (!(Array.isArray(data) || isObj(data) || data === null || data === undefined)) throw this.unexpected(a, `a "data" field that is ${describeValue(data)}, not a trace`);
+    const traces = (Array.isArray(data) ? data : isObj(data) ? [data] : []).filter(isObj);
     if (!traces.length) throw this.notFound(clean);
     return normalizeTrace(traces[0]);
   }
@@ -368,7 +385,7 @@ export class JaegerClient {
     if (a.html) throw this.htmlError(a);
     if (a.json === undefined) {
       if (a.status !== 200) throw this.httpError(a);
-      throw new JaegerError(`Jaeger at ${this.url} answered something that is not JSON (GET ${pathOf(a.url)})`, 'bad-json', a.url, a.status);
+      throw this.unexpected(a);
     }
     const errs = envelopeErrors(a.json);
     if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
@@ -377,10 +394,28 @@ export class JaegerClient {
     return a.json;
   }
 
-  /** `data` of a classic envelope, after error checks. */
-  private envelopeData(a: Answer): unknown {
+  /** `data` of a classic envelope, after error checks: a list (`null`, Jaeger's empty list, as []). */
+  private envelopeData(a: Answer): unknown[] {
     const json = this.checkJson(a);
-    return isObj(json) ? json.data : undefined;
+    if (!isObj(json)) throw this.unexpected(a);
+    if (json.data === null || json.data === undefined) return [];
+    if (!Array.isArray(json.data)) throw this.unexpected(a, `a "data" field that is ${describeValue(json.data)}, not a list`);
+    return json.data;
+  }
+
+  /** A 2xx answer that is not what Jaeger sends: not JSON, JSON cut short, or JSON of another shape. */
+  private unexpected(a: Answer, why?: string): JaegerError {
+    const text = a.text.trim();
+    const reason =
+      why ??
+      (a.json !== undefined
+        ? `${describeValue(a.json)} where Jaeger's {"data": …} answer should be`
+        : text === ''
+          ? 'an empty body'
+          : /^[[{]/.test(text)
+            ? 'JSON that is cut short'
+            : 'something that is not JSON');
+    return new JaegerError(`Jaeger at ${this.url} answered GET ${pathOf(a.url)} with ${reason}: is this Jaeger's query API?`, 'bad-json', a.url, a.status);
   }
 
   private htmlError(a: Answer): JaegerError {
@@ -400,6 +435,16 @@ export class JaegerClient {
   private notFound(id: string): JaegerError {
     return new JaegerError(`no trace ${id} in Jaeger`, 'not-found', this.url, 404);
   }
+}
+
+/** Service or operation names: the strings (and operation objects' names) in Jaeger's list, sorted. */
+function names(list: unknown[]): string[] {
+  const out: string[] = [];
+  for (const x of list) {
+    const n = typeof x === 'string' ? x : isObj(x) && typeof x.name === 'string' ? x.name : undefined;
+    if (n) out.push(n);
+  }
+  return [...new Set(out)].sort();
 }
 
 function formatSeconds(ms: number): string {

@@ -9,6 +9,9 @@ import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
 import { renderScreen, selectables, textLength } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
+import { EarlierPrompt, type EarlierProcesses } from './EarlierPrompt.js';
+import { trustScreen, trustScrollMax } from './trust-screen.js';
+import { isDestructive } from '../engine/destructive.js';
 import type { Player, PlayState } from '../engine/player.js';
 
 function playBanner(p: PlayState): { text: string; color: 'cyan' | 'green' | 'red' | 'yellow' } {
@@ -43,6 +46,8 @@ export interface AppProps {
   color?: boolean;
   /** Instructor auto-play driving the session (`kubetutor play`). */
   player?: Player;
+  /** Processes an earlier run left running: offered to be stopped before the lesson starts. */
+  earlier?: EarlierProcesses;
 }
 
 const NO_PLAYER = { subscribe: () => () => undefined, state: undefined };
@@ -52,7 +57,7 @@ export function osc52Copy(text: string): void {
   process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);
 }
 
-export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true, player }: AppProps) {
+export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true, player, earlier }: AppProps) {
   const playSource = player ?? NO_PLAYER;
   const play = useSyncExternalStore(
     (fn) => playSource.subscribe(fn),
@@ -71,6 +76,8 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
     dispatchUi(a);
   }, []);
   const [confirmed, setConfirmed] = useState(!confirmTarget);
+  // Asked first, before anything of the lesson runs (EarlierPrompt): null once answered.
+  const [earlierAsk, setEarlierAsk] = useState(earlier?.lines.length ? earlier : null);
   const { exit } = useApp();
   // The trace viewer, opened with t over the lesson: null when closed, traces null while loading.
   const [viewer, setViewer] = useState<{ traces: TraceSummary[] | null; open?: string } | null>(null);
@@ -88,10 +95,11 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   const size = useTerminalSize();
 
   useEffect(() => {
-    if (!confirmed) return;
+    if (!confirmed || earlierAsk) return;
     session.start();
-    if (player) void player.play();
-  }, [confirmed, session, player]);
+    if (player && session.view.untrusted) setTrustAsk({ then: () => void player.play(), scroll: 0 });
+    else if (player) void player.play();
+  }, [confirmed, earlierAsk, session, player]);
   useEffect(() => dispatch({ type: 'viewing', step: view.engine.viewing }), [view.engine.viewing, dispatch]);
 
   const quit = () => {
@@ -99,12 +107,48 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
     exit();
   };
 
+  // On a real cluster, a command that deletes things runs only after a y that names the context.
+  const [dangerAsk, setDangerAsk] = useState<{ command: string; then: () => void } | null>(null);
+  useInput(
+    (input) => {
+      if (!dangerAsk) return;
+      setDangerAsk(null);
+      if (input === 'y' || input === 'Y') dangerAsk.then();
+    },
+    { isActive: confirmed && !!dangerAsk && !viewer },
+  );
+
+  // A lesson that is not kubetutor's own runs nothing until the learner has read it and trusts it.
+  const [trustAsk, setTrustAsk] = useState<{ then: () => void; scroll: number } | null>(null);
+  useInput(
+    (input, key) => {
+      if (!trustAsk || !view.untrusted) return;
+      const max = trustScrollMax(view.untrusted, size);
+      const scrollBy = (by: number) => setTrustAsk({ ...trustAsk, scroll: Math.max(0, Math.min(max, trustAsk.scroll + by)) });
+      if (input === 'y' || input === 'Y') {
+        session.trust();
+        setTrustAsk(null);
+        trustAsk.then();
+      } else if (input === 'n' || input === 'N' || key.escape) {
+        setTrustAsk(null);
+        player?.stop();
+      } else if (input === 'q' || (key.ctrl && input === 'c')) {
+        player?.stop();
+        quit();
+      } else if (key.downArrow || input === 'j') scrollBy(1);
+      else if (key.upArrow || input === 'k') scrollBy(-1);
+      else if (key.pageDown || input === 'd' || input === ' ') scrollBy(Math.max(1, size.height - 10));
+      else if (key.pageUp || input === 'u') scrollBy(-Math.max(1, size.height - 10));
+    },
+    { isActive: confirmed && !!trustAsk && !viewer },
+  );
+
   useInput(
     (input, key) => {
       if (input === 'y' || input === 'Y') setConfirmed(true);
       else if (input === 'n' || input === 'N' || key.escape || input === 'q') quit();
     },
-    { isActive: !confirmed },
+    { isActive: !confirmed && !earlierAsk },
   );
 
   const onKey = (input: string, key: Partial<Parameters<Parameters<typeof useInput>[0]>[1]>) => {
@@ -137,7 +181,13 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       if (!item) return;
       if (input === 'c' && item.kind === 'command') return copy(view.lesson.steps[step].commands[item.index].run);
       if (key.return) {
-        if (item.kind === 'command') void session.runCommand(step, item.index);
+        if (item.kind === 'command' && view.untrusted) return setTrustAsk({ then: () => void session.runCommand(step, item.index), scroll: 0 });
+        if (item.kind === 'command') {
+          const run = () => void session.runCommand(step, item.index);
+          const cmd = view.lesson.steps[step].commands[item.index];
+          if (view.targetKind === 'cluster' && cmd && isDestructive(cmd.run)) return setDangerAsk({ command: cmd.run, then: run });
+          run();
+        }
         else session.answer(`${view.lesson.steps[step].id}#${item.checkIndex}`, item.index);
       }
   };
@@ -152,7 +202,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       }
       onKey(input, key);
     },
-    { isActive: confirmed && !viewer },
+    { isActive: confirmed && !viewer && !trustAsk && !dangerAsk && !earlierAsk },
   );
 
   // Auto-play takes one line above the lesson: what is being typed, run or awaited.
@@ -174,6 +224,41 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
         onOpened={(id) => session.traceOpened(id)}
         color={color}
       />
+    );
+  }
+  if (earlierAsk) {
+    return (
+      <EarlierPrompt
+        earlier={earlierAsk}
+        onQuit={quit}
+        onDone={(notice) => {
+          session.note(notice);
+          setEarlierAsk(null);
+        }}
+      />
+    );
+  }
+  if (confirmed && dangerAsk) {
+    return (
+      <Box flexDirection="column" paddingX={1}>
+        <Text bold color="yellow">This command deletes things from the cluster:</Text>
+        {dangerAsk.command.split('\n').map((l, i) => (
+          <Text key={i} color="cyan">{`${i ? '  ' : '$ '}${l}`}</Text>
+        ))}
+        <Text> </Text>
+        <Text>It runs on:</Text>
+        <Text color="magenta" bold>{`  ${view.targetLabel}`}</Text>
+        <Text>Run it there? (y/N)</Text>
+      </Box>
+    );
+  }
+  if (confirmed && trustAsk && view.untrusted) {
+    return (
+      <Box flexDirection="column">
+        {trustScreen(view.untrusted, size, trustAsk.scroll).map((l, i) => (
+          <Line key={i} line={l} />
+        ))}
+      </Box>
     );
   }
   if (!confirmed) {

@@ -10,9 +10,10 @@ import type { SessionView } from '../engine/session.js';
 import { initialState } from '../engine/engine-state.js';
 import { renderScreen, truncate, type Cell, type ScreenLine } from './screen.js';
 import { initialUi } from './ui-state.js';
+import { UNTRUSTED_NOTICE } from '../lesson/trust.js';
 
 /** What a Session's view is before anything has happened: every step still to be checked. */
-export function startingView(lesson: Lesson, target: { label: string; kind: 'sandbox' | 'cluster' }, vars: Record<string, string> = {}): SessionView {
+export function startingView(lesson: Lesson, target: { label: string; kind: 'sandbox' | 'cluster' }, vars: Record<string, string> = {}, untrusted: SessionView['untrusted'] = null): SessionView {
   return {
     lesson,
     targetLabel: target.label,
@@ -24,8 +25,9 @@ export function startingView(lesson: Lesson, target: { label: string; kind: 'san
     output: null,
     vars,
     found: {},
-    notice: null,
+    notice: untrusted ? UNTRUSTED_NOTICE : null,
     finished: false,
+    untrusted,
   };
 }
 

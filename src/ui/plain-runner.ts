@@ -7,6 +7,8 @@ import type { Writable } from 'node:stream';
 import type { Session } from '../engine/session.js';
 import { renderMarkdown, lineText } from '../lesson/markdown.js';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
 export async function runPlain(session: Session, out: Writable, width = 80): Promise<number> {
   const write = (s = '') => out.write(s + '\n');
   const { lesson } = session;
@@ -58,12 +60,11 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
     };
     const unsubscribe = session.subscribe(report);
     const onSignal = () => finish(130);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // SIGHUP: the terminal closed; the lesson ends as on Ctrl-C, stopping what it started.
+    for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
     function finish(code: number) {
       unsubscribe();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
       resolve(code);
     }
     session.start();

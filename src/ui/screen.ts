@@ -5,6 +5,7 @@
  * text marker, so it reads without colour.
  */
 import type { SessionView } from '../engine/session.js';
+import type { ClusterTrouble } from '../cluster/watch-cache.js';
 import type { StepStatus } from '../engine/engine-state.js';
 import type { Check, CheckResult } from '../lesson/types.js';
 import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
@@ -98,6 +99,16 @@ export function wrap(text: string, w: number, indent = ''): string[] {
     }
     out.push(indent + cur);
   }
+  return out;
+}
+
+/** A command as it will run: its own lines, each cut (not re-spaced) to `w` columns; the first starts with `$ `. */
+export function fullCommandLines(cmd: string, w: number): string[] {
+  const out: string[] = [];
+  cmd.split('\n').forEach((line, i) => {
+    const chars = [...(i ? `  ${line}` : `$ ${line}`)];
+    for (let at = 0; at < chars.length || at === 0; at += w) out.push(chars.slice(at, at + w).join(''));
+  });
   return out;
 }
 
@@ -218,6 +229,7 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   const items = selectables(view);
   const sel = Math.min(ui.selected, Math.max(0, items.length - 1));
   const commands: ScreenLine[] = [];
+  let extraCommandLines = 0;
   if (step.commands.length) {
     commands.push(plain('Commands', { bold: true }));
     step.commands.forEach((c, i) => {
@@ -226,7 +238,20 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
       const fwd = c.background ? view.forwards.find((f) => f.name === c.name) : undefined;
       const tag = c.background ? `[${c.name}${fwd && fwd.state !== 'stopped' ? `: ${fwd.state}` : proc?.state === 'running' ? ': running' : ''}] ` : '';
       const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
-      commands.push([{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
+      const head: ScreenLine = [{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }];
+      // The selected command is shown in full, exactly as it will run (Enter runs it), however long.
+      const room = mainW - 2 - width(tag) - width(running) - 2;
+      const full = fullCommandLines(c.run, Math.max(10, room));
+      if (selected && full.length > 1) {
+        const most = Math.max(4, Math.floor(H / 2)); // a screen's worth at most
+        const shown = full.length > most ? full.slice(0, most - 1) : full;
+        commands.push([...head, { text: shown[0], inverse: true }, { text: running, color: 'yellow' }]);
+        for (const l of shown.slice(1)) commands.push([{ text: ' '.repeat(2 + width(tag)) }, { text: l, inverse: true }]);
+        if (shown.length < full.length) commands.push(plain(`${' '.repeat(2 + width(tag))}… ${full.length - shown.length} more lines: a taller or wider terminal shows them (s shows the solution)`, { dim: true }));
+        extraCommandLines = commands.length - 2 - i; // lines beyond one per command (the header is line 0)
+      } else {
+        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
+      }
     });
   }
 
@@ -247,6 +272,7 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     checkBlocks.push({ ok: !!r?.ok && c.kind !== 'quiz', lines });
   });
   const checksHeader = plain(st.status === 'locked' ? 'Checks (locked)' : 'Checks', { bold: true });
+  const trouble = view.clusterTrouble ? clusterTroubleLines(view.clusterTrouble, mainW - 2) : [];
   const output: ScreenLine[] = [];
   if (view.output && view.output.step === vi) {
     const status = view.running ? 'running…' : view.output.exitCode === undefined ? '' : view.output.exitCode === 0 ? 'exit 0' : `exit ${view.output.exitCode}`;
@@ -279,11 +305,11 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   const minText = 4;
   const room = bodyH - 1 - footer.length - notice.length; // minus the title line
   const gap = (xs: ScreenLine[]) => (xs.length ? [plain(''), ...xs] : []);
-  const cmdPart = gap(commands.slice(0, 7));
+  const cmdPart = gap(commands.slice(0, 7 + extraCommandLines));
   const outPart = gap(output);
   let checkPart: ScreenLine[] = [];
   if (checkBlocks.length) {
-    const most = Math.max(2, room - minText - cmdPart.length - outPart.length - 1);
+    const most = Math.max(2, room - minText - cmdPart.length - outPart.length - 1 - trouble.length);
     // Before the learner has tried the step, the checks are a progress list: they leave room for the text.
     const hasQuiz = step.checks.some((c) => c.kind === 'quiz');
     const budget = attempted || hasQuiz ? most : Math.min(most, Math.max(4, Math.floor(room / 3)));
@@ -300,7 +326,7 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     }
   }
   // The help takes the whole pane.
-  const fixed = ui.showHelp ? [] : [...cmdPart, ...gap(checkPart), ...outPart];
+  const fixed = ui.showHelp ? [] : [...cmdPart, ...gap([...trouble, ...checkPart]), ...outPart];
   const textH = Math.max(0, room - fixed.length);
   const maxScroll = Math.max(0, text.length - textH);
   const scroll = Math.min(ui.scroll, maxScroll);
@@ -317,6 +343,17 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   // The keys span the whole width, so they fit in 80 columns.
   lines.push(fit(plain(` ${FOOTER_KEYS}`, { dim: true }), W));
   return lines;
+}
+
+/**
+ * The cluster is out of reach (or refuses the credentials): said above the checks, with the time it
+ * began (local clock) and that the learner loses nothing. At most four lines.
+ */
+export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] {
+  const at = new Date(t.since).toTimeString().slice(0, 8);
+  if (t.kind === 'unreachable') return [plain(`⚠ cluster unreachable since ${at} — retrying; your place is kept`, { color: 'yellow', bold: true })];
+  // Refused credentials need the learner: the client's full message (what to do) follows.
+  return [plain(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, { color: 'red', bold: true }), ...wrap(t.message, w, '  ').slice(0, 3).map((l) => plain(l, { color: 'red' }))];
 }
 
 /** How far the step text can scroll (for PgDn). */

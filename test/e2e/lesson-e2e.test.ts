@@ -338,14 +338,14 @@ describe('kubetutor test (self-test of a lesson)', () => {
   test('a check that passes too early is reported as a lesson bug', async () => {
     // The port-forward step checking only that the namespace exists: true before anything is done.
     const dir = brokenCopy((t) => t.replace(/(## Open the Jaeger dashboard \{#port-forward\}[\s\S]*?```check\n)[\s\S]*?```/, '$1- kind: namespace\n  name: istio-system\n```'));
-    const r = await cli(['test', dir, '--timeout', '20']);
+    const r = await cli(['test', dir, '--timeout', '20', '--trust']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ port-forward: its checks passed before its solution ran: they do not test what the step teaches$/m);
   }, 180_000);
 
   test('a wrong selector is reported with the checks still unmet', async () => {
     const dir = brokenCopy((t) => t.replace('selector: app=productpage\n', 'selector: app=product-page\n'));
-    const r = await cli(['test', dir, '--timeout', '10']);
+    const r = await cli(['test', dir, '--timeout', '10', '--trust']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ prerequisites: still failing 10 s after its solution ran/m);
     expect(r.stdout).toMatch(/^    unmet: .*app=product-page/m);

@@ -33,7 +33,7 @@ describe('a session on the sandbox', () => {
 
   test('variables a command exports are kept for later steps, and a background process is stopped on close', async () => {
     target = await openTarget({ sandbox: 'empty', sandboxTiming: FAST });
-    session = new Session(await loadLesson(join(import.meta.dirname, '..', 'fixtures', 'lessons', 'session')), target, { intervalMs: 100 });
+    session = new Session(await loadLesson(join(import.meta.dirname, '..', 'fixtures', 'lessons', 'session')), target, { intervalMs: 100, trusted: true });
     session.start();
     // Commands of a locked step do nothing.
     await session.runCommand(1, 0);

@@ -13,7 +13,7 @@ import { StoreError, type Store } from './store.js';
 import { aggregatedDiscovery, aggregatedVersionAccepted, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
 import { toTable } from './tables.js';
-import { serveWatch } from './watch.js';
+import { serveWatch, type WatchHandle } from './watch.js';
 import { checkFieldSelectorSupported, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { jsonMergePatch, jsonPatch, PatchError, strategicMergePatch } from './patch.js';
 
@@ -66,7 +66,8 @@ const jsonTypes = ['application/json', 'application/yaml', 'application/apply-pa
 
 export class ApiServer {
   readonly stats: RequestStats = { total: 0, byVerb: {}, fromKubectl: 0, watchesOpen: 0, watchesStarted: 0 };
-  private openWatches = new Set<() => void>();
+  /** Open watches: how to end each, and its response (whose socket the fault switches can cut). */
+  private openWatches = new Map<ServerResponse, Partial<WatchHandle>>();
 
   constructor(private o: ApiServerOptions) {}
 
@@ -79,7 +80,21 @@ export class ApiServer {
 
   /** Ends every open watch (used on shutdown so clients see a clean close). */
   closeWatches(): void {
-    for (const end of [...this.openWatches]) end();
+    for (const w of [...this.openWatches.values()]) w.end?.();
+  }
+
+  /** Cuts every open watch's connection, as a network failure or a restarting server would. */
+  cutWatches(): number {
+    const open = [...this.openWatches.keys()];
+    for (const res of open) res.socket?.destroy();
+    return open.length;
+  }
+
+  /** Ends every open watch with a 410 Expired ERROR event (after the store's history is compacted). */
+  expireWatches(message: string): number {
+    const open = [...this.openWatches.values()];
+    for (const w of open) w.expire?.(message);
+    return open.length;
   }
 
   private count(verb: string): void {
@@ -334,9 +349,9 @@ export class ApiServer {
     const table = wantsTable(accept);
     this.stats.watchesOpen++;
     this.stats.watchesStarted++;
-    const end = () => (res as ServerResponse & { __endWatch?: () => void }).__endWatch?.();
-    this.openWatches.add(end);
-    serveWatch(
+    const open: Partial<WatchHandle> = {};
+    this.openWatches.set(res, open);
+    const handle = serveWatch(
       this.o.store,
       res,
       {
@@ -353,9 +368,10 @@ export class ApiServer {
       },
       () => {
         this.stats.watchesOpen--;
-        this.openWatches.delete(end);
+        this.openWatches.delete(res);
       },
     );
+    if (handle) Object.assign(open, handle);
   }
 
   private async bodyObject(req: IncomingMessage): Promise<KubeObject> {

@@ -24,7 +24,16 @@ export interface WatchRequest {
   contentType: string;
 }
 
-export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, onClose: () => void): void {
+/** An open watch, as the server (and its fault switches) can end it. */
+export interface WatchHandle {
+  /** Ends the stream cleanly. */
+  end(): void;
+  /** Ends the stream with a 410 Expired ERROR event, as a watch whose history was compacted ends. */
+  expire(message: string): void;
+}
+
+/** Serves a watch; the handle is undefined when the watch ended at once (a bad or expired resourceVersion). */
+export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, onClose: () => void): WatchHandle | undefined {
   const key = resourceKey(w.rt);
   const inScope = (o: KubeObject) => !w.namespace || !w.rt.namespaced || o.metadata.namespace === w.namespace;
   res.writeHead(200, { 'Content-Type': w.contentType, 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
@@ -63,7 +72,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, o
       res.end();
       closed = true;
       onClose();
-      return;
+      return undefined;
     }
     try {
       for (const ev of store.eventsSince(key, rv)) translate(ev);
@@ -74,7 +83,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, o
         res.end();
         closed = true;
         onClose();
-        return;
+        return undefined;
       }
       throw e;
     }
@@ -99,5 +108,11 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, o
   }
   res.on('close', finish);
   res.on('error', finish);
-  (res as ServerResponse & { __endWatch?: () => void }).__endWatch = finish;
+  return {
+    end: finish,
+    expire(message: string) {
+      write('ERROR', statusBody(410, 'Expired', message));
+      finish();
+    },
+  };
 }

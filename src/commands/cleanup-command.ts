@@ -1,0 +1,29 @@
+/**
+ * `kubetutor cleanup [--yes]`: the processes (port-forwards…) an earlier runner
+ * started and left running (it was killed before it could stop them), and
+ * with --yes, stops them. Only recorded processes whose pid and start time
+ * still match are listed or signalled (see process-records.ts).
+ */
+import { parse, UsageError } from '../cli.js';
+import { describeRecord, describeStops, leftoverHeadline, ProcessRecords, processRecordsDir } from '../processes/process-records.js';
+
+export async function cleanupCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { yes: { type: 'boolean', short: 'y', default: false } });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const records = new ProcessRecords(processRecordsDir());
+  const leftovers = records.leftovers();
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  if (!leftovers.length) {
+    out('No processes from earlier kubetutor runs are running.');
+    return 0;
+  }
+  out(`${leftoverHeadline(leftovers.length)}:`);
+  for (const r of leftovers) out(`  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target}, since ${r.startedAt})`);
+  if (!values.yes) {
+    out(`Stop ${leftovers.length === 1 ? 'it' : 'them'} with: kubetutor cleanup --yes`);
+    return 0;
+  }
+  const results = await records.stop(leftovers);
+  for (const line of describeStops(results)) out(line);
+  return results.some((r) => r.outcome === 'failed') ? 1 : 0;
+}

@@ -1,0 +1,30 @@
+/**
+ * Destructive commands (deleting things from a cluster) run only against the
+ * cluster the lesson began on. Lesson commands share the target's kubeconfig,
+ * so one of them (`kubectl config use-context …`) could point the next at
+ * another cluster; cleanup must not follow it there. Pure.
+ */
+
+const DESTRUCTIVE = [
+  /\bkubectl\b[^\n;|&]*?\s(delete|drain)\b/,
+  /\bkubectl\b[^\n;|&]*?\sreplace\b[^\n;|&]*--force\b/,
+  /\bhelm\b[^\n;|&]*?\s(uninstall|delete)\b/,
+  /\bistioctl\b[^\n;|&]*?\s(uninstall|x\s+uninstall)\b/,
+];
+
+/** Whether a command (as the shell reads it) deletes things from a cluster. */
+export function isDestructive(run: string): boolean {
+  const text = run.replace(/\\\n/g, ' ');
+  return DESTRUCTIVE.some((re) => re.test(text));
+}
+
+export interface ContextInfo { context: string; server: string }
+
+/** Why a destructive command must not run now, or undefined when the context is the one the lesson began on. */
+export function contextDrift(began: ContextInfo, now: ContextInfo | undefined): string | undefined {
+  if (!now) return `the kubeconfig the lesson's commands use has no current context now (the lesson began on "${began.context}")`;
+  if (now.context !== began.context || now.server !== began.server) {
+    return `the kubeconfig's current context is now "${now.context}" (${now.server || 'no server'}), not "${began.context}" (${began.server}) where the lesson began; switch back with: kubectl config use-context ${began.context}`;
+  }
+  return undefined;
+}
