@@ -140,7 +140,7 @@ export const commandCheck: CheckKindModule<CheckOf<'command'>, CommandFacts> = {
     const cmd = `\`${clip(check.run, 60)}\``;
     const tail = lastLines(f.output);
     if (f.untrusted) {
-      return failed(check, `${cmd} not run: this lesson is not one of kubetutor's own and you have not trusted it yet`, {
+      return failed(check, `${cmd} not run: this lesson is not trusted yet`, {
         expected: 'the lesson trusted (its source read first)',
         found: 'not trusted',
         diagnosis: ['press Enter on one of its commands to read the lesson and trust it (or start it with --trust)'],

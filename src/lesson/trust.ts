@@ -64,4 +64,4 @@ export function trustLesson(lesson: Pick<Lesson, 'file'>): void {
 }
 
 /** What the screen says while a lesson is not trusted. */
-export const UNTRUSTED_NOTICE = 'This lesson is not one of kubetutor\'s own: it runs nothing until you trust it (Enter on a command shows its source first).';
+export const UNTRUSTED_NOTICE = 'Not a bundled lesson: nothing runs until you trust it (Enter shows its source).';

@@ -102,7 +102,7 @@ describe('a lesson from outside the bundled set', () => {
     await eventually(() => session!.view.engine.steps[0].results.length > 0, 15_000, 'checks evaluated');
     expect(session.view.engine.steps[0].results[0].summary).toMatch(/not run: .*not trusted/);
     await session.runCommand(0, 0);
-    expect(session.view.notice).toMatch(/runs nothing until you trust it/);
+    expect(session.view.notice).toMatch(/nothing runs until you trust it/);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
     expect(existsSync(join(dir, 'checked'))).toBe(false);
 
@@ -119,7 +119,7 @@ describe('a lesson from outside the bundled set', () => {
     session = new Session(await loadLesson(dir), target, { intervalMs: 200 });
     const { lastFrame, stdin, unmount } = render(<App session={session} copy={() => undefined} />);
     try {
-      await frameMatching(lastFrame, /not one of kubetutor's own/);
+      await frameMatching(lastFrame, /Not a bundled lesson: nothing runs until you trust it/);
       const f = await pressUntil(stdin, '\r', lastFrame, /Read this lesson before it runs anything/);
       expect(f).toContain(file);
       expect(f).toMatch(/sha256 [0-9a-f]{16}/);
