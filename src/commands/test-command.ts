@@ -4,6 +4,9 @@ import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
+import { join } from 'node:path';
+import { ExitGuard } from '../processes/exit-guard.js';
+import { stateDir } from '../engine/progress.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -21,6 +24,22 @@ export async function testCommand(argv: string[]): Promise<number> {
   if (values.trust) trustLesson(lesson);
   else if (!isTrusted(lesson)) throw userError(`kubetutor test runs the solution commands of ${lesson.file} on this machine, and it is not one of kubetutor's own lessons: read it, then run again with --trust`);
   const { selfTest, junitXml } = await import('../authoring/self-test.js');
+  // Ctrl-C, SIGTERM, a closed terminal or an internal error: the solutions' processes stop too.
+  const guard = new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
+  try {
+    return await runSelfTest(lesson, values, selfTest, junitXml);
+  } finally {
+    guard.dispose();
+  }
+}
+
+async function runSelfTest(
+  lesson: import('../lesson/types.js').Lesson,
+  values: { scenario?: string; junit?: string; timeout?: string },
+  selfTest: typeof import('../authoring/self-test.js').selfTest,
+  junitXml: typeof import('../authoring/self-test.js').junitXml,
+): Promise<number> {
+  const timeoutS = Number(values.timeout);
   process.stdout.write(`testing ${lesson.id} on a fresh sandbox (scenario ${values.scenario}): each step must fail before its solution and pass after\n`);
   const reports = await selfTest(lesson, {
     scenario: values.scenario!,

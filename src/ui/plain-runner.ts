@@ -19,9 +19,21 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
   let shownStep = -1;
   let lastReport = '';
   let lastFound = '';
+  let lastNotice: string | null = null;
+  let lastTrouble = '';
   return new Promise<number>((resolve) => {
     const report = () => {
       const v = session.view;
+      // What the screen shows on its notice line (saved progress rebuilt, a forward that died,
+      // a lesson not trusted yet…), and a cluster that cannot be reached: once each, as they change.
+      if (v.notice && v.notice !== lastNotice) write(`note: ${v.notice}`);
+      lastNotice = v.notice;
+      const trouble = v.clusterTrouble ? `${v.clusterTrouble.kind === 'unreachable' ? '⚠ cluster unreachable' : '⚠ the cluster refuses the credentials'} since ${new Date(v.clusterTrouble.since).toLocaleTimeString()}: ${v.clusterTrouble.message.split('\n')[0]} — retrying; your place is kept` : '';
+      if (trouble !== lastTrouble) {
+        if (trouble) write(trouble);
+        else if (lastTrouble) write('✓ the cluster answers again');
+        lastTrouble = trouble;
+      }
       // What the runner found, with the line to paste into the learner's own shell.
       const found = [v.found.era ? `Istio ${v.found.version ?? v.found.era}` : '', v.found.gatewayUrl ? `GATEWAY_URL=${v.found.gatewayUrl}` : ''].filter(Boolean).join('; ');
       if (found && found !== lastFound) {
