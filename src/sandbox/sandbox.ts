@@ -95,7 +95,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const terminator = new NamespaceTerminator(ctx);
 
   // The ingress gateway's node port is a real loopback listener: GATEWAY_URL works from a shell.
-  const gateway = await listenGateway(workloads, state);
+  // When 31380 is taken (another sandbox), the gateway's real port is picked at random: never one
+  // that a Service of the scenario (or of Istio's released manifests) declares, or admission of
+  // that Service would find it already allocated.
+  const declared = new Set([31380, 31390, 31400, 31443, 30080, 30443, 30521, 30543]);
+  for (const o of scenario.objects) {
+    for (const p of ((o.spec as { ports?: Array<{ nodePort?: number }> } | undefined)?.ports ?? [])) if (typeof p?.nodePort === 'number') declared.add(p.nodePort);
+  }
+  const gateway = await listenGateway(workloads, state, declared);
   const services = new ServiceAllocator(ctx, (svc, port) =>
     svc.metadata.namespace === 'istio-system' && svc.metadata.name === 'istio-ingressgateway' && port.name === 'http2' ? gateway.port : undefined,
   );
@@ -269,7 +276,7 @@ function node(minor: string): KubeObject {
  * Binds the gateway's node port on 127.0.0.1: Istio's usual 31380 when free,
  * else another port in the node-port range.
  */
-async function listenGateway(workloads: WorkloadRouter, state: IstioState): Promise<{ server: net.Server; port: number; closeAll: () => void }> {
+async function listenGateway(workloads: WorkloadRouter, state: IstioState, avoid: ReadonlySet<number>): Promise<{ server: net.Server; port: number; closeAll: () => void }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -296,6 +303,7 @@ async function listenGateway(workloads: WorkloadRouter, state: IstioState): Prom
   if (await tryListen(31380)) return { server, port: 31380, closeAll };
   for (let i = 0; i < 50; i++) {
     const p = 30000 + Math.floor(Math.random() * 2768);
+    if (avoid.has(p)) continue;
     if (await tryListen(p)) return { server, port: p, closeAll };
   }
   throw new PortInUseError('no free port in 30000-32767 on 127.0.0.1 for the ingress gateway');

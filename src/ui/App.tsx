@@ -207,7 +207,15 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
 
   // Auto-play takes one line above the lesson: what is being typed, run or awaited.
   const banner = play ? playBanner(play) : undefined;
-  const lines = useMemo(() => renderScreen(view, ui, banner ? { ...size, height: size.height - 1 } : size), [view, ui, size, banner]);
+  // The command being typed or run is shown whole (cut at the width, over a few lines), as it will run.
+  const bannerLines = useMemo(() => {
+    if (!banner) return [];
+    const chars = [...banner.text];
+    const out: string[] = [];
+    for (let at = 0; at < chars.length; at += size.width) out.push(chars.slice(at, at + size.width).join(''));
+    return out.slice(0, Math.max(1, Math.floor(size.height / 3)));
+  }, [banner?.text, size]);
+  const lines = useMemo(() => renderScreen(view, ui, bannerLines.length ? { ...size, height: size.height - bannerLines.length } : size), [view, ui, size, bannerLines.length]);
 
   if (viewer) {
     return (
@@ -277,7 +285,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   }
   return (
     <Box flexDirection="column">
-      {banner && <Line line={[{ text: banner.text.slice(0, size.width), color: banner.color, bold: true }]} />}
+      {banner && bannerLines.map((t, i) => <Line key={`b${i}`} line={[{ text: t, color: banner.color, bold: true }]} />)}
       {lines.map((l, i) => (
         <Line key={i} line={l} />
       ))}
