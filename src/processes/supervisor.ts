@@ -3,6 +3,7 @@
  * as port-forwards. Each runs in its own process group so it can be stopped
  * with everything it spawned; only processes started here are ever signalled.
  */
+import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { EventEmitter } from 'node:events';
 import { registerSupervisor, unregisterSupervisor } from './live-supervisors.js';
@@ -35,7 +36,7 @@ export interface StartOptions {
 }
 
 export class Supervisor extends EventEmitter {
-  private procs = new Map<string, { info: ProcessInfo; child: ResultPromise }>();
+  private procs = new Map<string, { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean }>();
   private exitHook = () => this.killAllNow();
   private recorder: ProcessRecorder | undefined;
 
@@ -80,10 +81,11 @@ export class Supervisor extends EventEmitter {
       all: true,
     });
     const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: opts.background, output: [], startedAt: Date.now() };
-    this.procs.set(name, { info, child });
     // Written before anything else can happen: a runner killed outright leaves its record behind.
     // Foreground commands too: a `kubectl wait --timeout 300s` would outlive a killed runner as well.
     const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
+    const entry: { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean } = { info, child, forget };
+    this.procs.set(name, entry);
     let partial = '';
     child.all?.on('data', (d: Buffer) => {
       const text = partial + d.toString('utf8');
@@ -97,6 +99,7 @@ export class Supervisor extends EventEmitter {
       }
     });
     const done = child.then((r) => {
+      entry.ended = true;
       forget?.();
       if (partial) info.output.push(partial);
       if (info.state === 'running') {
@@ -141,13 +144,40 @@ export class Supervisor extends EventEmitter {
 
   /** Last resort at process exit: signal every group still running (synchronously). */
   killAllNow(): void {
-    for (const p of this.procs.values()) if (p.info.state === 'running' && p.info.pid) signalGroup(p.info.pid, 'SIGTERM');
+    const pending = [...this.procs.values()].filter((p) => p.info.pid && !p.ended);
+    for (const p of pending) if (p.info.state === 'running') signalGroup(p.info.pid!, 'SIGTERM');
+    // At exit nothing asynchronous runs again: wait briefly (synchronously) for each one to end,
+    // then forget the records of those that did, so the next start offers only real leftovers.
+    const until = Date.now() + 1000;
+    for (const p of pending) {
+      while (!processGone(p.info.pid!) && Date.now() < until) sleepSync(10);
+      if (processGone(p.info.pid!)) p.forget?.();
+    }
   }
 
   dispose(): void {
     process.off('exit', this.exitHook);
     unregisterSupervisor(this);
   }
+}
+
+/** Ended: no such process, or a zombie nobody has reaped yet (this process is exiting). */
+function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return false; // alive, and no /proc to say more
+    } catch {
+      return true;
+    }
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
