@@ -7,14 +7,12 @@ import type { DrawnFrame } from '../ui/first-frame.js';
 import { leanHeap } from '../lean-heap.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
-import { join } from 'node:path';
-import { stateDir } from '../engine/progress.js';
-import { ExitGuard } from '../processes/exit-guard.js';
+import { commandExitGuard, type ExitGuard } from '../processes/exit-guard.js';
 import { describeRecord, leftoverHeadline, ProcessRecords, processRecordsDir, summarizeStops } from '../processes/process-records.js';
 
 export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
   // From the first moment: signals and fatal errors stop every process the runner started.
-  const guard = new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
+  const guard = commandExitGuard();
   try {
     return await runStart(argv, mode, guard);
   } finally {

@@ -4,9 +4,7 @@ import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
-import { join } from 'node:path';
-import { ExitGuard } from '../processes/exit-guard.js';
-import { stateDir } from '../engine/progress.js';
+import { commandExitGuard } from '../processes/exit-guard.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -25,7 +23,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   else if (!isTrusted(lesson)) throw userError(`kubetutor test runs the solution commands of ${lesson.file} on this machine, and it is not one of kubetutor's own lessons: read it, then run again with --trust`);
   const { selfTest, junitXml } = await import('../authoring/self-test.js');
   // Ctrl-C, SIGTERM, a closed terminal or an internal error: the solutions' processes stop too.
-  const guard = new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
+  const guard = commandExitGuard();
   try {
     return await runSelfTest(lesson, values, selfTest, junitXml);
   } finally {

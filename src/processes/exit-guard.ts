@@ -15,7 +15,8 @@
  *   the tty after SIGHUP) is not an error: the runner just stops.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { stateDir } from '../engine/progress.js';
 import { stopAllSupervised, supervisedCount } from './live-supervisors.js';
 
 export interface ExitGuardOptions {
@@ -149,4 +150,9 @@ export class ExitGuard {
       return false;
     }
   }
+}
+
+/** The guard a command installs: fatal errors logged to `errors.log` in the state directory. */
+export function commandExitGuard(): ExitGuard {
+  return new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
 }

@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput } from 'ink';
 import { Line, useTerminalSize } from './terminal.js';
 import type { Session } from '../engine/session.js';
 import { initialUi, uiReducer } from './ui-state.js';
-import { renderScreen, selectables, textLength } from './screen.js';
+import { cutToWidth, renderScreen, selectables, textLength } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
 import { EarlierPrompt, type EarlierProcesses } from './EarlierPrompt.js';
 import { trustScreen, trustScrollMax } from './trust-screen.js';
@@ -208,13 +208,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   // Auto-play takes one line above the lesson: what is being typed, run or awaited.
   const banner = play ? playBanner(play) : undefined;
   // The command being typed or run is shown whole (cut at the width, over a few lines), as it will run.
-  const bannerLines = useMemo(() => {
-    if (!banner) return [];
-    const chars = [...banner.text];
-    const out: string[] = [];
-    for (let at = 0; at < chars.length; at += size.width) out.push(chars.slice(at, at + size.width).join(''));
-    return out.slice(0, Math.max(1, Math.floor(size.height / 3)));
-  }, [banner?.text, size]);
+  const bannerLines = useMemo(() => (banner ? cutToWidth(banner.text, size.width).slice(0, Math.max(1, Math.floor(size.height / 3))) : []), [banner?.text, size]);
   const lines = useMemo(() => renderScreen(view, ui, bannerLines.length ? { ...size, height: size.height - bannerLines.length } : size), [view, ui, size, bannerLines.length]);
 
   if (viewer) {

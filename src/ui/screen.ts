@@ -102,14 +102,17 @@ export function wrap(text: string, w: number, indent = ''): string[] {
   return out;
 }
 
-/** A command as it will run: its own lines, each cut (not re-spaced) to `w` columns; the first starts with `$ `. */
-export function fullCommandLines(cmd: string, w: number): string[] {
+/** `text` cut (never re-spaced) into pieces of `w` columns; at least one piece. */
+export function cutToWidth(text: string, w: number): string[] {
+  const chars = [...text];
   const out: string[] = [];
-  cmd.split('\n').forEach((line, i) => {
-    const chars = [...(i ? `  ${line}` : `$ ${line}`)];
-    for (let at = 0; at < chars.length || at === 0; at += w) out.push(chars.slice(at, at + w).join(''));
-  });
+  for (let at = 0; at < chars.length || at === 0; at += w) out.push(chars.slice(at, at + w).join(''));
   return out;
+}
+
+/** A command as it will run: its own lines, each cut to `w` columns; the first starts with `$ `. */
+export function fullCommandLines(cmd: string, w: number): string[] {
+  return cmd.split('\n').flatMap((line, i) => cutToWidth(i ? `  ${line}` : `$ ${line}`, w));
 }
 
 /** A command on one line: `\`-continued lines joined, as the shell reads them. */

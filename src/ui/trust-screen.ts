@@ -4,7 +4,7 @@
  * Pure: a function of the lesson's source, the terminal size and the scroll.
  */
 import type { ScreenLine } from './screen.js';
-import { truncate, wrap } from './screen.js';
+import { cutToWidth, truncate, wrap } from './screen.js';
 
 export interface TrustSource { file: string; sha256: string; source: string }
 
@@ -19,23 +19,27 @@ export function sourceLines(src: TrustSource, width: number): ScreenLine[] {
     const fence = /^\s*(```|~~~)/.test(line);
     const code = inCode || fence;
     if (fence) inCode = !inCode;
-    const chars = [...line.replace(/\t/g, '  ')];
-    for (let at = 0; at < chars.length || at === 0; at += w) {
-      out.push([{ text: `${at ? '' : String(i + 1)}`.padStart(gutter) + ' ', dim: true }, { text: chars.slice(at, at + w).join(''), color: code ? 'cyan' : undefined }]);
-    }
+    cutToWidth(line.replace(/\t/g, '  '), w).forEach((piece, k) => {
+      out.push([{ text: `${k ? '' : String(i + 1)}`.padStart(gutter) + ' ', dim: true }, { text: piece, color: code ? 'cyan' : undefined }]);
+    });
   });
   return out;
 }
 
-export function trustScreen(src: TrustSource, size: { width: number; height: number }, scroll: number): ScreenLine[] {
-  const W = Math.max(40, size.width);
-  const H = Math.max(10, size.height);
-  const head: ScreenLine[] = [
+/** What trusting means, above the source. */
+function headLines(src: TrustSource, W: number): ScreenLine[] {
+  return [
     [{ text: ' Read this lesson before it runs anything', bold: true, color: 'yellow' }],
     [{ text: ` ${truncate(src.file, W - 2)}`, color: 'cyan' }, { text: src.sha256 ? `  sha256 ${src.sha256.slice(0, 16)}…` : '', dim: true }],
     ...wrap("It is not one of kubetutor's own lessons. Once trusted, its commands, solutions and command checks run on this machine, as you, with the target's kubeconfig. Trust is kept for this file as it is now; if it changes, you are asked again.", W - 2, ' ').map((t): ScreenLine => [{ text: t }]),
     [{ text: '─'.repeat(W), dim: true }],
   ];
+}
+
+export function trustScreen(src: TrustSource, size: { width: number; height: number }, scroll: number): ScreenLine[] {
+  const W = Math.max(40, size.width);
+  const H = Math.max(10, size.height);
+  const head = headLines(src, W);
   const body = sourceLines(src, W);
   const bodyH = Math.max(1, H - head.length - 2);
   const first = Math.max(0, Math.min(scroll, body.length - bodyH));
@@ -53,6 +57,5 @@ export function trustScreen(src: TrustSource, size: { width: number; height: num
 /** The largest useful scroll offset (for the reducer-less scrolling in the App). */
 export function trustScrollMax(src: TrustSource, size: { width: number; height: number }): number {
   const W = Math.max(40, size.width);
-  const headH = 3 + wrap("It is not one of kubetutor's own lessons. Once trusted, its commands, solutions and command checks run on this machine, as you, with the target's kubeconfig. Trust is kept for this file as it is now; if it changes, you are asked again.", W - 2, ' ').length;
-  return Math.max(0, sourceLines(src, W).length - Math.max(1, Math.max(10, size.height) - headH - 2));
+  return Math.max(0, sourceLines(src, W).length - Math.max(1, Math.max(10, size.height) - headLines(src, W).length - 2));
 }

@@ -23,25 +23,9 @@ import { renderScreen } from '../../src/ui/screen.js';
 import { initialUi } from '../../src/ui/ui-state.js';
 import { isDestructive } from '../../src/engine/destructive.js';
 import { FAST, eventually } from '../helpers/sandbox.js';
+import { frameMatching, pressUntil } from '../helpers/frames.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Presses a key until the frame matches (the app attaches its input handler after its first frame). */
-async function pressUntil(stdin: { write(s: string): void }, key: string, lastFrame: () => string | undefined, pattern: RegExp): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    stdin.write(key);
-    const f = await frameMatching(lastFrame, pattern, 300).catch(() => undefined);
-    if (f) return f;
-  }
-  throw new Error(`pressing ${JSON.stringify(key)} never showed ${pattern}:\n${lastFrame()}`);
-}
-
-async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 15_000): Promise<string> {
-  return eventually(() => {
-    const f = lastFrame() ?? '';
-    return pattern.test(f) ? f : undefined;
-  }, ms, `a frame matching ${pattern}`);
-}
 
 /** A lesson of one step in a temp folder: its commands and its check write marker files. */
 function writeLesson(dir: string, commands: string[], check = 'true'): string {

@@ -22,6 +22,7 @@ import { clusterTroubleLines } from '../../src/ui/screen.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { Lesson } from '../../src/lesson/types.js';
 import { FAST, eventually, kubectl, kubectlPath, sleep, startFastSandbox } from '../helpers/sandbox.js';
+import { frameMatching } from '../helpers/frames.js';
 
 const JAEGER_LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
 const FAULTS_LESSON = join(import.meta.dirname, '..', 'fixtures', 'lessons', 'faults');
@@ -39,18 +40,6 @@ function rawGet(sb: Sandbox, path: string): Promise<IncomingMessage> {
     const req = https.get(`${sb.url}${path}`, { headers: { authorization: `Bearer ${sb.token}` }, rejectUnauthorized: false }, resolve);
     req.on('error', reject);
   });
-}
-
-/** Waits until the last frame matches (never a fixed sleep for the assertion). */
-async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  let f = '';
-  while (Date.now() < end) {
-    f = lastFrame() ?? '';
-    if (pattern.test(f)) return f;
-    await sleep(10);
-  }
-  throw new Error(`no frame matched ${pattern}; last frame:\n${f}`);
 }
 
 /** The App on a session whose client is `client` (each trial gets its own, as each `kubetutor start` does). */

@@ -12,19 +12,9 @@ import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, sleep } from '../helpers/sandbox.js';
+import { frameMatching } from '../helpers/frames.js';
 
 const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
-
-async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  let f = '';
-  while (Date.now() < end) {
-    f = lastFrame() ?? '';
-    if (pattern.test(f)) return f;
-    await sleep(20);
-  }
-  throw new Error(`no frame matched ${pattern}; last frame:\n${f}`);
-}
 
 describe('processes left by an earlier run', () => {
   let target: Target | undefined;

@@ -7,20 +7,9 @@ import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, kubectl, sleep } from '../helpers/sandbox.js';
+import { frameMatching } from '../helpers/frames.js';
 
 const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
-
-/** Waits until the last frame matches (React 19 batches renders; never a fixed sleep for the assertion). */
-async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  let f = '';
-  while (Date.now() < end) {
-    f = lastFrame() ?? '';
-    if (pattern.test(f)) return f;
-    await sleep(20);
-  }
-  throw new Error(`no frame matched ${pattern}; last frame:\n${f}`);
-}
 
 describe('the lesson screen', () => {
   let target: Target | undefined;

@@ -7,6 +7,8 @@ import { seededRng } from '../../src/sandbox/workloads/rng.js';
 import { generateTrace } from '../../src/traces/generate.js';
 import { buildTraceModel, formatDuration, summarizeTrace } from '../../src/traces/trace-model.js';
 import { TraceViewer } from '../../src/ui/TraceViewer.js';
+import { frameMatching } from '../helpers/frames.js';
+
 
 const NOW = 1_700_000_000_000_000;
 const DOWN = '\u001B[B';
@@ -23,19 +25,8 @@ const byId = new Map(traces.map((t) => [t.traceID, t]));
 const summaries = traces.map(summarizeTrace);
 
 const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
+const frameMatchingStripped = (lastFrame: () => string | undefined, pattern: RegExp, ms = 5_000) => frameMatching(lastFrame, pattern, ms, strip);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the last frame matches (React 19 batches renders; never a fixed sleep for the assertion). */
-async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, ms = 5_000): Promise<string> {
-  const end = Date.now() + ms;
-  let f = '';
-  while (Date.now() < end) {
-    f = strip(lastFrame() ?? '');
-    if (pattern.test(f)) return f;
-    await sleep(10);
-  }
-  throw new Error(`no frame matched ${pattern}; last frame:\n${f}`);
-}
 
 /** The frame's line holding the selection marker. */
 const selectedLine = (frame: string) => frame.split('\n').find((l) => l.startsWith('›')) ?? '';
@@ -67,7 +58,7 @@ describe('TraceViewer', () => {
     const [first, third, second] = [traces[1], traces[2], traces[0]]; // most recent first
 
     // The list: most recent first, the first one selected; 100 columns, 23 lines.
-    let f = await frameMatching(lastFrame, /Traces · 3 found · sorted by most recent/);
+    let f = await frameMatchingStripped(lastFrame, /Traces · 3 found · sorted by most recent/);
     expect(f.split('\n')).toHaveLength(23);
     for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
     let lines = f.split('\n');
@@ -78,20 +69,20 @@ describe('TraceViewer', () => {
 
     // s cycles the sort; the selected trace stays selected.
     stdin.write('s');
-    f = await frameMatching(lastFrame, /sorted by longest first/);
+    f = await frameMatchingStripped(lastFrame, /sorted by longest first/);
     lines = f.split('\n');
     expect(lines[lines.findIndex((l) => l.startsWith('›')) + 1]).toContain(first.traceID.slice(0, 7));
     stdin.write('s');
     stdin.write('s');
     stdin.write('s');
-    await frameMatching(lastFrame, /sorted by most recent/);
+    await frameMatchingStripped(lastFrame, /sorted by most recent/);
 
     // ↓ selects the next trace; Enter opens it.
     stdin.write(DOWN);
-    f = await frameMatching(lastFrame, new RegExp(`›[^\\n]*\\n[^\\n]*${third.traceID.slice(0, 7)}`));
+    f = await frameMatchingStripped(lastFrame, new RegExp(`›[^\\n]*\\n[^\\n]*${third.traceID.slice(0, 7)}`));
     stdin.write(ENTER);
     const model = buildTraceModel(third);
-    f = await frameMatching(lastFrame, new RegExp(`${model.spans.size} spans[^\\n]* · ${third.traceID}`));
+    f = await frameMatchingStripped(lastFrame, new RegExp(`${model.spans.size} spans[^\\n]* · ${third.traceID}`));
     expect(loadTrace).toHaveBeenCalledWith(third.traceID);
     expect(onOpened).toHaveBeenCalledWith(third.traceID);
     expect(f).toContain('■ istio-policy');
@@ -101,68 +92,68 @@ describe('TraceViewer', () => {
 
     // Navigate down to productpage's call to reviews (the 7th row in v1: no ratings call).
     for (let i = 0; i < 6; i++) stdin.write('j');
-    f = await frameMatching(lastFrame, /\n› *└─▼ ⇄ productpage reviews/);
+    f = await frameMatchingStripped(lastFrame, /\n› *└─▼ ⇄ productpage reviews/);
 
     // Enter collapses it and shows what it hides.
     const reviewsCall = [...model.spans.values()].find((s) => s.service === 'productpage' && s.operation.startsWith('reviews'))!;
     stdin.write(ENTER);
-    f = await frameMatching(lastFrame, /\n› *└─▶ ⇄ productpage reviews/);
+    f = await frameMatchingStripped(lastFrame, /\n› *└─▶ ⇄ productpage reviews/);
     expect(selectedLine(f)).toContain(`(+${reviewsCall.descendants})`);
     expect(f).not.toMatch(/reviews reviews\.default/);
 
     // d opens the details of the selected span: the pair and the time between the sidecars.
     stdin.write('d');
-    f = await frameMatching(lastFrame, /─ span details/);
+    f = await frameMatchingStripped(lastFrame, /─ span details/);
     expect(f).toMatch(/client span of productpage → reviews; server span took/);
     expect(f).toContain(`duration ${formatDuration(reviewsCall.duration)}`);
     expect(f.split('\n')).toHaveLength(23);
     stdin.write('d');
-    f = await frameMatching(lastFrame, /^(?![\s\S]*span details)/);
+    f = await frameMatchingStripped(lastFrame, /^(?![\s\S]*span details)/);
 
     // Space expands it again.
     stdin.write(' ');
-    f = await frameMatching(lastFrame, /\n› *└─▼ ⇄ productpage reviews/);
+    f = await frameMatchingStripped(lastFrame, /\n› *└─▼ ⇄ productpage reviews/);
     expect(f).toMatch(/└─[▼─] ↔ reviews reviews\.default/);
 
     // / searches; Enter lands on the first match at or after the selection; n goes to the next.
     stdin.write('/');
-    await frameMatching(lastFrame, /\/▏/);
+    await frameMatchingStripped(lastFrame, /\/▏/);
     for (const ch of 'istio-policy') stdin.write(ch);
-    f = await frameMatching(lastFrame, /\/istio-policy▏ {2}3 matches/);
+    f = await frameMatchingStripped(lastFrame, /\/istio-policy▏ {2}3 matches/);
     stdin.write(ENTER);
-    f = await frameMatching(lastFrame, /search "istio-policy": 3\/3/);
+    f = await frameMatchingStripped(lastFrame, /search "istio-policy": 3\/3/);
     expect(selectedLine(f)).toMatch(/istio-policy \/istio\.mixer/);
     stdin.write('n');
-    f = await frameMatching(lastFrame, /search "istio-policy": 1\/3/);
+    f = await frameMatchingStripped(lastFrame, /search "istio-policy": 1\/3/);
     expect(selectedLine(f)).toMatch(/^› *├── istio-policy/);
     // Esc ends the search (and only the search).
     stdin.write(ESC);
-    f = await frameMatching(lastFrame, /↑↓ move ⏎ collapse/);
+    f = await frameMatchingStripped(lastFrame, /↑↓ move ⏎ collapse/);
     expect(f).toContain(`${model.spans.size} spans`);
 
     // ? shows the keys, ? hides them.
     stdin.write('?');
-    f = await frameMatching(lastFrame, /Trace waterfall — keys/);
+    f = await frameMatchingStripped(lastFrame, /Trace waterfall — keys/);
     expect(f).toMatch(/\[ {2}\]\s+collapse all \/ expand all/);
     stdin.write('?');
-    await frameMatching(lastFrame, /↑↓ move ⏎ collapse/);
+    await frameMatchingStripped(lastFrame, /↑↓ move ⏎ collapse/);
 
     // b goes back to the list, where the opened trace is still selected; o opens the most recent.
     stdin.write('b');
-    f = await frameMatching(lastFrame, /Traces · 3 found/);
+    f = await frameMatchingStripped(lastFrame, /Traces · 3 found/);
     lines = f.split('\n');
     expect(lines[lines.findIndex((l) => l.startsWith('›')) + 1]).toContain(third.traceID.slice(0, 7));
     stdin.write('o');
-    f = await frameMatching(lastFrame, new RegExp(`spans[^\\n]* · ${first.traceID}`));
+    f = await frameMatchingStripped(lastFrame, new RegExp(`spans[^\\n]* · ${first.traceID}`));
     expect(f).toMatch(/\d+ errors?/);
     expect(onOpened).toHaveBeenLastCalledWith(first.traceID);
 
     // Opening a trace again uses the model already built (no second fetch) and restores where we were.
     stdin.write('b');
-    await frameMatching(lastFrame, /Traces · 3 found/);
+    await frameMatchingStripped(lastFrame, /Traces · 3 found/);
     stdin.write(DOWN);
     stdin.write(ENTER);
-    f = await frameMatching(lastFrame, new RegExp(`spans[^\\n]* · ${third.traceID}`));
+    f = await frameMatchingStripped(lastFrame, new RegExp(`spans[^\\n]* · ${third.traceID}`));
     expect(loadTrace.mock.calls.filter(([id]) => id === third.traceID)).toHaveLength(1);
     expect(selectedLine(f)).toMatch(/istio-policy/);
 
@@ -174,17 +165,17 @@ describe('TraceViewer', () => {
 
   test('a burst of keys in one write (a paste, tmux send-keys) is taken key by key', async () => {
     const { lastFrame, stdin } = await open();
-    await frameMatching(lastFrame, /Traces · 3 found/);
+    await frameMatchingStripped(lastFrame, /Traces · 3 found/);
     // Sort by longest, go to the last trace and open it: one chunk.
     stdin.write('sG\r');
     const shortest = [...summaries].sort((a, b) => b.duration - a.duration)[2];
-    await frameMatching(lastFrame, new RegExp(`spans[^\\n]* · ${shortest.traceID}`));
+    await frameMatchingStripped(lastFrame, new RegExp(`spans[^\\n]* · ${shortest.traceID}`));
     // Down twice: another.
     stdin.write('jj');
-    await frameMatching(lastFrame, /\n› *├── istio-policy/);
+    await frameMatchingStripped(lastFrame, /\n› *├── istio-policy/);
     // To the last row, then a whole search typed, submitted and advanced in one chunk.
     stdin.write('G/istio-policy\rn');
-    await frameMatching(lastFrame, /search "istio-policy": 1\/3/);
+    await frameMatchingStripped(lastFrame, /search "istio-policy": 1\/3/);
   });
 
   test('a trace that fails to load shows why; r retries, b goes back', async () => {
@@ -194,21 +185,21 @@ describe('TraceViewer', () => {
       return byId.get(id)!;
     });
     const { lastFrame, stdin } = await open({ loadTrace, initialTraceId: traces[0].traceID });
-    let f = await frameMatching(lastFrame, /Could not load the trace: jaeger-query answered 503/);
+    let f = await frameMatchingStripped(lastFrame, /Could not load the trace: jaeger-query answered 503/);
     expect(f).toContain(`Trace ${traces[0].traceID}`);
     fail = false;
     stdin.write('r');
-    f = await frameMatching(lastFrame, new RegExp(`spans[^\\n]* · ${traces[0].traceID}`));
+    f = await frameMatchingStripped(lastFrame, new RegExp(`spans[^\\n]* · ${traces[0].traceID}`));
     stdin.write('b');
-    await frameMatching(lastFrame, /Traces · 3 found/);
+    await frameMatchingStripped(lastFrame, /Traces · 3 found/);
   });
 
   test('while the traces are fetched, the list says so; quitting works from there', async () => {
     const { lastFrame, stdin, onQuit, rerender } = await open({ traces: null });
-    await frameMatching(lastFrame, /Loading traces…/);
+    await frameMatchingStripped(lastFrame, /Loading traces…/);
     stdin.write(ENTER); // nothing to open
     rerender(<TraceViewer traces={summaries} loadTrace={async () => traces[0]} onQuit={onQuit} />);
-    await frameMatching(lastFrame, /Traces · 3 found/);
+    await frameMatchingStripped(lastFrame, /Traces · 3 found/);
     stdin.write('q');
     await sleep(20);
     expect(onQuit).toHaveBeenCalled();
@@ -216,30 +207,30 @@ describe('TraceViewer', () => {
 
   test('c marks the critical path, [ collapses everything (counting the hidden errors), ] expands it again', async () => {
     const { lastFrame, stdin } = await open({ initialTraceId: traces[1].traceID });
-    let f = await frameMatching(lastFrame, new RegExp(`spans[^\\n]* · ${traces[1].traceID}`));
+    let f = await frameMatchingStripped(lastFrame, new RegExp(`spans[^\\n]* · ${traces[1].traceID}`));
     stdin.write('c');
-    f = await frameMatching(lastFrame, /\[critical path\]/);
+    f = await frameMatchingStripped(lastFrame, /\[critical path\]/);
     expect(selectedLine(f)).toMatch(/\* istio-ingressgateway/);
     stdin.write('[');
-    f = await frameMatching(lastFrame, /▶ /);
+    f = await frameMatchingStripped(lastFrame, /▶ /);
     const model = buildTraceModel(traces[1]);
     expect(selectedLine(f)).toContain(`(+${model.spans.size - 1}, ${model.errorCount} error`);
     stdin.write(']');
-    await frameMatching(lastFrame, new RegExp(`1–${model.spans.size}/${model.spans.size}`));
+    await frameMatchingStripped(lastFrame, new RegExp(`1–${model.spans.size}/${model.spans.size}`));
   });
 
   test('a 20,000-span trace opens and G jumps to its last span', async () => {
     const big = generateTrace(20_000, { seed: 4 });
     const { lastFrame, stdin } = await open({ traces: [summarizeTrace(big)], loadTrace: async () => big, initialTraceId: big.traceID });
-    const f = await frameMatching(lastFrame, /1–\d+\/20000/, 15_000);
+    const f = await frameMatchingStripped(lastFrame, /1–\d+\/20000/, 15_000);
     expect(f.split('\n')).toHaveLength(23);
     const t = performance.now();
     stdin.write('G');
-    await frameMatching(lastFrame, /–20000\/20000/);
+    await frameMatchingStripped(lastFrame, /–20000\/20000/);
     expect(performance.now() - t).toBeLessThan(1_000);
     stdin.write('k');
     stdin.write('k');
     // The selection two rows above the last one, the window unmoved.
-    await frameMatching(lastFrame, /\n›[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*–20000\/20000[^\n]*$/);
+    await frameMatchingStripped(lastFrame, /\n›[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*–20000\/20000[^\n]*$/);
   });
 });
