@@ -91,6 +91,19 @@ describe('the sandbox answers bad requests with the right Status and keeps servi
     expectStatus(await request(sb, 'GET', '/api/v1/pods', { accept: 'application/vnd.kubernetes.protobuf' }), 406, 'NotAcceptable');
   });
 
+  test('protobuf bodies: an unknown kind is a 415 naming it; a broken body is a 400', async () => {
+    // k8s\0 + runtime.Unknown{typeMeta{apiVersion "example.com/v1", kind "Widget"}}
+    const typeMeta = Buffer.concat([Buffer.from([0x0a, 14]), Buffer.from('example.com/v1'), Buffer.from([0x12, 6]), Buffer.from('Widget')]);
+    const body = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, typeMeta.length]), typeMeta]);
+    const pb = 'application/vnd.kubernetes.protobuf';
+    const r = await request(sb, 'POST', '/api/v1/namespaces/default/configmaps', { body, contentType: pb });
+    expectStatus(r, 415, 'UnsupportedMediaType');
+    expect(r.body.message).toMatch(/Widget \(example\.com\/v1\)/);
+    expect(r.body.message).toMatch(/application\/json/);
+    expectStatus(await request(sb, 'POST', '/api/v1/namespaces/default/configmaps', { body: '{"kind":"ConfigMap"}', contentType: pb }), 400, 'BadRequest');
+    expectStatus(await request(sb, 'POST', '/api/v1/namespaces/default/configmaps', { body: Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, 0x40, 1])]), contentType: pb }), 400, 'BadRequest');
+  });
+
   test('a forbidden verb names the verb, resource and namespace', async () => {
     const strict = await startFastSandbox({ scenario: 'empty', forbid: [{ verb: 'list', resource: 'pods', namespace: 'istio-system' }] });
     try {

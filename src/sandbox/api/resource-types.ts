@@ -75,6 +75,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
   grouped('networking.k8s.io', ['v1'], 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
   grouped('storage.k8s.io', ['v1'], 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
   grouped('coordination.k8s.io', ['v1'], 'Lease', 'leases', true),
+  grouped('scheduling.k8s.io', ['v1'], 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
 ];
 
 /** Lookup of types by group/version/plural, kind, and the CRDs applied so far. */

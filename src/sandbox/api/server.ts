@@ -16,6 +16,7 @@ import { toTable } from './tables.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { checkFieldSelectorSupported, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { jsonMergePatch, jsonPatch, PatchError, strategicMergePatch } from './patch.js';
+import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError, ProtobufUnknownKindError } from './protobuf-decode.js';
 
 export type Operation = 'create' | 'update' | 'delete';
 
@@ -376,8 +377,10 @@ export class ApiServer {
 
   private async bodyObject(req: IncomingMessage): Promise<KubeObject> {
     const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
-    if (!jsonTypes.includes(ct)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
-    const text = (await readBody(req)).toString('utf8');
+    if (!jsonTypes.includes(ct) && ct !== PROTOBUF_CONTENT_TYPE) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    const body = await readBody(req);
+    if (ct === PROTOBUF_CONTENT_TYPE) return protobufObject(body);
+    const text = body.toString('utf8');
     const obj = ct.includes('yaml') ? parseYamlOr400(text) : parseJsonOr400(text);
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new ApiError(400, 'BadRequest', 'the request body must be a JSON object');
     const o = obj as KubeObject;
@@ -521,6 +524,9 @@ export class ApiServer {
       if (!svc) throw this.notFound(rt, r.name!);
       return this.o.serviceProxy(svc, port, '/' + r.rest.join('/'), req, res);
     }
+    if (r.sub === 'token' && rt.kind === 'ServiceAccount' && method === 'POST') {
+      return sendJson(res, 201, tokenRequest(o, await this.bodyObject(req)));
+    }
     if (r.sub === 'portforward') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
@@ -559,6 +565,26 @@ export class ApiServer {
 }
 
 const TABLE_CT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/**
+ * `kubectl create token SA`: a TokenRequest answered with a token-shaped string naming the
+ * service account. It is unsigned and the sandbox does not accept it: it only has to look right.
+ */
+function tokenRequest(sa: KubeObject, body: KubeObject): KubeObject {
+  const spec = (body.spec ?? {}) as { audiences?: string[]; expirationSeconds?: number };
+  const seconds = spec.expirationSeconds ?? 3600;
+  const now = Math.floor(Date.now() / 1000);
+  const sub = `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`;
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: spec.audiences ?? ['https://kubernetes.default.svc.cluster.local'], exp: now + seconds, iat: now, iss: 'https://kubernetes.default.svc.cluster.local', sub })}.`;
+  const iso = (t: number) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, creationTimestamp: iso(now) },
+    spec: { audiences: spec.audiences ?? ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: seconds, boundObjectRef: null },
+    status: { token, expirationTimestamp: iso(now + seconds) },
+  };
+}
 const wantsTable = (accept: string) => /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 
 function parseJsonOr400(text: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -566,6 +592,17 @@ function parseJsonOr400(text: string): any { // eslint-disable-line @typescript-
     return JSON.parse(text);
   } catch (e) {
     throw new ApiError(400, 'BadRequest', `the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** A protobuf body as the JSON object it stands for; kinds without a field table get a 415 naming them. */
+function protobufObject(body: Buffer): KubeObject {
+  try {
+    return decodeKubernetesProtobuf(body);
+  } catch (e) {
+    if (e instanceof ProtobufUnknownKindError) throw new ApiError(415, 'UnsupportedMediaType', e.message);
+    if (e instanceof ProtobufDecodeError) throw new ApiError(400, 'BadRequest', e.message);
+    throw e;
   }
 }
 
