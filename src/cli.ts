@@ -7,58 +7,18 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './package-root.js';
+import { COMMAND_NAMES, commandHelp, overview } from './commands/usage.js';
+import { nearest } from './commands/nearest.js';
+import { displayText } from './text/display-text.js';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** The message already names kubetutor and the command (`kubetutor check: …`). */
+  named = false;
+}
 
-const HELP = `kubetutor — interactive Kubernetes tutorials that check real cluster state
+/** The command being run, for messages about its options (set once, before it starts). */
+let running = 'start';
 
-Usage:
-  kubetutor [start] [LESSON] [--sandbox[=SCENARIO] | --kubeconfig FILE --context NAME] [--plain]
-      Run a lesson (default: istio-jaeger). Without a target it runs on the embedded
-      sandbox (scenario ready). --plain (automatic without a TTY) prints it line by line.
-      --lessons DIR adds a folder of lessons; --yes skips the real-cluster confirmation;
-      --class NAMESPACE [--name NAME] records your progress for the instructor's 'kubetutor class'.
-      A lesson that is not bundled runs nothing until you have read its source and trusted it
-      (the screen shows it; --trust trusts it as it is now).
-  kubetutor list [--lessons DIR]
-      List the lessons found (bundled, and in --lessons folders).
-  kubetutor check LESSON [--step ID] [--json] [--trust] [target flags]
-      Evaluate the checks once (one step, or all); exit 0 iff all pass.
-  kubetutor test LESSON [--scenario S] [--junit FILE] [--trust]
-      Self-test a lesson on a fresh sandbox (default scenario: fresh): every step's checks
-      must fail before its solution runs and pass after. Exit 0 iff every step behaves.
-  kubetutor play [LESSON] [target flags] [--pace MS]
-      Instructor auto-play: each step's solution typed out, run, its checks awaited, then a
-      pause for narration (space goes on; --pace MS goes on by itself). Stops on a failure.
-  kubetutor lint PATH
-      Validate a lesson: file:line errors; warnings for steps without checks, commands
-      that kill by name, variables no earlier step sets. Exit non-zero on errors.
-  kubetutor import PAGE.md [--out DIR]   (istio.io page → DIR/lesson.md skeleton; default DIR ./<id>)
-  kubetutor class NAMESPACE [--kubeconfig F] [--context C] [--plain | --json] [--once]
-      Live view of a class whose learners run start --class NAMESPACE: learners x steps, who is stuck longest.
-  kubetutor sandbox [--scenario S] [--port P] [--kubeconfig-out FILE] [--list-scenarios]
-      Run the embedded sandbox cluster in the foreground until Ctrl-C (SIGINT/SIGTERM).
-      Prints "kubeconfig: FILE" once it serves; point kubectl at it with --kubeconfig FILE
-      or KUBECONFIG=FILE.
-  kubetutor traces [--jaeger URL | --file F] [--service S] [--trace ID] [--limit N] [--plain | --json]
-      Browse Jaeger traces in the terminal: the trace list, a waterfall, span details.
-      Default URL http://localhost:15032 (/api or /jaeger/api found by itself). --plain (and
-      no TTY) prints the most recent trace as a tree; --json prints its model.
-  kubetutor traffic [--url URL | --path /productpage] [-n N] [--concurrency C]
-      Send N GETs through the ingress gateway (GATEWAY_URL, or found via KUBECONFIG);
-      prints progress, then status counts and latency percentiles. Exit 0 iff one got a 2xx.
-  kubetutor cleanup [--yes]
-      List the processes (port-forwards…) an earlier kubetutor run left running
-      when it was killed; --yes stops them (checked by pid and start time, never by name).
-  kubetutor --help | --version
-
-Sandbox options:
-  --scenario S          the world to start in (default: ready); see --list-scenarios
-  --port P              API server port on 127.0.0.1 (default: any free port)
-  --kubeconfig-out FILE where to write the kubeconfig (mode 0600)
-                        (default: $XDG_STATE_HOME/kubetutor/sandbox.kubeconfig)
-  --list-scenarios      print each scenario with a one-line description
-`;
 
 const version = () => (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -66,20 +26,53 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
   try {
     return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    throw Object.assign(new UsageError(optionProblem(e as Error & { code?: string }, options)), { named: true });
   }
 }
 
+/** parseArgs' complaint, said for this command: an unknown option gets the nearest real one. */
+function optionProblem(e: Error & { code?: string }, options: NonNullable<ParseArgsConfig['options']>): string {
+  const more = `(kubetutor ${running} --help lists its options)`;
+  const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(e.message) : null;
+  if (unknown) {
+    const given = unknown[1];
+    // Long options only: a one-letter typo is as near to every other letter.
+    const guess = given.startsWith('--') ? nearest(given.split('=')[0], Object.keys(options).map((long) => `--${long}`)) : undefined;
+    return `kubetutor ${running}: unknown option ${given}${guess ? `; did you mean ${guess}?` : ''} ${more}`;
+  }
+  const first = e.message.replace(/^TypeError \[[A-Z_]+\]: /, '').split('. ')[0];
+  return `kubetutor ${running}: ${first.charAt(0).toLowerCase()}${first.slice(1).replace(/\.$/, '')} ${more}`;
+}
+
+/** `--help` or `-h` anywhere among a command's arguments. */
+const asksHelp = (args: string[]) => args.some((a) => a === '--help' || a === '-h');
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP);
+  if (cmd === undefined ? false : cmd === '--help' || cmd === '-h' || (cmd === 'help' && !rest.length)) {
+    process.stdout.write(overview());
+    return 0;
+  }
+  if (cmd === 'help') {
+    const name = rest[0];
+    if (!COMMAND_NAMES.includes(name)) {
+      const guess = nearest(name, COMMAND_NAMES);
+      throw new UsageError(`no command "${name}"${guess ? `; did you mean ${guess}?` : ''} (kubetutor --help lists them)`);
+    }
+    process.stdout.write(commandHelp(name));
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
+  running = cmd && COMMAND_NAMES.includes(cmd) ? cmd : 'start';
+  if (asksHelp(running === cmd ? rest : argv)) {
+    process.stdout.write(commandHelp(running));
+    return 0;
+  }
+  // For the tests of the top-level failure path: KUBETUTOR_FAULT=throw:COMMAND makes that command fail as a bug would.
+  if (process.env.KUBETUTOR_FAULT === `throw:${running}`) throw new Error(`injected fault (KUBETUTOR_FAULT=throw:${running})`);
   switch (cmd ?? '') {
     case 'sandbox':
       return (await import('./commands/sandbox-command.js')).sandboxCommand(rest);
@@ -117,14 +110,24 @@ main(process.argv.slice(2)).then(
     // The command is done: a watch or timer a library left behind must not keep the process alive.
     setTimeout(() => process.exit(code), 1000).unref();
   },
-  (e: Error) => {
-    // User errors get one clear line; only real bugs show a stack.
+  async (e: Error) => {
+    // User errors get one clear line. Anything else is one line too (what happened, where the
+    // details are); its stack goes to the errors log, never to the terminal.
     if (e instanceof UsageError || e.name === 'UserError' || (e as { userError?: boolean }).userError) {
-      process.stderr.write(`kubetutor: ${e.message}\n`);
+      process.stderr.write(`${e instanceof UsageError && e.named ? '' : 'kubetutor: '}${displayText(e.message, { lines: true })}\n`);
       process.exitCode = 2;
-    } else {
-      process.stderr.write(`kubetutor: internal error: ${e.stack ?? e.message}\n`);
-      process.exitCode = 70;
+      return;
     }
+    const { writeErrorLog, errorLogFile } = await import('./processes/exit-guard.js');
+    const logged = writeErrorLog(errorLogFile(), e);
+    const what = displayText(String(e?.message ?? e).split('\n')[0].replace(/\.$/, ''));
+    // A system call that failed (a file that cannot be written, a port taken…) is not a bug of kubetutor's.
+    const system = typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+    process.stderr.write(
+      system
+        ? `kubetutor ${running}: ${what}${logged ? ` (details: ${logged})` : ''}\n`
+        : `kubetutor ${running}: internal error: ${what}. A bug in kubetutor: please report it${logged ? `, with the details from ${logged}` : ''}.\n`,
+    );
+    process.exitCode = system ? 1 : 70;
   },
 );

@@ -5,6 +5,7 @@ import { openTarget, userError } from '../cluster/target.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
 import type { CheckResult } from '../lesson/types.js';
 import { isTrusted } from '../lesson/trust.js';
+import { displayText, inertJson } from '../text/display-text.js';
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(normalizeSandboxFlag(argv), { ...TARGET_OPTIONS, step: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false } });
@@ -14,7 +15,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (!steps.length) throw userError(`lesson ${lesson.id} has no step "${values.step}"; its steps: ${lesson.steps.map((s) => s.id).join(', ')}`);
   const target = await openTarget(targetOptions(values));
   try {
-    if (!values.json) process.stderr.write(`target: ${target.label}\n`);
+    if (!values.json) process.stderr.write(`target: ${displayText(target.label)}\n`);
     await target.sandbox?.settled();
     const { evaluateCheck, checkKey } = await import('../checks/registry.js');
     const cluster = await target.client();
@@ -47,18 +48,20 @@ export async function checkCommand(argv: string[]): Promise<number> {
       );
       step.checks.forEach((c, i) => rows.push({ step: step.id, check: c.title, ok: results[i].ok, summary: results[i].summary, diagnosis: results[i].diagnosis ?? [], expected: results[i].expected, found: results[i].found }));
     }
-    if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    if (values.json) process.stdout.write(inertJson(rows, 2) + '\n');
     else {
+      // Summaries and diagnoses quote the cluster (event messages, conditions…): display text, one line each.
+      const say = (line: string) => process.stdout.write(`${displayText(line)}\n`);
       for (const r of rows) {
-        process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary.replace(/^[✓✗]\s*/, '')}\n`);
+        say(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary.replace(/^[✓✗]\s*/, '')}`);
         if (!r.ok) {
-          if (r.expected) process.stdout.write(`    expected: ${r.expected}\n`);
-          if (r.found) process.stdout.write(`    found: ${r.found}\n`);
-          for (const d of r.diagnosis) process.stdout.write(`    · ${d}\n`);
+          if (r.expected) say(`    expected: ${r.expected}`);
+          if (r.found) say(`    found: ${r.found}`);
+          for (const d of r.diagnosis) say(`    · ${d}`);
         }
       }
       const passing = rows.filter((r) => r.ok).length;
-      process.stdout.write(`${passing} of ${rows.length} checks pass\n`);
+      say(`${passing} of ${rows.length} checks pass`);
     }
     return rows.every((r) => r.ok) ? 0 : 1;
   } finally {

@@ -8,6 +8,7 @@ import { userError } from '../cluster/target.js';
 import { watchClass } from '../class/class-watch.js';
 import { classToText, stepIdsOf, summarizeClass } from '../class/class-view.js';
 import type { LearnerProgress } from '../class/progress-record.js';
+import { displayText, inertJson, inertStrings } from '../text/display-text.js';
 
 export { watchClass } from '../class/class-watch.js';
 
@@ -34,12 +35,13 @@ export async function classCommand(argv: string[]): Promise<number> {
   const tty = !!out.isTTY && !values.plain && !values.json;
 
   const render = (records: LearnerProgress[]) => {
-    const summary = classDocument(records, Date.now());
     if (values.json) {
-      out.write(`${JSON.stringify({ namespace, at: new Date().toISOString(), ...summary })}\n`);
+      out.write(`${inertJson({ namespace, at: new Date().toISOString(), ...classDocument(records, Date.now()) })}\n`);
       return;
     }
-    const lines = [`class ${namespace} — ${new Date().toLocaleTimeString()}`, ...classToText(summary, out.columns || 100)];
+    // Names and failure texts come from other learners' ConfigMaps: display text before the table is laid out.
+    const summary = classDocument(inertStrings(records), Date.now());
+    const lines = [`class ${displayText(namespace)} — ${new Date().toLocaleTimeString()}`, ...classToText(summary, out.columns || 100).map((l) => displayText(l))];
     if (tty) out.write(`\x1b[H\x1b[2J${lines.join('\n')}\n`);
     else out.write(`${lines.join('\n')}\n\n`);
   };

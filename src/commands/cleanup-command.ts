@@ -6,13 +6,15 @@
  */
 import { parse, UsageError } from '../cli.js';
 import { describeRecord, describeStops, leftoverHeadline, ProcessRecords, processRecordsDir } from '../processes/process-records.js';
+import { displayText } from '../text/display-text.js';
 
 export async function cleanupCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { yes: { type: 'boolean', short: 'y', default: false } });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const records = new ProcessRecords(processRecordsDir());
   const leftovers = records.leftovers();
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  // Records name commands of lessons that may not be kubetutor's own: display text.
+  const out = (s: string) => process.stdout.write(`${displayText(s)}\n`);
   if (!leftovers.length) {
     out('No processes from earlier kubetutor runs are running.');
     return 0;

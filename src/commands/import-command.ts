@@ -5,6 +5,7 @@ import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import { importSkeleton } from '../lesson/hugo.js';
 import { parseLesson } from '../lesson/parse.js';
+import { displayText } from '../text/display-text.js';
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { positionals, values } = parse(argv, { out: { type: 'string' } });
@@ -25,6 +26,6 @@ export async function importCommand(argv: string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, skeleton, { flag: 'wx' });
   const n = lesson.steps.length;
-  process.stdout.write(`${file}\n${n} step${n === 1 ? '' : 's'}; fill in the check blocks, then: kubetutor lint ${dir}\n`);
+  process.stdout.write(displayText(`${file}\n${n} step${n === 1 ? '' : 's'}; fill in the check blocks, then: kubetutor lint ${dir}\n`, { lines: true }));
   return 0;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import { lintLesson } from '../authoring/lint.js';
+import { displayText } from '../text/display-text.js';
 
 export async function lintCommand(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {});
@@ -20,11 +21,17 @@ export async function lintCommand(argv: string[]): Promise<number> {
   } catch {
     throw userError(`no lesson at ${file}`);
   }
+  const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => a.file.localeCompare(b.file) || a.line - b.line;
   const findings = lintLesson(bytes, file);
-  // Errors on stderr, as every command reports a broken lesson; warnings with the tally on stdout.
-  for (const f of findings) (f.severity === 'error' ? process.stderr : process.stdout).write(`${f.file}:${f.line}: ${f.severity}: ${f.message}\n`);
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.length - errors;
-  process.stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
-  return errors ? 1 : 0;
+  const errors = findings.filter((f) => f.severity === 'error').sort(byPlace);
+  const warnings = findings.filter((f) => f.severity !== 'error').sort(byPlace);
+  // Errors first, in file:line order, on stderr as every command reports a broken lesson; then the
+  // warnings and the tally on stdout. Messages quote the lesson: display text.
+  const say = (to: NodeJS.WriteStream, f: (typeof findings)[number]) => to.write(`${displayText(`${f.file}:${f.line}: ${f.severity}: ${f.message}`)}\n`);
+  for (const f of errors) say(process.stderr, f);
+  for (const f of warnings) say(process.stdout, f);
+  const e = errors.length;
+  const w = warnings.length;
+  process.stdout.write(`${displayText(file)}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}\n`);
+  return e ? 1 : 0;
 }

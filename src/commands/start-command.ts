@@ -9,6 +9,7 @@ import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
 import { commandExitGuard, type ExitGuard } from '../processes/exit-guard.js';
 import { describeRecord, leftoverHeadline, ProcessRecords, processRecordsDir, summarizeStops } from '../processes/process-records.js';
+import { displayText } from '../text/display-text.js';
 
 export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
   // From the first moment: signals and fatal errors stop every process the runner started.
@@ -78,7 +79,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     if (plain) {
       const { runPlain } = await import('../ui/plain-runner.js');
       if (leftovers.length) {
-        process.stdout.write(`${leftoverHeadline(leftovers.length)}:\n${leftovers.map((r) => `  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target})\n`).join('')}Stop them with: kubetutor cleanup --yes\n\n`);
+        process.stdout.write(displayText(`${leftoverHeadline(leftovers.length)}:\n${leftovers.map((r) => `  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target})\n`).join('')}Stop them with: kubetutor cleanup --yes\n\n`, { lines: true }));
       }
       guard.onStop(() => undefined); // the plain runner ends itself on a stop signal
       return await runPlain(session, process.stdout);
@@ -100,7 +101,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     if (guard.crashed) await new Promise(() => undefined); // the guard stops everything and exits
     const done = session.view.finished;
     await shutdown();
-    process.stdout.write(done ? `✓ ${lesson.title}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
+    process.stdout.write(done ? `✓ ${displayText(lesson.title)}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
     return guard.signalStatus ?? 0;
   } finally {
     frame?.erase(); // when something failed before Ink took over

@@ -5,6 +5,7 @@ import { userError } from '../cluster/target.js';
 import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { commandExitGuard } from '../processes/exit-guard.js';
+import { displayText } from '../text/display-text.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -43,8 +44,8 @@ async function runSelfTest(
     scenario: values.scenario!,
     timeoutMs: timeoutS * 1000,
     onStep: (r) => {
-      process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.ok ? `failed before its solution, passed ${r.seconds.toFixed(1)} s after` : r.problem}\n`);
-      for (const u of r.unmet ?? []) process.stdout.write(`    unmet: ${u}\n`);
+      process.stdout.write(`${displayText(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.ok ? `failed before its solution, passed ${r.seconds.toFixed(1)} s after` : r.problem}`)}\n`);
+      for (const u of r.unmet ?? []) process.stdout.write(`${displayText(`    unmet: ${u}`)}\n`);
     },
   });
   const bad = reports.filter((r) => !r.ok).length;

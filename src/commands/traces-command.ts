@@ -9,6 +9,7 @@ import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import { recordOpened as record } from '../traces/opened-marker.js';
 import { BIG_TRACE_TEXT, releaseMemory } from '../traces/release-memory.js';
+import { displayText, inertJson, inertStrings } from '../text/display-text.js';
 
 const recordOpened = (t: JaegerTrace) => record(process.env.KUBETUTOR_SESSION_DIR, t);
 
@@ -87,10 +88,10 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     // The most recent trace (or the one asked for), as text or JSON.
     const latest = [...summaries].sort((a, b) => b.start - a.start)[0];
     const trace = await load(values.trace ?? latest.traceID);
-    const model = buildTraceModel(trace);
     recordOpened(trace);
     const { traceToJson, traceToText } = await import('../traces/plain-tree.js');
-    process.stdout.write(values.json ? JSON.stringify(traceToJson(model), null, 2) + '\n' : traceToText(model).join('\n') + '\n');
+    // --json is the exact data (escaped, so inert); the tree is display text, laid out as it shows.
+    process.stdout.write(values.json ? inertJson(traceToJson(buildTraceModel(trace)), 2) + '\n' : traceToText(buildTraceModel(inertStrings(trace))).map((l) => displayText(l)).join('\n') + '\n');
     if (!values.json && !values.trace && summaries.length > 1) process.stdout.write(`(the most recent of ${summaries.length} traces; --trace ID picks another)\n`);
     return 0;
   }

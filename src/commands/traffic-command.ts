@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { parse } from '../cli.js';
 import { defaultKubeconfigFiles, userError } from '../cluster/target.js';
 import type { RequestResult } from '../traffic/generator.js';
+import { displayText } from '../text/display-text.js';
 
 export const DEFAULT_PATH = '/productpage';
 export const DEFAULT_COUNT = 10;
@@ -32,7 +33,7 @@ export async function trafficCommand(argv: string[]): Promise<number> {
   else {
     const path = values.path ?? DEFAULT_PATH;
     const gateway = await gatewayUrl();
-    process.stdout.write(`GATEWAY_URL=${gateway.url} (${gateway.how})\n`);
+    process.stdout.write(`${displayText(`GATEWAY_URL=${gateway.url} (${gateway.how})`)}\n`); // read from the cluster
     url = `http://${gateway.url}${path.startsWith('/') ? '' : '/'}${path}`;
   }
 
@@ -51,10 +52,10 @@ export async function trafficCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     progress.end();
   }
-  process.stdout.write(formatReport(report).join('\n') + '\n');
+  process.stdout.write(formatReport(report).map((l) => displayText(l)).join('\n') + '\n');
   const reason = failureReason(report);
   if (reason) {
-    process.stderr.write(`kubetutor traffic: ${reason}\n`);
+    process.stderr.write(`kubetutor traffic: ${displayText(reason)}\n`);
     return 1;
   }
   return 0;
@@ -115,7 +116,7 @@ function makeProgress(
   let done = 0;
   const line = () => {
     const tally = order(Object.keys(counts)).map((k) => `${k}: ${counts[k]}`).join(' · ');
-    const text = `${bar(done, total, 30)}  ${tally}`;
+    const text = displayText(`${bar(done, total, 30)}  ${tally}`);
     // A redrawn line must not wrap, or \r no longer returns to its start.
     const width = tty && out.columns ? out.columns - 1 : Infinity;
     return text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text;

@@ -141,18 +141,28 @@ export class ExitGuard {
   }
 
   private log(e: unknown): boolean {
-    try {
-      mkdirSync(dirname(this.opts.logFile), { recursive: true });
-      const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      appendFileSync(this.opts.logFile, `${new Date().toISOString()} pid ${process.pid} kubetutor ${process.argv.slice(2).join(' ')}\n${stack}\n\n`, { mode: 0o600 });
-      return true;
-    } catch {
-      return false;
-    }
+    return writeErrorLog(this.opts.logFile, e) !== undefined;
+  }
+}
+
+/** Where every command's failures are detailed: `errors.log` in the state directory. */
+export function errorLogFile(): string {
+  return join(stateDir(), 'errors.log');
+}
+
+/** Appends the error's stack (with the time, pid and command line) to `logFile`; its path, or undefined if it cannot be written. */
+export function writeErrorLog(logFile: string, e: unknown): string | undefined {
+  try {
+    mkdirSync(dirname(logFile), { recursive: true });
+    const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    appendFileSync(logFile, `${new Date().toISOString()} pid ${process.pid} kubetutor ${process.argv.slice(2).join(' ')}\n${stack}\n\n`, { mode: 0o600 });
+    return logFile;
+  } catch {
+    return undefined;
   }
 }
 
 /** The guard a command installs: fatal errors logged to `errors.log` in the state directory. */
 export function commandExitGuard(): ExitGuard {
-  return new ExitGuard({ logFile: join(stateDir(), 'errors.log') });
+  return new ExitGuard({ logFile: errorLogFile() });
 }

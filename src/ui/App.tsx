@@ -11,6 +11,8 @@ import { cutToWidth, renderScreen, selectables, textLength } from './screen.js';
 import { TraceViewer } from './TraceViewer.js';
 import { EarlierPrompt, type EarlierProcesses } from './EarlierPrompt.js';
 import { trustScreen, trustScrollMax } from './trust-screen.js';
+import { displayView } from './display-view.js';
+import { displayText } from '../text/display-text.js';
 import { isDestructive } from '../engine/destructive.js';
 import type { Player, PlayState } from '../engine/player.js';
 
@@ -63,10 +65,12 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
     (fn) => playSource.subscribe(fn),
     () => playSource.state,
   );
-  const view = useSyncExternalStore(
+  const sessionView = useSyncExternalStore(
     (fn) => session.subscribe(fn),
     () => session.view,
   );
+  // Outside text becomes display text here, before anything lays it out.
+  const view = useMemo(() => displayView(sessionView), [sessionView]);
   const [ui, dispatchUi] = useReducer(uiReducer, initialUi);
   // Keys can arrive faster than renders (a paste, tmux send-keys): the handler reads the latest
   // state from this ref, not from the render it was created in.
@@ -245,7 +249,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       <Box flexDirection="column" paddingX={1}>
         <Text bold color="yellow">This command deletes things from the cluster:</Text>
         {dangerAsk.command.split('\n').map((l, i) => (
-          <Text key={i} color="cyan">{`${i ? '  ' : '$ '}${l}`}</Text>
+          <Text key={i} color="cyan">{`${i ? '  ' : '$ '}${displayText(l)}`}</Text>
         ))}
         <Text> </Text>
         <Text>It runs on:</Text>

@@ -6,6 +6,7 @@
  */
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { displayText } from '../text/display-text.js';
 
 export interface EarlierProcesses {
   /** "2 processes from an earlier kubetutor run are still running". */
@@ -35,7 +36,7 @@ export function EarlierPrompt({ earlier, onDone, onQuit }: { earlier: EarlierPro
         {earlier.headline}:
       </Text>
       {earlier.lines.map((l, i) => (
-        <Text key={i}>{`  ${l}`}</Text>
+        <Text key={i}>{`  ${displayText(l)}`}</Text>
       ))}
       <Text> </Text>
       <Text>{stopping ? 'Stopping them…' : `Stop ${earlier.lines.length === 1 ? 'it' : 'them'}? y/n`}</Text>

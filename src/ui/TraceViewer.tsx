@@ -13,6 +13,7 @@ import type { ScreenLine } from './screen.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import type { TraceModel, TraceSummary } from '../traces/model-types.js';
 import { buildTraceModel } from '../traces/trace-model.js';
+import { displayText, inertStrings } from '../text/display-text.js';
 import {
   TRACE_LIST_KEYS,
   layoutMessage,
@@ -73,8 +74,12 @@ const initialState: ViewerState = { screen: 'list', sort: 'recent', listScroll: 
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpened, color = true, focus }: TraceViewerProps) {
+export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit, onOpened, color = true, focus }: TraceViewerProps) {
   const size = useTerminalSize();
+  // Outside text enters here: names, tags and logs from any service of the mesh are display text
+  // before any layout or search sees them (src/text/display-text.ts).
+  // (A trace's id stays as it came: it is how the trace is fetched; the screen's last guard still shows it inertly.)
+  const traces = useMemo(() => fetched && fetched.map((t) => ({ ...inertStrings(t), traceID: t.traceID })), [fetched]);
   const [state, setState] = useState<ViewerState>(initialState);
   // Keys can arrive faster than renders (a paste, tmux send-keys): handlers read and write this ref,
   // so each key sees the state the previous one left.
@@ -135,7 +140,7 @@ export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpene
       Promise.resolve()
         .then(() => live.current.loadTrace(id))
         .then((trace) => {
-          const model = buildTraceModel(trace);
+          const model = buildTraceModel(inertStrings(trace));
           models.current.set(id, model);
           if (!mounted.current || token !== loadSeq.current) return;
           ready(model);
@@ -143,7 +148,7 @@ export function TraceViewer({ traces, loadTrace, initialTraceId, onQuit, onOpene
         })
         .catch((e: unknown) => {
           if (!mounted.current || token !== loadSeq.current) return;
-          update((s) => (s.open?.id === id ? { ...s, open: { id, status: 'error', error: message(e) } } : s));
+          update((s) => (s.open?.id === id ? { ...s, open: { id, status: 'error', error: displayText(message(e)) } } : s));
         });
     },
     [update],

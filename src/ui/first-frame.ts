@@ -11,6 +11,8 @@ import { initialState } from '../engine/engine-state.js';
 import { renderScreen, truncate, type Cell, type ScreenLine } from './screen.js';
 import { initialUi } from './ui-state.js';
 import { UNTRUSTED_NOTICE } from '../lesson/trust.js';
+import { displayText } from '../text/display-text.js';
+import { displayView } from './display-view.js';
 
 /** What a Session's view is before anything has happened: every step still to be checked. */
 export function startingView(lesson: Lesson, target: { label: string; kind: 'sandbox' | 'cluster' }, vars: Record<string, string> = {}, untrusted: SessionView['untrusted'] = null): SessionView {
@@ -39,7 +41,7 @@ export function ansiLine(line: ScreenLine, width: number, color: boolean): strin
   let left = width;
   for (const c of line) {
     if (left <= 0) break;
-    const text = truncate(c.text, left);
+    const text = truncate(displayText(c.text, { tabs: 'space' }), left);
     left -= [...text].length;
     const codes = color ? [c.bold && 1, c.dim && 2, c.underline && 4, c.inverse && 7, c.color && FG[c.color]].filter(Boolean) : c.inverse ? [7] : [];
     out += codes.length ? `\x1b[${codes.join(';')}m${text}\x1b[0m` : text;
@@ -55,7 +57,7 @@ export interface DrawnFrame {
 /** Writes the frame where the cursor is, as Ink would (its height is the terminal's less one line). */
 export function drawFirstFrame(out: NodeJS.WriteStream, view: SessionView, color: boolean): DrawnFrame {
   const size = { width: out.columns || 80, height: Math.max(1, (out.rows || 24) - 1) };
-  const lines = renderScreen(view, initialUi, size).map((l) => ansiLine(l, size.width, color));
+  const lines = renderScreen(displayView(view), initialUi, size).map((l) => ansiLine(l, size.width, color));
   const text = `${lines.join('\n')}\n`;
   out.write(`\x1b[?25l${text}`); // cursor hidden, as Ink hides it
   let erased = false;

@@ -6,11 +6,13 @@
 import type { Writable } from 'node:stream';
 import type { Session } from '../engine/session.js';
 import { renderMarkdown, lineText } from '../lesson/markdown.js';
+import { displayText } from '../text/display-text.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 export async function runPlain(session: Session, out: Writable, width = 80): Promise<number> {
-  const write = (s = '') => out.write(s + '\n');
+  // Everything it prints may quote the cluster, a process or the lesson file: display text (lines kept).
+  const write = (s = '') => out.write(displayText(s, { lines: true }) + '\n');
   const { lesson } = session;
   write(`kubetutor · ${lesson.title}`);
   write(`target: ${session.target.label}`);

@@ -10,6 +10,7 @@ import type { StepStatus } from '../engine/engine-state.js';
 import type { Check, CheckResult } from '../lesson/types.js';
 import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
 import type { UiState } from './ui-state.js';
+import { commandOutputRuns } from '../text/command-output.js';
 
 export interface Cell {
   text: string;
@@ -281,7 +282,7 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     const status = view.running ? 'running…' : view.output.exitCode === undefined ? '' : view.output.exitCode === 0 ? 'exit 0' : `exit ${view.output.exitCode}`;
     output.push([{ text: '─ output ', dim: true }, { text: truncate(`$ ${oneLine(view.output.command)}`, mainW - 20), color: 'cyan' }, { text: ` ${status} `, color: view.output.exitCode ? 'red' : 'green' }]);
     const lines = view.output.lines.length ? view.output.lines : ['(no output yet)'];
-    for (const l of lines.slice(-4)) output.push(plain(l.replace(/\t/g, '  '), { dim: true }));
+    for (const l of lines.slice(-4)) output.push(commandOutputRuns(l, { dim: true }));
   }
 
   // Overlays replace the text: help, hints, solution.

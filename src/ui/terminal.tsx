@@ -3,6 +3,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { Text, useStdout } from 'ink';
 import chalk, { type ChalkInstance } from 'chalk';
 import type { Cell, ScreenLine } from './screen.js';
+import { displayText } from '../text/display-text.js';
 
 /**
  * The terminal size, following resizes; ink-testing-library has no rows, so 24 is assumed.
@@ -24,13 +25,16 @@ export function useTerminalSize(): { width: number; height: number } {
 
 /** A cell as chalk styles it: what Ink's <Text color bold …> would write, without a node per cell. */
 function styled(c: Cell): string {
+  // The last guard: whatever reached a cell unsanitized is shown, not obeyed (one cell per control,
+  // as the layout counted it). The only escape sequences written are chalk's own.
+  const text = displayText(c.text, { tabs: 'space' });
   let f: ChalkInstance = chalk;
   if (c.color) f = f[c.color];
   if (c.bold) f = f.bold;
   if (c.dim) f = f.dim;
   if (c.inverse) f = f.inverse;
   if (c.underline) f = f.underline;
-  return f === chalk ? c.text : f(c.text);
+  return f === chalk ? text : f(text);
 }
 
 const sameLine = (a: ScreenLine, b: ScreenLine) =>
