@@ -11,11 +11,14 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleJaegerWebScript } from './jaeger-web-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bench = process.argv[2] === 'bench';
 const outdir = `${root}/${bench ? '.bench' : 'dist'}`;
 rmSync(outdir, { recursive: true, force: true });
+// The sandbox's Jaeger web page script, carried as a string (src/sandbox/workloads/jaeger-web/client-script.ts).
+const jaegerWebScript = await bundleJaegerWebScript(root);
 
 await build({
   absWorkingDir: root,
@@ -28,7 +31,7 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   // React's production build: no development checks on every render.
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __KUBETUTOR_JAEGER_WEB_JS__: JSON.stringify(jaegerWebScript) },
   // Ink loads react-devtools-core only when DEV=true; it is not a dependency.
   alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs` },
   // ws's optional native speed-ups: required inside try/catch, absent here.

@@ -52,7 +52,14 @@ export class WorkloadRouter {
     const readyApp = (app: string, version?: string) => pods.some((p) => p.metadata.labels?.app === app && (!version || p.metadata.labels?.version === version) && IstioState.ready(p));
     const productpage = pods.find((p) => p.metadata.labels?.app === 'productpage' && IstioState.ready(p));
     const podRefs: Record<string, { name: string; ip: string }> = {};
-    for (const p of pods) if (p.metadata.labels?.app && IstioState.ready(p)) podRefs[p.metadata.labels.app] ??= { name: p.metadata.name, ip: (p.status as Any).podIP };
+    for (const p of pods) {
+      const { app, version } = p.metadata.labels ?? {};
+      if (!app || !IstioState.ready(p)) continue;
+      const ref = { name: p.metadata.name, ip: (p.status as Any).podIP };
+      podRefs[app] ??= ref;
+      // By deployment too, so a span of reviews v2 names a reviews-v2 pod.
+      if (version) podRefs[`${app}-${version}`] ??= ref;
+    }
     return {
       era,
       routed,

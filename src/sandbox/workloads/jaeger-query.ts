@@ -9,7 +9,8 @@
  *   GET {base}/api/traces?service=&operation=&tags=&tag=&minDuration=&maxDuration=&limit=&start=&end=&traceID=
  *   GET {base}/api/traces/{traceID}
  *   GET {base}/api/dependencies
- *   anything else: the UI's index.html (200 text/html), like the real server.
+ *   anything else: the UI, like the real server -- here kubetutor's own page
+ *   (jaeger-web/), server-rendered for `/search?…` and `/trace/{id}`.
  * Envelope: {data, total, limit, offset, errors}. As in Jaeger, `total` is
  * filled for the service/operation lists and left 0 for trace answers.
  */
@@ -18,7 +19,7 @@ import type { JaegerApiError, JaegerEnvelope, JaegerTrace } from './jaeger-model
 import { TraceStore, DEFAULT_SEARCH_LIMIT, type TraceQuery } from './trace-store.js';
 import { GoDurationError, parseGoDuration } from './go-duration.js';
 import { type RequestHandler, requestUrl, sendBody, sendJson } from './http-util.js';
-import { jaegerUiHtml } from './jaeger-ui.js';
+import { createJaegerUiHandler } from './jaeger-web/ui-handler.js';
 
 export interface JaegerQueryOptions {
   store: TraceStore;
@@ -51,8 +52,24 @@ export function createJaegerQueryHandler(opts: JaegerQueryOptions): RequestHandl
   const base = normalizeBasePath(opts.basePath);
   const now = opts.nowMicros ?? (() => Date.now() * 1000);
   const lookback = opts.lookbackMicros ?? TWO_DAYS_MICROS;
-  const uiPage = jaegerUiHtml(base, opts.version);
   const apiPrefix = `${base}/api/`;
+  const ui = createJaegerUiHandler({
+    basePath: base,
+    version: opts.version,
+    source: {
+      services: () => store.services(),
+      operations: (service) => store.operations(service),
+      search: (params) => searchTraces(store, params, now(), lookback),
+      trace: (id) => {
+        try {
+          return store.get(parseTraceId(id));
+        } catch {
+          return undefined;
+        }
+      },
+      nowMicros: now,
+    },
+  });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = requestUrl(req);
@@ -68,7 +85,7 @@ export function createJaegerQueryHandler(opts: JaegerQueryOptions): RequestHandl
 
     const path = url.pathname;
     if (!path.startsWith(apiPrefix)) {
-      sendBody(req, res, 200, 'text/html; charset=utf-8', uiPage);
+      ui(req, res, url);
       return;
     }
     const parts = path.slice(apiPrefix.length).split('/').map(decodeSegment);
@@ -94,8 +111,8 @@ export function createJaegerQueryHandler(opts: JaegerQueryOptions): RequestHandl
       } else if (parts.length === 1 && parts[0] === 'dependencies') {
         json(200, envelope([]));
       } else {
-        // No API route: the SPA fallback, as the real server does.
-        sendBody(req, res, 200, 'text/html; charset=utf-8', uiPage);
+        // No API route: the UI, as the real server does.
+        ui(req, res, url);
       }
     } catch (err) {
       if (err instanceof BadRequest || err instanceof GoDurationError) fail(400, err.message);
