@@ -87,7 +87,7 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
       expect((await fetch(`http://127.0.0.1:${gw.port}/productpage`)).status).toBe(200);
       const body = (await (await fetch(`${url}${w.base}/api/traces?service=${w.productpage}&limit=1`)).json()) as { data: JaegerTrace[] };
       const t = body.data[0];
-      return t && Object.values(t.processes).some((p) => p.serviceName === w.ratings) && t;
+      return t && Object.values(t.processes).some((p) => p.serviceName === w.ratings) ? t : undefined;
     }, 20_000, 'a trace with a ratings call');
   });
   afterAll(async () => {
@@ -118,7 +118,7 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
 
       // The Operation list follows the Service.
       await page.selectOption('#service', w.productpage);
-      await page.waitForFunction(() => document.querySelectorAll('#operation option').length > 1);
+      await page.locator('#operation option').nth(1).waitFor({ state: 'attached' });
       const ops = await page.locator('#operation option').allTextContents();
       expect(ops).toContain(`${w.reviews.split('.')[0]}.default.svc.cluster.local:9080/*`);
 
@@ -175,7 +175,7 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
 
       // "Show the server span" opens the other half.
       await detail.locator('.pair-note [data-action="show-span"]').click();
-      await expect(row(w.reviews, 'server', reviewsOp).evaluate((el) => (el as HTMLDetailsElement).open)).resolves.toBe(true);
+      await expect(row(w.reviews, 'server', reviewsOp).getAttribute('open')).resolves.toBe('');
 
       // Folding productpage's server span hides everything beneath it; unfolding brings it back.
       const pp = rows.filter({ has: page.locator('.kind-server') }).filter({ has: page.locator('.svc', { hasText: new RegExp(`^${w.productpage.replace('.', '\\.')}$`) }) });
