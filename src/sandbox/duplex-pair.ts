@@ -3,6 +3,8 @@ import { Duplex } from 'node:stream';
 
 class End extends Duplex {
   peer!: End;
+  /** The address the other end appears to come from (what a server sees as its client). */
+  peerAddress = '127.0.0.1';
   private waiting: (() => void) | null = null;
 
   override _read(): void {
@@ -34,13 +36,15 @@ class End extends Duplex {
   setTimeout(): this { return this; }
   setNoDelay(): this { return this; }
   setKeepAlive(): this { return this; }
-  get remoteAddress(): string { return '127.0.0.1'; }
+  get remoteAddress(): string { return this.peerAddress; }
   get remotePort(): number { return 0; }
 }
 
-export function duplexPair(): [Duplex, Duplex] {
+/** `remoteAddress` is what the second end reports as its peer's address (default 127.0.0.1). */
+export function duplexPair(remoteAddress = '127.0.0.1'): [Duplex, Duplex] {
   const a = new End();
   const b = new End();
+  b.peerAddress = remoteAddress;
   a.peer = b;
   b.peer = a;
   return [a, b];

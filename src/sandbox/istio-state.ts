@@ -32,6 +32,11 @@ export class IstioState {
     return this.list('', 'pods', ns).filter((p) => matchesSelectorObject({ matchLabels: labels }, p.metadata.labels) && !p.metadata.deletionTimestamp);
   }
 
+  /** The (not deleted) pod with this IP, in any namespace. */
+  podByIp(ip: string): KubeObject | undefined {
+    return this.list('', 'pods').find((p) => (p.status as Any)?.podIP === ip && !p.metadata.deletionTimestamp);
+  }
+
   static ready(p: KubeObject): boolean {
     return (p.status as Any)?.phase === 'Running' && ((p.status as Any)?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
   }

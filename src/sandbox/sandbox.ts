@@ -26,6 +26,8 @@ import { selfSignedCertificate } from './tls.js';
 import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
 import { handlePortForwardUpgrade } from './portforward/index.js';
+import { handleExecUpgrade } from './exec/index.js';
+import { SimulatedContainers } from './container/runtime.js';
 import { SandboxFaults } from './faults.js';
 
 export interface SandboxOptions {
@@ -93,6 +95,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const pods = new PodLifecycle(ctx, () => state.era());
   const workloads = new WorkloadRouter(state);
   const terminator = new NamespaceTerminator(ctx);
+  const containers = new SimulatedContainers({
+    services: (ns) => store.list(types.byKey('/services')!, ns),
+    pods: (ns) => store.list(types.byKey('/pods')!, ns),
+    namespaceExists: (name) => !!store.get(types.byKey('/namespaces')!, undefined, name),
+  }, workloads);
 
   // The ingress gateway's node port is a real loopback listener: GATEWAY_URL works from a shell.
   // When 31380 is taken (another sandbox), the gateway's real port is picked at random: never one
@@ -203,6 +210,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     forbid: opts.forbid,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     portForward: (pod, req, socket, head) => handlePortForwardUpgrade(req, socket, head, (port) => workloads.connect(pod, port)),
+    exec: (pod, container, req, socket, head) => handleExecUpgrade(req, socket, head, (command, io) => containers.run(pod, container, command, io)),
     podLog: (pod, container) => podLog(pod, container),
     serviceProxy: (svc, port, path, req, res) => proxyToService(state, workloads, svc, port, path, req, res),
   });

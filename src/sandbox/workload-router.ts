@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { KubeObject } from './types.js';
 import { duplexPair } from './duplex-pair.js';
 import { IstioState } from './istio-state.js';
-import { TraceStore, createJaegerQueryHandler, createBookinfoHandler, type BookinfoWorld } from './workloads/index.js';
+import { TraceStore, createJaegerQueryHandler, createBookinfoHandler, createBookinfoServiceHandler, type BookinfoWorld, type MeshCaller, type ReviewsVersion } from './workloads/index.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -91,13 +91,42 @@ export class WorkloadRouter {
       if (serverPort === undefined) return undefined;
       return { key: `gateway:${pod.metadata.uid}:${serverPort}`, handler: (req, res) => this.gatewayRequest(pod, serverPort, req, res) };
     }
-    if (['productpage', 'details', 'reviews', 'ratings'].includes(labels.app ?? '') && port === 9080 && declared) {
-      return { key: 'bookinfo-direct', handler: createBookinfoHandler(() => this.bookinfoWorld(true)) };
+    if (labels.app === 'productpage' && port === 9080 && declared) {
+      return { key: 'bookinfo-direct', handler: (this.productpageDirect ??= createBookinfoHandler(() => this.bookinfoWorld(true), { callerOf: (req) => this.meshCaller(req) })) };
+    }
+    if ((labels.app === 'details' || labels.app === 'reviews' || labels.app === 'ratings') && port === 9080 && declared) {
+      const app = labels.app;
+      const version = (['v1', 'v2', 'v3'] as const).find((v) => v === labels.version) ?? 'v1';
+      const key = `bookinfo:${app}:${version}`;
+      let handler = this.serviceHandlers.get(key);
+      if (!handler) {
+        handler = createBookinfoServiceHandler(() => this.bookinfoWorld(true), { app, version: version as ReviewsVersion, callerOf: (req) => this.meshCaller(req) });
+        this.serviceHandlers.set(key, handler);
+      }
+      return { key, handler };
     }
     return undefined;
   }
 
   private bookinfo?: Handler;
+  private productpageDirect?: Handler;
+  private serviceHandlers = new Map<string, Handler>();
+
+  /** The pod a connection comes from, when it comes from a pod (its source address is the pod's IP). */
+  private meshCaller(req: http.IncomingMessage): MeshCaller | undefined {
+    const ip = req.socket.remoteAddress;
+    if (!ip || ip === '127.0.0.1') return undefined;
+    const pod = this.state.podByIp(ip);
+    if (!pod) return undefined;
+    const labels = pod.metadata.labels ?? {};
+    return {
+      app: labels.app ?? labels['app.kubernetes.io/name'] ?? pod.metadata.name,
+      version: labels.version,
+      namespace: pod.metadata.namespace ?? 'default',
+      pod: { name: pod.metadata.name, ip },
+      sidecar: IstioState.hasSidecar(pod),
+    };
+  }
 
   private gatewayRequest(gwPod: KubeObject, serverPort: number, req: http.IncomingMessage, res: http.ServerResponse): void {
     const routes = this.state.routesFor(this.state.gatewaysOnPort(serverPort, gwPod));
@@ -120,11 +149,15 @@ export class WorkloadRouter {
     this.bookinfo(req, res);
   }
 
-  /** Opens a byte stream to a pod's port, as a kubelet's port-forward would. */
-  async connect(pod: KubeObject, port: number): Promise<Duplex> {
+  /**
+   * Opens a byte stream to a pod's port, as a kubelet's port-forward would;
+   * `from` is the address the workload sees the connection come from (a
+   * calling pod's IP for traffic inside the mesh).
+   */
+  async connect(pod: KubeObject, port: number, from?: string): Promise<Duplex> {
     const h = this.handlerFor(pod, port);
     if (!h) throw new Error(refusedMessage(pod, port));
-    const [client, server] = duplexPair();
+    const [client, server] = duplexPair(from);
     this.server(h.key, h.handler).emit('connection', server);
     return client;
   }

@@ -11,7 +11,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SPDY3_DICTIONARY } from '../../src/sandbox/portforward/spdy-dictionary.js';
+import { SPDY3_DICTIONARY } from '../../src/sandbox/streaming/spdy-dictionary.js';
 import {
   FLAG_FIN,
   FrameParser,
@@ -28,8 +28,8 @@ import {
   parseIdAndStatus,
   parseStreamHeaders,
   type SpdyFrame,
-} from '../../src/sandbox/portforward/spdy-frames.js';
-import { HeaderZlib } from '../../src/sandbox/portforward/spdy-zlib.js';
+} from '../../src/sandbox/streaming/spdy-frames.js';
+import { HeaderZlib } from '../../src/sandbox/streaming/spdy-zlib.js';
 import { Opcode, WsFrameDecoder, websocketAccept } from '../../src/sandbox/portforward/ws-tunnel.js';
 import type { PodConnector } from '../../src/sandbox/portforward/index.js';
 import {

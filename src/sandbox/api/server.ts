@@ -37,6 +37,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Port-forward upgrades for a pod known to exist and run. */
   portForward?: (pod: KubeObject, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Exec upgrades into a container the server has checked exists and runs. */
+  exec?: (pod: KubeObject, container: string, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   podLog?: (pod: KubeObject, container: string | undefined) => string;
   /** `services/NAME[:PORT]/proxy/...`: forward an HTTP request to the service's pods. */
   serviceProxy?: (svc: KubeObject, port: string | undefined, path: string, req: IncomingMessage, res: ServerResponse) => void;
@@ -112,18 +114,29 @@ export class ApiServer {
     this.count('upgrade');
     if (!this.authorized(req)) return refuse(401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', 'https://sandbox');
-    const m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/);
-    if (!m || !this.o.portForward) return refuse(404, 'NotFound', 'the server could not find the requested resource');
+    const m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(portforward|exec)\/?$/);
+    const sub = m?.[3];
+    if (!m || (sub === 'portforward' && !this.o.portForward) || (sub === 'exec' && !this.o.exec)) return refuse(404, 'NotFound', 'the server could not find the requested resource');
     const podType = this.o.types.find('', 'v1', 'pods')!;
     const ns = decodeURIComponent(m[1]);
     const pod = this.o.store.get(podType, ns, decodeURIComponent(m[2]));
     if (!pod) return refuse(404, 'NotFound', `pods "${decodeURIComponent(m[2])}" not found`);
-    const forbidden = this.forbidden('create', 'pods/portforward', ns);
+    const forbidden = this.forbidden('create', `pods/${sub}`, ns);
     if (forbidden) return refuse(403, 'Forbidden', forbidden);
+    if (sub === 'exec') {
+      const target = execTarget(pod, url.searchParams.get('container'));
+      if ('refusal' in target) return refuse(400, 'BadRequest', target.refusal);
+      if ('notRunning' in target) {
+        // The kubelet's own answer, passed on as plain text: kubectl prints "unable to upgrade connection: …".
+        const text = `container not found ("${target.notRunning}")`;
+        return void socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      }
+      return this.o.exec!(pod, target.container, req, socket, head);
+    }
     if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running') {
       return refuse(400, 'BadRequest', `unable to upgrade connection: pod ${pod.metadata.name} is not running (phase ${(pod.status as { phase?: string } | undefined)?.phase ?? 'Pending'})`);
     }
-    this.o.portForward(pod, req, socket, head);
+    this.o.portForward!(pod, req, socket, head);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -527,7 +540,7 @@ export class ApiServer {
     if (r.sub === 'token' && rt.kind === 'ServiceAccount' && method === 'POST') {
       return sendJson(res, 201, tokenRequest(o, await this.bodyObject(req)));
     }
-    if (r.sub === 'portforward') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
+    if ((r.sub === 'portforward' || r.sub === 'exec') && rt.kind === 'Pod') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
 
@@ -562,6 +575,30 @@ export class ApiServer {
     const removed = items.map((o) => this.present(r, this.remove(r.rt, o, q.get('propagationPolicy') ?? 'Background')));
     sendJson(res, 200, { kind: `${r.rt.kind}List`, apiVersion: apiVersionOf({ group: r.group, version: r.version }), metadata: { resourceVersion: String(this.o.store.currentRv()) }, items: removed });
   }
+}
+
+/**
+ * The container an exec request names, or the API server's and kubelet's
+ * refusal: no such container, several to choose from, a pod without a node,
+ * or a container that is not running.
+ */
+function execTarget(pod: KubeObject, asked: string | null): { container: string } | { refusal: string } | { notRunning: string } {
+  type C = { name: string };
+  type CS = { name: string; state?: { running?: unknown } };
+  const spec = (pod.spec ?? {}) as { containers?: C[]; initContainers?: C[]; nodeName?: string };
+  const names = (spec.containers ?? []).map((c) => c.name);
+  const name = pod.metadata.name;
+  let container = asked ?? '';
+  if (!container) {
+    if (names.length !== 1) return { refusal: `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]` };
+    container = names[0];
+  }
+  const all = [...names, ...(spec.initContainers ?? []).map((c) => c.name)];
+  if (!all.includes(container)) return { refusal: `container ${container} is not valid for pod ${name}` };
+  if (!spec.nodeName) return { refusal: `pod ${name} does not have a host assigned` };
+  const statuses = [...(((pod.status as { containerStatuses?: CS[] } | undefined)?.containerStatuses) ?? []), ...(((pod.status as { initContainerStatuses?: CS[] } | undefined)?.initContainerStatuses) ?? [])];
+  if (!statuses.find((c) => c.name === container)?.state?.running) return { notRunning: container };
+  return { container };
 }
 
 const TABLE_CT = 'application/json;as=Table;v=v1;g=meta.k8s.io';

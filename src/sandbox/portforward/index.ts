@@ -15,7 +15,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SpdyPortForwardSession } from './spdy-session.js';
-import { headerList, rejectUpgrade, tuneSocket, type PodConnector } from './util.js';
+import { headerList, rejectUpgrade, tuneSocket } from '../streaming/upgrade-http.js';
+import type { PodConnector } from './util.js';
 import { CHANNEL_PROTOCOL_V4, handleChannelPortForward, parsePortsQuery } from './websocket-channel.js';
 import {
   WS_TUNNEL_PROTOCOL,

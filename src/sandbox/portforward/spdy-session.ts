@@ -37,8 +37,8 @@ import {
   type DataFrame,
   type SpdyFrame,
   type SpdyHeaders,
-} from './spdy-frames.js';
-import { HeaderZlib } from './spdy-zlib.js';
+} from '../streaming/spdy-frames.js';
+import { HeaderZlib } from '../streaming/spdy-zlib.js';
 import { errorText, openPodStream, retirePodStream, type PodConnector } from './util.js';
 
 /** Largest DATA payload we send (kubectl itself sends 32 KiB frames). */

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IstioEra } from '../types.js';
 import type { TraceStore } from './trace-store.js';
 import { type BookinfoApp, type ReviewsVersion, matchBookinfoRoute, pathOnly, reviewsCallsRatings } from './bookinfo-routes.js';
-import { type FailingCall, type PodRef, DEFAULT_PODS, buildProductpageTrace } from './istio-trace.js';
+import { type FailingCall, type MeshCaller, type PodRef, DEFAULT_PODS, buildProductpageTrace } from './istio-trace.js';
 import {
   PRODUCT,
   PRODUCT_DETAILS,
@@ -63,6 +63,14 @@ export interface BookinfoHandlerOptions {
    * trace at all without sidecars.
    */
   gatewaySpansWithoutSidecars?: boolean;
+  /**
+   * The pod inside the mesh that sent a request (found from the connection's
+   * source address), or undefined for traffic from the ingress gateway, a
+   * port-forward or the API server's proxy. A mesh request reaches the app
+   * itself (no gateway VirtualService in the way), and its trace starts at
+   * the caller's sidecar.
+   */
+  callerOf?: (req: IncomingMessage) => MeshCaller | undefined;
 }
 
 /** Outcome of one request, handed to the trace builder. */
@@ -142,7 +150,8 @@ export function createBookinfoHandler(world: () => BookinfoWorld, opts: Bookinfo
     const url = requestUrl(req);
     const target = `${url.pathname}${url.search}`;
     const method = (req.method ?? 'GET').toUpperCase();
-    const route = w.routed ? matchBookinfoRoute(target) : null;
+    const caller = opts.callerOf?.(req);
+    const route = caller ? true : w.routed ? matchBookinfoRoute(target) : null;
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     if (!route) {
       // Envoy: no route (response_flags NR): 404, nothing in the body.
@@ -154,12 +163,13 @@ export function createBookinfoHandler(world: () => BookinfoWorld, opts: Bookinfo
 
     const record = (served: Served) => {
       if (!w.tracing) return;
-      if (!w.sidecars && !opts.gatewaySpansWithoutSidecars) return;
+      if (!w.sidecars && !(caller ? caller.sidecar : opts.gatewaySpansWithoutSidecars)) return;
       const forced = sampledByHeaders(req);
       const sampled = forced ?? roll() < w.samplingPercent;
       if (!sampled) return;
       w.store.add(
         buildProductpageTrace({
+          caller,
           era: w.era,
           reviewsVersion: served.reviewsVersion,
           nowMicros: startedAt,
@@ -192,6 +202,12 @@ export function createBookinfoHandler(world: () => BookinfoWorld, opts: Bookinfo
     const path = pathOnly(target);
     const appHeaders = { ...common, 'x-envoy-upstream-service-time': String(8 + Math.floor(rng() * 40)) };
     const html = 'text/html; charset=utf-8';
+
+    if (caller && path === '/health') {
+      record({ status: 200, failing: [], reviewsVersion: 'v1' });
+      sendJson(req, res, 200, { status: 'Product page is healthy' }, { headers: appHeaders });
+      return;
+    }
 
     // The reviews version is only chosen when reviews is actually called.
     const callsReviews = path === '/productpage' || /^\/api\/v1\/products\/[^/]+\/reviews\/?$/.test(path);
@@ -277,6 +293,85 @@ export function createBookinfoHandler(world: () => BookinfoWorld, opts: Bookinfo
     record({ status, failing, reviewsVersion });
     sendJson(req, res, status, payload, { headers: appHeaders });
   }
+}
+
+/** One of the services productpage calls, reached directly (from inside the mesh, or a port-forward). */
+export interface BookinfoServiceOptions extends BookinfoHandlerOptions {
+  app: Exclude<BookinfoApp, 'productpage'>;
+  /** The reviews version of the pod answering (reviews only). */
+  version?: ReviewsVersion;
+}
+
+/**
+ * details, reviews or ratings answering on 9080: their own JSON APIs
+ * (`/details/{id}`, `/reviews/{id}`, `/ratings/{id}`, `/health`). Only a
+ * request from inside the mesh is traced (a port-forward reaches the app
+ * past its sidecar).
+ */
+export function createBookinfoServiceHandler(world: () => BookinfoWorld, opts: BookinfoServiceOptions): RequestHandler {
+  const rng = opts.rng ?? defaultRng;
+  const roll = opts.sampleRoll ?? (() => Math.random() * 100);
+  const now = opts.nowMicros ?? (() => Date.now() * 1000);
+  const app = opts.app;
+  const version: ReviewsVersion = opts.version ?? 'v1';
+  const healthy = { details: 'Details is healthy', reviews: 'Reviews is healthy', ratings: 'Ratings is healthy' }[app];
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const startedAt = now();
+    const w = world();
+    const url = requestUrl(req);
+    const target = `${url.pathname}${url.search}`;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const caller = opts.callerOf?.(req);
+    const requestId = randomRequestId(rng);
+    const headers = { ...ENVOY_HEADERS, 'x-request-id': requestId, 'x-envoy-upstream-service-time': String(2 + Math.floor(rng() * 12)) };
+    const failing: FailingCall[] = [];
+    const callsRatings = app === 'reviews' && reviewsCallsRatings(version);
+    if (callsRatings && !w.ratingsReady) failing.push({ service: 'ratings', status: 503, noUpstream: true });
+    const record = (status: number): void => {
+      if (!caller || !w.tracing || (!w.sidecars && !caller.sidecar)) return;
+      const sampled = sampledByHeaders(req) ?? roll() < w.samplingPercent;
+      if (!sampled) return;
+      w.store.add(buildProductpageTrace({
+        caller,
+        entry: app,
+        era: w.era,
+        reviewsVersion: version,
+        nowMicros: startedAt,
+        rng,
+        pods: w.pods,
+        namespace: w.namespace,
+        failing,
+        responseStatus: status,
+        path: target,
+        method,
+        host: headerValue(req, 'host') ?? `${app}:9080`,
+        userAgent: headerValue(req, 'user-agent') ?? '-',
+        requestId,
+        traceId: incomingTraceId(req),
+        sidecars: w.sidecars,
+      }));
+    };
+    const path = pathOnly(target);
+    const m = new RegExp(`^/${app}/([^/]+)/?$`).exec(path);
+    if (path === '/health') {
+      record(200);
+      sendJson(req, res, 200, { status: healthy }, { headers });
+      return;
+    }
+    if (!m) {
+      record(404);
+      sendBody(req, res, 404, 'text/plain', '', headers);
+      return;
+    }
+    const id = /^[0-9]+$/.test(m[1]) ? Number(m[1]) : m[1];
+    let payload: unknown;
+    if (app === 'details') payload = { ...PRODUCT_DETAILS, id };
+    else if (app === 'ratings') payload = { ...PRODUCT_RATINGS, id };
+    else payload = { ...(reviewsJson(version, w.ratingsReady, w.pods?.[`reviews-${version}`]?.name) as object), id: String(id) };
+    record(200);
+    sendJson(req, res, 200, payload, { headers });
+  };
 }
 
 function redirectPage(location: string): string {

@@ -13,12 +13,12 @@ export {
   MIXER_CHECK_OPERATION,
   DEFAULT_PODS,
 } from './istio-trace.js';
-export type { ProductpageTraceOptions, FailingCall, PodRef } from './istio-trace.js';
+export type { ProductpageTraceOptions, FailingCall, PodRef, MeshCaller } from './istio-trace.js';
 export { createJaegerQueryHandler, normalizeBasePath } from './jaeger-query.js';
 export type { JaegerQueryOptions } from './jaeger-query.js';
 export { jaegerUiHtml, JAEGER_UI_TITLE } from './jaeger-ui.js';
-export { createBookinfoHandler, sampledByHeaders } from './bookinfo.js';
-export type { BookinfoWorld, BookinfoHandlerOptions } from './bookinfo.js';
+export { createBookinfoHandler, createBookinfoServiceHandler, sampledByHeaders } from './bookinfo.js';
+export type { BookinfoWorld, BookinfoHandlerOptions, BookinfoServiceOptions } from './bookinfo.js';
 export { matchBookinfoRoute, productpageCalls, reviewsCallsRatings } from './bookinfo-routes.js';
 export type { BookinfoApp, ReviewsVersion, BookinfoRoute } from './bookinfo-routes.js';
 export { PRODUCTPAGE_TITLE, DETAILS_ERROR, REVIEWS_ERROR, RATINGS_ERROR, starColor } from './bookinfo-page.js';

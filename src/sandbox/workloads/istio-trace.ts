@@ -105,6 +105,26 @@ export interface ProductpageTraceOptions {
   policyChecks?: 'all' | 'reviews' | 'none';
   /** Suffix of default-route operation names; see the module comment. */
   defaultRouteSuffix?: '/*' | '/';
+  /**
+   * A request from inside the mesh (`kubectl exec … -- curl`) instead of the
+   * ingress gateway: the caller pod's sidecar reports the root client span
+   * (named after the default route of `entry`), or, for a caller without a
+   * sidecar, the callee's server span is the root.
+   */
+  caller?: MeshCaller;
+  /** The Bookinfo app the request first reaches (default productpage). */
+  entry?: BookinfoApp;
+}
+
+/** The pod a mesh-internal request comes from. */
+export interface MeshCaller {
+  /** Its `app` label (or name): the Jaeger service is `<app>.<namespace>` (1.0: `<app>`). */
+  app: string;
+  version?: string;
+  namespace: string;
+  pod: PodRef;
+  /** Whether the pod runs an istio-proxy sidecar that reports spans. */
+  sidecar: boolean;
 }
 
 const MESH_DOMAIN = 'svc.cluster.local';
@@ -330,7 +350,7 @@ export function buildProductpageTrace(opts: ProductpageTraceOptions): JaegerTrac
   };
 
   /** The callee's server span and everything beneath it. */
-  const serve = (w: Workload, parent: string, start: number, operation: string, url: string, caller: Workload): CallResult => {
+  const serve = (w: Workload, parent: string | null, start: number, operation: string, url: string, caller: Workload | null): CallResult => {
     const spanID = randomHex(rng, 16);
     const failure = failures.get(w.app);
     let cursor = policyCheck(w, spanID, start + randInt(rng, 60, 200));
@@ -413,24 +433,63 @@ export function buildProductpageTrace(opts: ProductpageTraceOptions): JaegerTrac
   };
 
   const productpage = appWorkload('productpage');
-  const rootOperation = gatewayRouteOperation(target, ns);
-  const gatewayUrl = `http://${host}${target}`;
-  const rootId = randomHex(rng, 16);
-  if (sidecars) {
-    clientSpan(gateway, productpage, rootId, null, opts.nowMicros, rootOperation, gatewayUrl, outboundCluster('productpage'));
+  if (opts.caller) {
+    meshEntry(opts.caller, appWorkload(opts.entry ?? 'productpage'));
   } else {
-    // The app answers without a proxy in front of it: only the gateway reports.
-    const failure = failures.get('productpage');
-    const end = opts.nowMicros + (failure?.noUpstream ? randInt(rng, 80, 400) : randInt(rng, 8000, 40000));
-    const status = failure?.status ?? opts.responseStatus ?? 200;
-    pushSpan(gateway, rootId, null, rootOperation, opts.nowMicros, end, proxyTags(gateway, 'client', {
-      url: gatewayUrl,
-      status,
-      flags: failure?.noUpstream ? 'UH' : '-',
-      responseSize: failure?.noUpstream ? NO_UPSTREAM_BODY.length : status < 400 ? successSize(productpage) : 0,
-      upstreamCluster: outboundCluster('productpage'),
-      peer: failure?.noUpstream ? null : productpage,
-    }));
+    const rootOperation = gatewayRouteOperation(target, ns);
+    const gatewayUrl = `http://${host}${target}`;
+    const rootId = randomHex(rng, 16);
+    if (sidecars) {
+      clientSpan(gateway, productpage, rootId, null, opts.nowMicros, rootOperation, gatewayUrl, outboundCluster('productpage'));
+    } else {
+      // The app answers without a proxy in front of it: only the gateway reports.
+      const failure = failures.get('productpage');
+      const end = opts.nowMicros + (failure?.noUpstream ? randInt(rng, 80, 400) : randInt(rng, 8000, 40000));
+      const status = failure?.status ?? opts.responseStatus ?? 200;
+      pushSpan(gateway, rootId, null, rootOperation, opts.nowMicros, end, proxyTags(gateway, 'client', {
+        url: gatewayUrl,
+        status,
+        flags: failure?.noUpstream ? 'UH' : '-',
+        responseSize: failure?.noUpstream ? NO_UPSTREAM_BODY.length : status < 400 ? successSize(productpage) : 0,
+        upstreamCluster: outboundCluster('productpage'),
+        peer: failure?.noUpstream ? null : productpage,
+      }));
+    }
+  }
+
+  /** A request from a pod inside the mesh to `to` (default route, so the `/*` operation). */
+  function meshEntry(c: MeshCaller, to: Workload): void {
+    const from: Workload = {
+      app: c.app,
+      service: era === '1.0' ? c.app : `${c.app}.${c.namespace}`,
+      version: c.version ?? 'latest',
+      namespace: c.namespace,
+      pod: c.pod,
+      role: 'sidecar',
+    };
+    const operation = defaultRouteOperation(to.app as BookinfoApp, ns, routeSuffix);
+    const url = `http://${host}${target}`;
+    if (c.sidecar) {
+      if (sidecars) {
+        clientSpan(from, to, randomHex(rng, 16), null, opts.nowMicros, operation, url, outboundCluster(to.app));
+        return;
+      }
+      // Only the caller's proxy reports: one client span.
+      const failure = failures.get(to.app);
+      const end = opts.nowMicros + (failure?.noUpstream ? randInt(rng, 80, 400) : randInt(rng, 3000, 20000));
+      const status = failure?.status ?? opts.responseStatus ?? 200;
+      pushSpan(from, randomHex(rng, 16), null, operation, opts.nowMicros, end, proxyTags(from, 'client', {
+        url,
+        status,
+        flags: failure?.noUpstream ? 'UH' : '-',
+        responseSize: failure?.noUpstream ? NO_UPSTREAM_BODY.length : status < 400 ? successSize(to) : 0,
+        upstreamCluster: outboundCluster(to.app),
+        peer: failure?.noUpstream ? null : to,
+      }));
+      return;
+    }
+    // No proxy on the caller: the callee's inbound sidecar starts the trace.
+    if (sidecars) serve(to, null, opts.nowMicros, operation, url, null);
   }
 
   spans.sort((a, b) => a.startTime - b.startTime);

@@ -1,5 +1,5 @@
 /**
- * SPDY/3.1 framing: the subset a port-forward server needs.
+ * SPDY/3.1 framing: the subset the port-forward and exec servers need.
  *
  * Control frame: |1|version(15)|type(16)|flags(8)|length(24)|body|
  * Data frame:    |0|stream-id(31)|flags(8)|length(24)|payload|

@@ -1,0 +1,32 @@
+/** What a simulated command is given, and the shape of one. */
+import type { ByteSource, Output } from './byte-streams.js';
+import type { ContainerFs } from './container-fs.js';
+import type { MeshClient } from './mesh-client.js';
+
+/** The container a command runs in. */
+export interface ContainerInfo {
+  podName: string;
+  namespace: string;
+  podIp: string;
+  container: string;
+  image: string;
+}
+
+export interface CommandContext {
+  /** argv[0] is the name the command was called by. */
+  argv: string[];
+  /** The environment the command sees (exported variables). */
+  env: Map<string, string>;
+  stdin: ByteSource;
+  stdout: Output;
+  stderr: Output;
+  /** stdout is the exec's terminal (kubectl exec -t), not a pipe or file. */
+  stdoutIsTerminal: boolean;
+  fs: ContainerFs;
+  info: ContainerInfo;
+  mesh: MeshClient;
+  signal: AbortSignal;
+}
+
+/** Runs and resolves with the exit status. */
+export type Command = (ctx: CommandContext) => Promise<number>;

@@ -1,0 +1,69 @@
+/**
+ * Exec over SPDY/3.1 (kubectl 1.27–1.29, and newer kubectl when the
+ * WebSocket upgrade is refused or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false).
+ *
+ * We answer `X-Stream-Protocol-Version: v4.channel.k8s.io` (a kubelet serves
+ * v5 requests over SPDY with its v4 handler). kubectl then opens one stream
+ * per `streamtype`: `error`, `stdin` (with -i), `stdout`, `stderr`, `resize`
+ * (with a terminal). Once the streams the query asked for are open the
+ * command runs; at the end stdout and stderr get FIN, the Status goes on the
+ * error stream, and the connection is closed, as the kubelet does.
+ */
+import type { Duplex } from 'node:stream';
+import { SpdyServerConnection, type SpdyServerStream } from '../streaming/spdy-connection.js';
+import type { ExecRequest } from './request.js';
+import { startExecSession, type ExecRunner } from './process-io.js';
+
+/** What the kubelet waits for before it gives up on a client's streams. */
+const STREAM_WAIT_MS = 30_000;
+
+export function serveSpdyExec(transport: Duplex, head: Buffer, exec: ExecRequest, run: ExecRunner): void {
+  const streams = new Map<string, SpdyServerStream>();
+  const wanted = ['error', ...(exec.stdin ? ['stdin'] : []), ...(exec.stdout ? ['stdout'] : []), ...(exec.stderr && !exec.tty ? ['stderr'] : [])];
+  let started = false;
+  let stdinChunks: Buffer[] = [];
+  let stdinEnded = false;
+  let session: ReturnType<typeof startExecSession> | null = null;
+
+  const timer = setTimeout(() => {
+    const error = streams.get('error');
+    if (!started && error) error.write('timed out waiting for client to create streams');
+    conn.close();
+  }, STREAM_WAIT_MS);
+  timer.unref();
+
+  const conn: SpdyServerConnection = new SpdyServerConnection(transport, {
+    head,
+    onStream: (stream) => {
+      if (!streams.has(stream.type)) streams.set(stream.type, stream);
+      if (stream.type === 'stdin') {
+        stream.onData = (d) => (session ? session.pushStdin(d) : stdinChunks.push(d));
+        stream.onEnd = () => (session ? session.endStdin() : (stdinEnded = true));
+      }
+      if (!started && wanted.every((t) => streams.has(t))) start();
+    },
+    onClose: () => {
+      clearTimeout(timer);
+      session?.abort();
+    },
+  });
+
+  function start(): void {
+    started = true;
+    clearTimeout(timer);
+    const out = streams.get('stdout');
+    const err = streams.get('stderr');
+    session = startExecSession(exec, { stdout: (d) => out?.write(d), stderr: (d) => err?.write(d) }, run);
+    for (const c of stdinChunks) session.pushStdin(c);
+    stdinChunks = [];
+    if (stdinEnded) session.endStdin();
+    void session.done.then((status) => {
+      out?.end();
+      err?.end();
+      const error = streams.get('error');
+      error?.write(JSON.stringify(status));
+      error?.end();
+      conn.close();
+    });
+  }
+}
