@@ -38,7 +38,7 @@ export interface ApiServerOptions {
   /** Port-forward upgrades for a pod known to exist and run. */
   portForward?: (pod: KubeObject, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Exec upgrades into a container the server has checked exists and runs. */
-  exec?: (pod: KubeObject, container: string, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  exec?: (pod: KubeObject, container: string, req: IncomingMessage, socket: Duplex, head: Buffer) => 'websocket' | 'spdy' | null;
   podLog?: (pod: KubeObject, container: string | undefined) => string;
   /** `services/NAME[:PORT]/proxy/...`: forward an HTTP request to the service's pods. */
   serviceProxy?: (svc: KubeObject, port: string | undefined, path: string, req: IncomingMessage, res: ServerResponse) => void;
@@ -51,6 +51,8 @@ export interface RequestStats {
   fromKubectl: number;
   watchesOpen: number;
   watchesStarted: number;
+  /** Exec sessions accepted, by the protocol they run over. */
+  execSessions: { websocket: number; spdy: number };
 }
 
 interface Route {
@@ -68,7 +70,7 @@ const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const jsonTypes = ['application/json', 'application/yaml', 'application/apply-patch+yaml', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
 
 export class ApiServer {
-  readonly stats: RequestStats = { total: 0, byVerb: {}, fromKubectl: 0, watchesOpen: 0, watchesStarted: 0 };
+  readonly stats: RequestStats = { total: 0, byVerb: {}, fromKubectl: 0, watchesOpen: 0, watchesStarted: 0, execSessions: { websocket: 0, spdy: 0 } };
   /** Open watches: how to end each, and its response (whose socket the fault switches can cut). */
   private openWatches = new Map<ServerResponse, Partial<WatchHandle>>();
 
@@ -131,7 +133,9 @@ export class ApiServer {
         const text = `container not found ("${target.notRunning}")`;
         return void socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
       }
-      return this.o.exec!(pod, target.container, req, socket, head);
+      const transport = this.o.exec!(pod, target.container, req, socket, head);
+      if (transport) this.stats.execSessions[transport]++;
+      return;
     }
     if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running') {
       return refuse(400, 'BadRequest', `unable to upgrade connection: pod ${pod.metadata.name} is not running (phase ${(pod.status as { phase?: string } | undefined)?.phase ?? 'Pending'})`);
@@ -503,8 +507,10 @@ export class ApiServer {
 
   private async subresource(r: Route, method: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { rt } = r;
-    const o = this.o.store.get(rt, r.namespace, r.name!);
-    if (!o) throw this.notFound(rt, r.name!);
+    // `services/NAME:PORT/proxy`: the object is NAME.
+    const name = r.sub === 'proxy' && rt.kind === 'Service' ? r.name!.split(':')[0]! : r.name!;
+    const o = this.o.store.get(rt, r.namespace, name);
+    if (!o) throw this.notFound(rt, name);
     if (r.sub === 'status' && (rt.subresources ?? []).includes('status')) {
       if (method === 'GET') return sendJson(res, 200, this.present(r, o));
       if (method === 'PUT') return sendJson(res, 200, this.present(r, this.update(r, await this.bodyObject(req), o, q, true)));

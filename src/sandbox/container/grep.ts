@@ -169,7 +169,8 @@ export const grep: Command = async (ctx) => {
     let src = sources.map((s) => `(?:${s})`).join('|');
     if (o.word) src = `(?<![A-Za-z0-9_])(?:${src})(?![A-Za-z0-9_])`;
     if (o.line) src = `^(?:${src})$`;
-    re = new RegExp(src, o.ignoreCase ? 'gi' : 'g');
+    // Lines are matched without their newline, so `.` may match anything (a \r too, as in grep).
+    re = new RegExp(src, o.ignoreCase ? 'gis' : 'gs');
   } catch (e) {
     ctx.stderr(`grep: ${e instanceof PatternError ? e.message : 'Invalid regular expression'}\n`);
     return 2;

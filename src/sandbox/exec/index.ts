@@ -27,31 +27,42 @@ const SPDY_EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
  * Takes over an authenticated upgrade request for `.../pods/NAME/exec` whose
  * pod and container the API server has checked.
  */
-export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, run: ExecRunner): void {
+/** Which protocol an accepted exec runs over (null: refused). */
+export type ExecTransport = 'websocket' | 'spdy';
+
+export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, run: ExecRunner): ExecTransport | null {
   socket.on('error', () => {});
   const exec: ExecRequest = parseExecQuery(req.url);
   const problem = execRequestProblem(exec);
-  if (problem) return rejectUpgrade(socket, 400, 'BadRequest', problem);
+  if (problem) {
+    rejectUpgrade(socket, 400, 'BadRequest', problem);
+    return null;
+  }
   const upgrade = (req.headers.upgrade ?? '').trim().toLowerCase();
 
   if (upgrade === 'websocket') {
     const offered = headerList(req.headers['sec-websocket-protocol']);
     if (!EXEC_WS_PROTOCOLS.some((p) => offered.includes(p))) {
-      return rejectUpgrade(socket, 400, 'BadRequest', `unable to upgrade: no supported WebSocket subprotocol among [${offered.join(', ')}]; this server accepts ${EXEC_WS_PROTOCOLS.join(', ')}`);
+      rejectUpgrade(socket, 400, 'BadRequest', `unable to upgrade: no supported WebSocket subprotocol among [${offered.join(', ')}]; this server accepts ${EXEC_WS_PROTOCOLS.join(', ')}`);
+      return null;
     }
     tuneSocket(socket);
-    return handleWebSocketExec(req, socket, head, exec, run);
+    handleWebSocketExec(req, socket, head, exec, run);
+    return 'websocket';
   }
 
   if (upgrade === 'spdy/3.1') {
     const versions = headerList(req.headers['x-stream-protocol-version']);
     if (!versions.some((v) => SPDY_EXEC_PROTOCOLS.includes(v))) {
-      return rejectUpgrade(socket, 400, 'BadRequest', `unable to upgrade connection: unable to negotiate protocol: client supports [${versions.join(', ')}], server accepts [${SPDY_EXEC_PROTOCOLS.join(', ')}]`);
+      rejectUpgrade(socket, 400, 'BadRequest', `unable to upgrade connection: unable to negotiate protocol: client supports [${versions.join(', ')}], server accepts [${SPDY_EXEC_PROTOCOLS.join(', ')}]`);
+      return null;
     }
     tuneSocket(socket);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${EXEC_V4}\r\n\r\n`);
-    return serveSpdyExec(socket, head, exec, run);
+    serveSpdyExec(socket, head, exec, run);
+    return 'spdy';
   }
 
   rejectUpgrade(socket, 400, 'BadRequest', `unable to upgrade: unsupported upgrade "${req.headers.upgrade ?? ''}"; exec needs a WebSocket or SPDY/3.1 upgrade`);
+  return null;
 }
