@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
 import { PassThrough } from 'node:stream';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { Tmux } from '../helpers/tmux.js';
 import { eventually, kubectl, kubectlPath, startFastSandbox, type Run } from '../helpers/sandbox.js';
 
 const VERSIONS = ['1.27', '1.29', '1.31', '1.33'] as const;
@@ -121,6 +122,26 @@ describe('kubectl exec on the ready scenario', () => {
     expect(meter.stderr).toMatch(/% Total +% Received/); // no -s: the progress meter, as real curl shows it
     const resolve = await kubectl(sb, ['exec', ratingsPod, '-c', 'ratings', '--', 'curl', '-sS', 'http://nowhere:9080/']);
     expect(resolve).toMatchObject({ code: 6, stderr: 'curl: (6) Could not resolve host: nowhere\ncommand terminated with exit code 6\n' });
+  });
+
+  test.each(['1.27', '1.33'])('kubectl %s exec -it … -- sh in a real terminal: prompt, echo, Ctrl-C, exit status', async (version) => {
+    const t = new Tmux(`${kubectlPath(version)} exec -it ${ratingsPod} -c ratings -- sh; echo "exited $?"`, { width: 80, height: 24, env: { KUBECONFIG: sb.kubeconfigPath } });
+    try {
+      await t.waitFor(/^#$/m); // capture-pane drops the prompt's trailing space
+      t.keys('curl -s productpage:9080/productpage | grep -o "<title>.*</title>"', 'Enter');
+      await t.waitFor('<title>Simple Bookstore App</title>');
+      t.keys('sleep 600', 'Enter');
+      await t.waitFor('# sleep 600');
+      t.keys('C-c');
+      await t.waitFor(/\^C\n#$/m);
+      t.keys('hostnam', 'BSpace', 'me', 'Enter');
+      await t.waitFor(`# hostname\n${ratingsPod}\n#`);
+      t.keys('exit 4', 'Enter');
+      const screen = await t.waitFor('exited 4');
+      expect(screen).toContain('command terminated with exit code 4');
+    } finally {
+      t.kill();
+    }
   });
 
   test('client-node’s Exec (WebSocket v5, stdin closed with the close channel)', async () => {

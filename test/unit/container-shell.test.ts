@@ -127,3 +127,21 @@ describe('container environment', () => {
     expect([env.get('HOSTNAME'), env.get('A'), env.get('B'), env.get('POD_IP'), env.get('KUBERNETES_SERVICE_HOST')]).toEqual(['p-1', 'x', 'x-y', '10.244.0.9', '10.96.0.1']);
   });
 });
+
+describe('the terminal line discipline (exec -t)', () => {
+  test('echoes, edits, hands on lines at Enter, Ctrl-C interrupts, Ctrl-D ends', async () => {
+    const { LineDiscipline } = await import('../../src/sandbox/exec/line-discipline.js');
+    const echoed: Buffer[] = [];
+    const lines: string[] = [];
+    let ended = false;
+    let interrupts = 0;
+    const d = new LineDiscipline({ echo: (b) => echoed.push(b), line: (b) => lines.push(b.toString()), end: () => (ended = true), interrupt: () => interrupts++ });
+    d.input(Buffer.from('lsx\x7f\r'));
+    d.input(Buffer.from('é\x7fa\x1b[Ab\r'));
+    d.input(Buffer.from('half\x03'));
+    d.input(Buffer.from('\x04'));
+    expect(lines).toEqual(['ls\n', 'ab\n']);
+    expect(Buffer.concat(echoed).toString()).toBe('lsx\b \b\r\né\b \bab\r\nhalf^C\r\n');
+    expect([interrupts, ended]).toEqual([1, true]);
+  });
+});

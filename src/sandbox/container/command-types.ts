@@ -26,6 +26,8 @@ export interface CommandContext {
   info: ContainerInfo;
   mesh: MeshClient;
   signal: AbortSignal;
+  /** With a terminal: Ctrl-C calls the listener (an interactive shell stops the running line). */
+  onInterrupt?: (listener: () => void) => void;
 }
 
 /** Runs and resolves with the exit status. */

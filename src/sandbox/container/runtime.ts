@@ -83,6 +83,7 @@ export class SimulatedContainers {
       info,
       mesh: new PodMeshClient(pod, this.view, this.workloads),
       signal: io.signal,
+      onInterrupt: io.tty ? io.onInterrupt : undefined,
     };
     return { exitCode: await COMMANDS.get(name)!(ctx) };
   }

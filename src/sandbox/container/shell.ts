@@ -49,13 +49,18 @@ export class Shell {
   exited = false;
 
   constructor(
-    private readonly base: CommandContext,
+    private base: CommandContext,
     private readonly table: CommandTable,
     private readonly name: 'sh' | 'bash',
     private readonly positional: string[],
   ) {
     this.vars = new Map(base.env);
     this.exported = new Set(base.env.keys());
+  }
+
+  /** Later commands see this signal (an interactive shell gives each line its own, for Ctrl-C). */
+  useSignal(signal: AbortSignal): void {
+    this.base = { ...this.base, signal };
   }
 
   private get prefix(): string {
@@ -403,16 +408,13 @@ export function shellCommand(table: () => CommandTable): Command {
       }
       return shell.run(file.toString('utf8'), { ...io, stdin: ctx.stdin });
     }
+    if (ctx.stdoutIsTerminal) return interactive(ctx, shell, io);
     // No -c: read the script from stdin (`kubectl exec -i … -- sh < script`), line by line.
     let status = 0;
     let pending = '';
     for await (const line of ctx.stdin.lines()) {
       pending += `${line}\n`;
-      try {
-        parseShell(pending);
-      } catch (e) {
-        if (e instanceof ShellSyntaxError && /unterminated/.test(e.message)) continue;
-      }
+      if (incomplete(pending)) continue;
       const run = pending;
       pending = '';
       status = await shell.run(run, { ...io, stdin: ByteSource.empty() });
@@ -421,4 +423,53 @@ export function shellCommand(table: () => CommandTable): Command {
     if (pending.trim()) status = await shell.run(pending, { ...io, stdin: ByteSource.empty() });
     return status;
   };
+}
+
+/** The text so far ends inside a quote or substitution: more lines are needed. */
+function incomplete(text: string): boolean {
+  try {
+    parseShell(text);
+    return false;
+  } catch (e) {
+    return e instanceof ShellSyntaxError && /unterminated|missing \}/.test(e.message);
+  }
+}
+
+const PROMPT = '# ';
+const CONTINUATION = '> ';
+
+/**
+ * `kubectl exec -it … -- sh`: a prompt, one line at a time from the
+ * terminal; Ctrl-C stops the running line (or gives a fresh prompt), Ctrl-D
+ * on an empty line or `exit` ends the session.
+ */
+async function interactive(ctx: CommandContext, shell: Shell, io: Streams): Promise<number> {
+  let running: AbortController | null = null;
+  let pending = '';
+  ctx.onInterrupt?.(() => {
+    if (running) running.abort();
+    else {
+      pending = '';
+      ctx.stdout(PROMPT);
+    }
+  });
+  const lines = ctx.stdin.lines()[Symbol.asyncIterator]();
+  let status = 0;
+  for (;;) {
+    ctx.stdout(pending ? CONTINUATION : PROMPT);
+    const next = await lines.next();
+    if (next.done || ctx.signal.aborted) break;
+    pending += `${next.value}\n`;
+    if (incomplete(pending)) continue;
+    const line = pending;
+    pending = '';
+    const controller: AbortController = new AbortController();
+    running = controller;
+    shell.useSignal(AbortSignal.any([ctx.signal, controller.signal]));
+    status = await shell.run(line, { ...io, stdin: ByteSource.empty() });
+    running = null;
+    if (controller.signal.aborted && !ctx.signal.aborted) status = 130;
+    if (shell.exited) return status;
+  }
+  return status;
 }

@@ -5,6 +5,7 @@
  * fires when the client goes away.
  */
 import { PassThrough, type Readable } from 'node:stream';
+import { LineDiscipline } from './line-discipline.js';
 import type { ExecRequest } from './request.js';
 import { exitCodeStatus, internalErrorStatus, successStatus, type ExecStatus } from './status.js';
 
@@ -14,6 +15,8 @@ export interface ExecIO {
   writeStdout(data: string | Buffer): void;
   writeStderr(data: string | Buffer): void;
   readonly signal: AbortSignal;
+  /** With a terminal: call `listener` on each Ctrl-C (the pty's interrupt). */
+  onInterrupt(listener: () => void): void;
 }
 
 /** How a command ended: its exit code, or an error from the runtime before it could start. */
@@ -51,21 +54,33 @@ export function startExecSession(req: ExecRequest, sinks: ExecSinks, run: ExecRu
     const b = toBuffer(data);
     if (b.length > 0) sink(req.tty ? onTerminal(b) : b);
   };
+  const interrupts: Array<() => void> = [];
   const io: ExecIO = {
     stdin,
     tty: req.tty,
+    onInterrupt: (listener) => void interrupts.push(listener),
     writeStdout: out(req.stdout ? sinks.stdout : undefined),
     // With a terminal, stderr goes to the same place as stdout.
     writeStderr: out(req.tty ? (req.stdout ? sinks.stdout : undefined) : req.stderr ? sinks.stderr : undefined),
     signal: controller.signal,
   };
+  // A terminal's keystrokes go through its line discipline; without one, bytes pass as they are.
+  const discipline = req.tty && stdin
+    ? new LineDiscipline({
+        echo: (d) => io.writeStdout(d),
+        line: (d) => void (stdin.writableEnded || stdin.write(d)),
+        end: () => void (stdin.writableEnded || stdin.end()),
+        interrupt: () => interrupts.forEach((l) => l()),
+      })
+    : null;
   const done = run(req.command, io).then(
     (outcome) => ('startError' in outcome ? internalErrorStatus(outcome.startError) : outcome.exitCode === 0 ? successStatus() : exitCodeStatus(outcome.exitCode, req.command)),
     (err: unknown) => internalErrorStatus(err instanceof Error ? err.message : String(err)),
   );
   return {
     pushStdin: (data) => {
-      if (stdin && !stdin.writableEnded) stdin.write(data);
+      if (discipline) discipline.input(data);
+      else if (stdin && !stdin.writableEnded) stdin.write(data);
     },
     endStdin: () => {
       if (stdin && !stdin.writableEnded) stdin.end();
