@@ -12,7 +12,7 @@
  * - Every failure is a `JaegerError` with a one-line message a learner can act on.
  *
  * Also here: `parseJaegerFile` (a trace saved from Jaeger UI or the API, or an
- * OTLP JSON export) and `otlpToJaeger`.
+ * OTLP JSON export, read by otlp.ts).
  */
 import type {
   JaegerKeyValue,
@@ -22,6 +22,7 @@ import type {
   JaegerSpan,
   JaegerTrace,
 } from '../sandbox/workloads/jaeger-model.js';
+import { otlpToJaeger } from './otlp.js';
 
 export type JaegerErrorKind =
   | 'unreachable'
@@ -658,148 +659,4 @@ export function normalizeTrace(raw: unknown): JaegerTrace {
   };
 }
 
-/** An OTLP id (hex, or base64 as protobuf's JSON mapping writes bytes) as lowercase hex. */
-function otlpId(v: unknown): string {
-  if (typeof v !== 'string' || v === '') return '';
-  if (/^[0-9a-f]+$/i.test(v) && v.length % 2 === 0) return v.toLowerCase();
-  return Buffer.from(v, 'base64').toString('hex');
-}
-
-/** Unix nanoseconds (a decimal string or a number) in microseconds, without float loss. */
-function nanosToMicros(v: unknown): number {
-  if (typeof v === 'string' && /^\d+$/.test(v)) return v.length > 3 ? Number(v.slice(0, -3)) : 0;
-  const n = Number(v);
-  return Number.isFinite(n) ? Math.floor(n / 1000) : 0;
-}
-
-const OTLP_KINDS: Record<string, string> = {
-  '1': 'internal',
-  '2': 'server',
-  '3': 'client',
-  '4': 'producer',
-  '5': 'consumer',
-  SPAN_KIND_INTERNAL: 'internal',
-  SPAN_KIND_SERVER: 'server',
-  SPAN_KIND_CLIENT: 'client',
-  SPAN_KIND_PRODUCER: 'producer',
-  SPAN_KIND_CONSUMER: 'consumer',
-  INTERNAL: 'internal',
-  SERVER: 'server',
-  CLIENT: 'client',
-  PRODUCER: 'producer',
-  CONSUMER: 'consumer',
-};
-
-function anyValue(v: unknown): { type: JaegerKeyValue['type']; value: string | number | boolean } {
-  if (!isObj(v)) return { type: 'string', value: '' };
-  if ('stringValue' in v) return { type: 'string', value: String(v.stringValue) };
-  if ('boolValue' in v) return { type: 'bool', value: v.boolValue === true || v.boolValue === 'true' };
-  if ('intValue' in v) return { type: 'int64', value: num(v.intValue) };
-  if ('doubleValue' in v) return { type: 'float64', value: num(v.doubleValue) };
-  if ('bytesValue' in v) return { type: 'binary', value: String(v.bytesValue) };
-  if ('arrayValue' in v) {
-    const values = isObj(v.arrayValue) && Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
-    return { type: 'string', value: JSON.stringify(values.map((x) => anyValue(x).value)) };
-  }
-  if ('kvlistValue' in v) {
-    const values = isObj(v.kvlistValue) && Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
-    const o: Record<string, unknown> = {};
-    for (const kv of values) if (isObj(kv)) o[String(kv.key)] = anyValue(kv.value).value;
-    return { type: 'string', value: JSON.stringify(o) };
-  }
-  return { type: 'string', value: '' };
-}
-
-function otlpAttributes(v: unknown): JaegerKeyValue[] {
-  if (!Array.isArray(v)) return [];
-  const out: JaegerKeyValue[] = [];
-  for (const a of v) {
-    if (!isObj(a) || typeof a.key !== 'string') continue;
-    out.push({ key: a.key, ...anyValue(a.value) });
-  }
-  return out;
-}
-
-/** OTLP JSON traces (`{resourceSpans}`, `{result: {resourceSpans}}`, or a list of those) as Jaeger traces. */
-export function otlpToJaeger(doc: unknown): JaegerTrace[] {
-  const docs = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.$stream) ? doc.$stream : [doc];
-  const traces = new Map<string, { trace: JaegerTrace; procs: Map<string, string> }>();
-  for (const d of docs) {
-    if (!isObj(d)) continue;
-    const body = isObj(d.result) ? d.result : d;
-    const resourceSpans = Array.isArray(body.resourceSpans) ? body.resourceSpans : Array.isArray(body.batches) ? body.batches : [];
-    for (const rs of resourceSpans) {
-      if (!isObj(rs)) continue;
-      const resAttrs = otlpAttributes(isObj(rs.resource) ? rs.resource.attributes : undefined);
-      const svc = resAttrs.find((a) => a.key === 'service.name');
-      const process: JaegerProcess = {
-        serviceName: svc ? String(svc.value) : 'unknown_service',
-        tags: resAttrs.filter((a) => a.key !== 'service.name'),
-      };
-      const procKey = JSON.stringify(process);
-      const scopeSpans = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
-      for (const ss of scopeSpans) {
-        if (!isObj(ss)) continue;
-        const scope = isObj(ss.scope) ? ss.scope : isObj(ss.instrumentationLibrary) ? ss.instrumentationLibrary : {};
-        const scopeTags: JaegerKeyValue[] = [];
-        if (typeof scope.name === 'string' && scope.name) scopeTags.push({ key: 'otel.scope.name', type: 'string', value: scope.name });
-        if (typeof scope.version === 'string' && scope.version) scopeTags.push({ key: 'otel.scope.version', type: 'string', value: scope.version });
-        for (const sp of Array.isArray(ss.spans) ? ss.spans : []) {
-          if (!isObj(sp)) continue;
-          const traceID = otlpId(sp.traceId);
-          let entry = traces.get(traceID);
-          if (!entry) traces.set(traceID, (entry = { trace: { traceID, spans: [], processes: {}, warnings: null }, procs: new Map() }));
-          let pid = entry.procs.get(procKey);
-          if (!pid) {
-            pid = `p${entry.procs.size + 1}`;
-            entry.procs.set(procKey, pid);
-            entry.trace.processes[pid] = process;
-          }
-          const start = nanosToMicros(sp.startTimeUnixNano);
-          const end = nanosToMicros(sp.endTimeUnixNano);
-          const references: JaegerReference[] = [];
-          const parent = otlpId(sp.parentSpanId);
-          if (parent) references.push({ refType: 'CHILD_OF', traceID, spanID: parent });
-          for (const link of Array.isArray(sp.links) ? sp.links : []) {
-            if (isObj(link)) references.push({ refType: 'FOLLOWS_FROM', traceID: otlpId(link.traceId), spanID: otlpId(link.spanId) });
-          }
-          const tags = [...scopeTags, ...otlpAttributes(sp.attributes)];
-          const kind = sp.kind !== undefined ? OTLP_KINDS[String(sp.kind)] : undefined;
-          if (kind) tags.push({ key: 'span.kind', type: 'string', value: kind });
-          if (isObj(sp.status)) {
-            const code = String(sp.status.code ?? '');
-            if (code === '2' || code === 'STATUS_CODE_ERROR') {
-              tags.push({ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'error', type: 'bool', value: true });
-            } else if (code === '1' || code === 'STATUS_CODE_OK') {
-              tags.push({ key: 'otel.status_code', type: 'string', value: 'OK' });
-            }
-            if (typeof sp.status.message === 'string' && sp.status.message) {
-              tags.push({ key: 'otel.status_description', type: 'string', value: sp.status.message });
-            }
-          }
-          const logs: JaegerLog[] = [];
-          for (const ev of Array.isArray(sp.events) ? sp.events : []) {
-            if (!isObj(ev)) continue;
-            const fields: JaegerKeyValue[] = [];
-            if (typeof ev.name === 'string' && ev.name) fields.push({ key: 'event', type: 'string', value: ev.name });
-            fields.push(...otlpAttributes(ev.attributes));
-            logs.push({ timestamp: nanosToMicros(ev.timeUnixNano), fields });
-          }
-          entry.trace.spans.push({
-            traceID,
-            spanID: otlpId(sp.spanId),
-            operationName: String(sp.name ?? ''),
-            references,
-            startTime: start,
-            duration: Math.max(0, end - start),
-            tags,
-            logs,
-            processID: pid,
-            warnings: null,
-          });
-        }
-      }
-    }
-  }
-  return [...traces.values()].map((e) => e.trace);
-}
+export { otlpToJaeger } from './otlp.js';
