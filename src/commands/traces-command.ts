@@ -1,8 +1,10 @@
 /**
  * `kubetutor traces [--jaeger URL | --file F] [--service S] [--trace ID] [--plain | --json]`:
  * the trace viewer outside a lesson, against any Jaeger, or a saved API response.
+ * Also `--compare A B` (two traces aligned), `--stats` (the statistics table)
+ * and `--json --format otlp` (the trace as OTLP JSON, for other tools).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from '../cli.js';
 import { userError } from '../cluster/target.js';
 import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
@@ -24,19 +26,44 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     limit: { type: 'string', default: '20' },
     plain: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    compare: { type: 'string' },
+    stats: { type: 'boolean', default: false },
+    'group-by': { type: 'string', default: 'service' },
+    sort: { type: 'string', default: 'total' },
+    format: { type: 'string', default: 'jaeger' },
   });
-  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
+  const compareB = values.compare !== undefined ? positionals[0] : undefined;
+  if (values.compare !== undefined && compareB === undefined) throw userError('--compare needs two traces: --compare A B (trace ids, or files holding one trace each)');
+  if (positionals.length > (values.compare !== undefined ? 1 : 0)) throw userError(`unexpected argument "${positionals[values.compare !== undefined ? 1 : 0]}"`);
+  if (values.format !== 'jaeger' && values.format !== 'otlp') throw userError(`--format must be jaeger or otlp, not "${values.format}"`);
+  if (values.format === 'otlp' && !values.json) throw userError('--format otlp goes with --json (kubetutor traces --json --format otlp)');
+  if (values.format === 'otlp' && (values.compare !== undefined || values.stats)) throw userError('--format otlp writes a trace; it does not go with --compare or --stats');
+  if (values.compare !== undefined && values.stats) throw userError('choose either --compare A B or --stats');
+  const { parseGrouping, STATS_COLUMN_IDS } = await import('../traces/trace-stats.js');
+  const grouping = parseGrouping(values['group-by']!);
+  if (!grouping) throw userError(`--group-by must be service, operation or tag:KEY, not "${values['group-by']}"`);
+  const [sortBy, sortDir = 'desc'] = values.sort!.split(':');
+  if (!(STATS_COLUMN_IDS as readonly string[]).includes(sortBy) || !['asc', 'desc'].includes(sortDir)) {
+    throw userError(`--sort must be COLUMN or COLUMN:asc, a column being one of ${STATS_COLUMN_IDS.join(', ')}; not "${values.sort}"`);
+  }
   if (values.jaeger && values.file) throw userError('choose either --jaeger URL or --file F');
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw userError(`--limit must be a positive number, not "${values.limit}"`);
   const { JaegerClient, JaegerError, parseJaegerFile } = await import('../traces/jaeger-client.js');
   const { buildTraceModel, summarizeTrace } = await import('../traces/trace-model.js');
 
-  // Where the traces come from: a file, or a Jaeger query service.
-  let summaries: TraceSummary[];
-  let load: (id: string) => Promise<JaegerTrace>;
+  // Where the traces come from: a file, or a Jaeger query service (not needed to compare two files).
+  let summaries: TraceSummary[] = [];
+  let load: (id: string) => Promise<JaegerTrace> = async (id) => {
+    throw userError(`no trace ${id}: give --jaeger URL or --file F to look trace ids up in`);
+  };
+  let initialCompare: [string, string] | undefined;
+  const isFileRef = (ref: string) => existsSync(ref) && !/^[0-9a-f]{1,32}$/i.test(ref);
+  const needSource = !(values.compare !== undefined && isFileRef(values.compare) && isFileRef(compareB!) && !values.file && !values.jaeger);
   try {
-    if (values.file) {
+    if (!needSource) {
+      // Both sides are files: nothing to list or look up.
+    } else if (values.file) {
       let text: string;
       try {
         text = readFileSync(values.file, 'utf8');
@@ -83,12 +110,58 @@ export async function tracesCommand(argv: string[]): Promise<number> {
   }
 
   const plain = values.plain || values.json || !process.stdout.isTTY || !process.stdin.isTTY;
+  if (values.compare !== undefined) {
+    // A and B: a file holding a trace, or a trace id from the source (--jaeger, or --file).
+    const side = async (ref: string): Promise<JaegerTrace> => {
+      if (isFileRef(ref)) {
+        let traces: JaegerTrace[];
+        try {
+          traces = parseJaegerFile(readFileSync(ref, 'utf8'));
+        } catch (e) {
+          throw userError(`${ref}: ${(e as Error).message}`);
+        }
+        if (!traces.length) throw userError(`${ref} holds no trace`);
+        if (traces.length > 1) throw userError(`${ref} holds ${traces.length} traces; name one by its id with --file ${ref} --compare ID ID`);
+        return traces[0];
+      }
+      try {
+        return await load(ref);
+      } catch (e) {
+        if (e instanceof JaegerError) throw userError(e.message);
+        throw e;
+      }
+    };
+    const [ta, tb] = [await side(values.compare), await side(compareB!)];
+    const { compareTraces, comparisonToJson, comparisonToText } = await import('../traces/trace-compare.js');
+    const c = compareTraces(buildTraceModel(ta), buildTraceModel(tb));
+    if (plain) {
+      process.stdout.write(values.json ? JSON.stringify(comparisonToJson(c), null, 2) + '\n' : comparisonToText(c).join('\n') + '\n');
+      return 0;
+    }
+    summaries = [summarizeTrace(ta), summarizeTrace(tb)];
+    const both = new Map([ta, tb].map((t) => [t.traceID, t]));
+    const before = load;
+    load = async (id) => both.get(id) ?? before(id);
+    initialCompare = [ta.traceID, tb.traceID];
+  }
   if (plain) {
     if (!summaries.length) throw userError('no traces found');
     // The most recent trace (or the one asked for), as text or JSON.
     const latest = [...summaries].sort((a, b) => b.start - a.start)[0];
     const trace = await load(values.trace ?? latest.traceID);
     recordOpened(trace);
+    if (values.stats) {
+      const { traceStats, sortStatsRows, statsToJson, statsToText } = await import('../traces/trace-stats.js');
+      const base = traceStats(model, grouping);
+      const stats = { ...base, rows: sortStatsRows(base.rows, sortBy as never, sortDir === 'desc') };
+      process.stdout.write(values.json ? JSON.stringify(statsToJson(model, stats), null, 2) + '\n' : statsToText(model, stats).join('\n') + '\n');
+      return 0;
+    }
+    if (values.format === 'otlp') {
+      const { jaegerToOtlp } = await import('../traces/otlp.js');
+      process.stdout.write(JSON.stringify(jaegerToOtlp([trace]), null, 2) + '\n');
+      return 0;
+    }
     const { traceToJson, traceToText } = await import('../traces/plain-tree.js');
     // --json is the exact data (escaped, so inert); the tree is display text, laid out as it shows.
     process.stdout.write(values.json ? inertJson(traceToJson(buildTraceModel(trace)), 2) + '\n' : traceToText(buildTraceModel(inertStrings(trace))).map((l) => displayText(l)).join('\n') + '\n');
@@ -105,7 +178,9 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     React.createElement(TraceViewer, {
       traces: summaries,
       loadTrace: load,
-      initialTraceId: values.trace,
+      initialTraceId: initialCompare ? undefined : values.trace ?? (values.stats ? [...summaries].sort((a, b) => b.start - a.start)[0]?.traceID : undefined),
+      ...(initialCompare ? { initialCompare } : {}),
+      ...(values.stats ? { initialStats: true } : {}),
       onQuit: () => app?.unmount(),
       onOpened: (id: string) => void load(id).then(recordOpened, () => undefined),
       color: !process.env.NO_COLOR,

@@ -85,6 +85,16 @@ export function isErrorTags(tags: readonly KeyValue[] | undefined, kind: SpanKin
   return false;
 }
 
+/**
+ * A service name without its namespace: Istio 1.1+ reports `productpage.default`
+ * where 1.0 reports `productpage` (and modern gateways `istio-ingressgateway.istio-system`).
+ * Names with more dots, or none, are kept as they are.
+ */
+export function bareService(name: string): string {
+  const m = /^([^.]+)\.[^.]+$/.exec(name);
+  return m ? m[1] : name;
+}
+
 /** Trace/span ids compare case-insensitively and without leading zeros (Jaeger prints 64-bit ids short). */
 function normId(id: string | undefined): string {
   if (!id) return '';
