@@ -6,6 +6,7 @@
 import { LessonError, type Lesson } from '../lesson/types.js';
 import { parseLesson } from '../lesson/parse.js';
 import { referencedVars } from '../lesson/interpolate.js';
+import { lintTraceCheck } from '../checks/trace-path.js';
 
 export interface LintFinding { file: string; line: number; severity: 'error' | 'warning'; message: string }
 
@@ -32,6 +33,9 @@ export function lintLesson(text: string | Uint8Array, file: string): LintFinding
       if (KILL_BY_NAME.test(c.run)) {
         out.push({ file, line: c.source.line, severity: 'warning', message: `unsafe: "${c.run.split('\n')[0]}" ends processes by name, including ones this lesson did not start; use a background command (the runner stops it) or kill a PID` });
       }
+    }
+    for (const c of step.checks) {
+      if (c.kind === 'trace') for (const message of lintTraceCheck(c)) out.push({ file, line: c.source.line, severity: 'warning', message });
     }
     // A variable a check or command reads must be set by an earlier step (or the runner, or the shell).
     const reads: Array<{ name: string; line: number }> = [];

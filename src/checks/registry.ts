@@ -15,6 +15,7 @@ import { portClosedCheck, portOpenCheck } from './ports.js';
 import { processCheck } from './process.js';
 import { quizCheck } from './quiz.js';
 import { traceOpenedCheck } from './trace-opened.js';
+import { traceCheck } from './trace.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
 
 /** The module for every check kind. */
@@ -34,6 +35,7 @@ export const checkModules: { [K in CheckKind]: CheckKindModule<CheckOf<K>, any> 
   quiz: quizCheck,
   'trace-opened': traceOpenedCheck,
   command: commandCheck,
+  trace: traceCheck,
 };
 
 function moduleFor(check: Check): CheckKindModule<Check, unknown> | undefined {

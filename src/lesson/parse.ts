@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { parseLabelSelector } from '../sandbox/api/selectors.js';
+import { convertTraceParam, type TraceParamType } from '../checks/trace-path.js';
 import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
 
 type Report = (line: number, message: string) => void;
@@ -703,7 +704,7 @@ function splitCommands(
 
 type ParamType =
   | 'string' | 'selector' | 'count' | 'port' | 'status' | 'ms' | 'boolean'
-  | 'strings' | 'ports' | 'labels' | 'state' | 'index';
+  | 'strings' | 'ports' | 'labels' | 'state' | 'index' | TraceParamType;
 
 interface KindSpec { required: Record<string, ParamType>; optional: Record<string, ParamType> }
 
@@ -727,6 +728,10 @@ const KINDS: Record<CheckKind, KindSpec> = {
   quiz: { required: { question: 'string', options: 'strings', answer: 'index' }, optional: {} },
   'trace-opened': { required: {}, optional: { service: 'string', focus: 'string' } },
   command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
+  trace: {
+    required: { url: 'string', path: 'path' },
+    optional: { tags: 'tags', maxDuration: 'duration', minDuration: 'duration', min: 'count', within: 'count', sinceLessonStart: 'boolean', eras: 'eras' },
+  },
 };
 const COMMON_PARAMS: Record<string, ParamType> = { title: 'string', hint: 'string' };
 export const CHECK_KINDS = Object.keys(KINDS) as CheckKind[];
@@ -744,6 +749,10 @@ const EXPECT: Record<ParamType, string> = {
   labels: 'a mapping of label names to values',
   state: '"running" or "stopped"',
   index: 'a whole number (a 0-based index into options)',
+  path: 'a span path like "productpage -> reviews"',
+  tags: 'a mapping of tag names to values',
+  duration: 'a duration like 250ms',
+  eras: 'a list of Istio eras',
 };
 
 const hasVar = (s: string) => s.includes('${');
@@ -753,6 +762,11 @@ function convert(type: ParamType, param: string, v: unknown): { value: unknown }
   const bad = () => ({ error: `"${param}" must be ${EXPECT[type]}, not ${describe(v)}` });
   const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
   switch (type) {
+    case 'path':
+    case 'tags':
+    case 'duration':
+    case 'eras':
+      return convertTraceParam(type, param, v); // the trace check's own types (src/checks/trace.ts)
     case 'string':
       if (typeof v !== 'string') return bad();
       if (v.trim() === '') return { error: `"${param}" must not be empty` };
@@ -950,6 +964,8 @@ export function defaultCheckTitle(c: Check): string {
       return c.question.trim();
     case 'trace-opened':
       return `a trace${c.service ? ` of ${c.service}` : ''} opened in the trace viewer`;
+    case 'trace':
+      return `${c.min !== undefined && c.min !== 1 ? `${c.min} traces` : 'a trace'} showing ${c.path}`;
     case 'command': {
       const first = c.run.trim().split('\n')[0];
       const more = first.length > 60 || c.run.trim().includes('\n');

@@ -61,7 +61,28 @@ export type Check =
   | { kind: 'process'; name: string; state: 'running' | 'stopped' } & CheckCommon
   | { kind: 'quiz'; question: string; options: string[]; answer: number } & CheckCommon
   | { kind: 'trace-opened'; service?: string; /** `caller -> callee`: the viewer opens on that call's client span. */ focus?: string } & CheckCommon
-  | { kind: 'command'; run: string; timeoutMs?: number } & CheckCommon;
+  | { kind: 'command'; run: string; timeoutMs?: number } & CheckCommon
+  | TraceCheck;
+
+/** A span-path assertion over recent traces (src/checks/trace.ts). */
+export type TraceCheck = {
+  kind: 'trace';
+  url: string;
+  /** `productpage -> reviews -> ratings`; `a > b` for a child span with no client span. */
+  path: string;
+  /** Tags every call on the path carries (string comparison). */
+  tags?: Record<string, string>;
+  /** Go durations bounding each call's client span. */
+  maxDuration?: string;
+  minDuration?: string;
+  /** Traces that must show the path. @default 1 */
+  min?: number;
+  /** How many of the newest traces to look at. @default 20 */
+  within?: number;
+  sinceLessonStart?: boolean;
+  /** The Istio eras the check applies to (elsewhere it passes, saying so). */
+  eras?: Array<'1.0' | '1.1' | 'modern'>;
+} & CheckCommon;
 
 export interface CheckCommon {
   /** Short label shown in the UI; a default is derived from the parameters. */

@@ -16,7 +16,7 @@ describe('kubetutor sandbox (the built CLI)', () => {
   test('--list-scenarios prints each scenario with one line of description', async () => {
     const { stdout } = await run('node', [CLI, 'sandbox', '--list-scenarios']);
     const lines = stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1']);
     for (const l of lines) expect(l).toMatch(/^\S+\s{2,}\S.{10,}$/);
   });
 

@@ -16,6 +16,7 @@
  * | istio-1.0    | 1.0    | released 1.0.9 demo: no 15032 on the gateway, Jaeger at /api                  |
  * | istio-1.1    | 1.1    | released 1.1.4 demo: 15032 on the Service, no Gateway on it, Jaeger /jaeger   |
  * | modern       | modern | 1.29.6: istiod, Jaeger v2 addon at /jaeger, Telemetry at 100%, gateway 80→8080 |
+ * | reviews-v1   | 1.1    | as ready, reviews-v2 and reviews-v3 scaled to 0: no request reaches ratings   |
  *
  * The `ready` family is labelled era '1.1' (service names `productpage.default`
  * in traces, 1.1 object layout) but its Jaeger has no base path, because the
@@ -47,7 +48,7 @@ export interface Scenario {
 }
 
 export const SCENARIO_NAMES = [
-  'ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern',
+  'ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1',
 ] as const satisfies readonly string[];
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -116,7 +117,20 @@ const DEFINITIONS: Record<ScenarioName, Definition> = {
     description: 'Istio 1.29 with istiod and the Jaeger addon at /jaeger, Telemetry sampling 100%, gateway 80→8080',
     world: { era: 'modern', install: { tracing: true, enableTracing: true, samplingPercent: 100 }, injection: true, bookinfo: true },
   },
+  'reviews-v1': {
+    description: 'As ready, but reviews-v2 and reviews-v3 are scaled to 0: reviews v1 answers every request and nothing calls ratings',
+    world: SEED_WORLD,
+    adjust: (objects) => {
+      for (const name of ['reviews-v2', 'reviews-v3']) setReplicas(objects, 'default', name, 0);
+    },
+  },
 };
+
+function setReplicas(objects: KubeObject[], ns: string, deploymentName: string, replicas: number): void {
+  const dep = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === ns && o.metadata.name === deploymentName);
+  if (!dep) throw new Error(`scenario: no Deployment ${ns}/${deploymentName}`);
+  (dep.spec as { replicas?: number }).replicas = replicas;
+}
 
 function istioObjects(era: IstioEra, install: IstioInstallOptions): KubeObject[] {
   switch (era) {
