@@ -727,11 +727,11 @@ const KINDS: Record<CheckKind, KindSpec> = {
   process: { required: { name: 'string', state: 'state' }, optional: {} },
   quiz: { required: { question: 'string', options: 'strings', answer: 'index' }, optional: {} },
   'trace-opened': { required: {}, optional: { service: 'string', focus: 'string' } },
-  command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
   trace: {
     required: { url: 'string', path: 'path' },
     optional: { tags: 'tags', maxDuration: 'duration', minDuration: 'duration', min: 'count', within: 'count', sinceLessonStart: 'boolean', eras: 'eras' },
   },
+  command: { required: { run: 'string' }, optional: { timeoutMs: 'ms' } },
 };
 const COMMON_PARAMS: Record<string, ParamType> = { title: 'string', hint: 'string' };
 export const CHECK_KINDS = Object.keys(KINDS) as CheckKind[];

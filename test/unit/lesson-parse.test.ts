@@ -127,7 +127,7 @@ describe('parseLesson on broken lessons', () => {
       'broken-kind',
       [
         '12: unknown check kind "pod-ready" (did you mean "pods-ready"?); known kinds: namespace, pods-ready, container-present, ' +
-          'deployment-available, service, resource, no-leftovers, port-open, port-closed, http, jaeger-traces, process, quiz, trace-opened, command',
+          'deployment-available, service, resource, no-leftovers, port-open, port-closed, http, jaeger-traces, process, quiz, trace-opened, trace, command',
       ],
     ],
     ['broken-param', ['15: service check is missing "name"', '19: http check: "status" must be an HTTP status code (100-599), not "ok"']],
@@ -224,7 +224,7 @@ describe('parseLesson on broken lessons', () => {
       'lesson.md:22: pods-ready check: "min" must be a whole number (0 or more), not -1',
       'lesson.md:27: quiz check: "answer" is 2, but the options are numbered 0-1',
       'lesson.md:28: deployment-available check needs "name" or "selector"',
-      'lesson.md:30: check has no "kind" (known kinds: namespace, pods-ready, container-present, deployment-available, service, resource, no-leftovers, port-open, port-closed, http, jaeger-traces, process, quiz, trace-opened, command)',
+      'lesson.md:30: check has no "kind" (known kinds: namespace, pods-ready, container-present, deployment-available, service, resource, no-leftovers, port-open, port-closed, http, jaeger-traces, process, quiz, trace-opened, trace, command)',
       'lesson.md:31: each check must be a mapping with "kind:" and its parameters, not "just-a-string"',
       'lesson.md:33: process check: no background command is named "nope" (background commands: one-1, one-2)',
       'lesson.md:37: port must be a port number (1-65535), not "99999"',
