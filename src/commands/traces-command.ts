@@ -133,9 +133,12 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     };
     const [ta, tb] = [await side(values.compare), await side(compareB!)];
     const { compareTraces, comparisonToJson, comparisonToText } = await import('../traces/trace-compare.js');
-    const c = compareTraces(buildTraceModel(ta), buildTraceModel(tb));
     if (plain) {
-      process.stdout.write(values.json ? JSON.stringify(comparisonToJson(c), null, 2) + '\n' : comparisonToText(c).join('\n') + '\n');
+      // --json is the exact data (escaped, so inert); the tree is display text.
+      const out = values.json
+        ? inertJson(comparisonToJson(compareTraces(buildTraceModel(ta), buildTraceModel(tb))), 2)
+        : comparisonToText(compareTraces(buildTraceModel(inertStrings(ta)), buildTraceModel(inertStrings(tb)))).map((l) => displayText(l)).join('\n');
+      process.stdout.write(out + '\n');
       return 0;
     }
     summaries = [summarizeTrace(ta), summarizeTrace(tb)];
@@ -152,14 +155,15 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     recordOpened(trace);
     if (values.stats) {
       const { traceStats, sortStatsRows, statsToJson, statsToText } = await import('../traces/trace-stats.js');
+      const model = buildTraceModel(values.json ? trace : inertStrings(trace));
       const base = traceStats(model, grouping);
       const stats = { ...base, rows: sortStatsRows(base.rows, sortBy as never, sortDir === 'desc') };
-      process.stdout.write(values.json ? JSON.stringify(statsToJson(model, stats), null, 2) + '\n' : statsToText(model, stats).join('\n') + '\n');
+      process.stdout.write(values.json ? inertJson(statsToJson(model, stats), 2) + '\n' : statsToText(model, stats).map((l) => displayText(l)).join('\n') + '\n');
       return 0;
     }
     if (values.format === 'otlp') {
       const { jaegerToOtlp } = await import('../traces/otlp.js');
-      process.stdout.write(JSON.stringify(jaegerToOtlp([trace]), null, 2) + '\n');
+      process.stdout.write(inertJson(jaegerToOtlp([trace]), 2) + '\n');
       return 0;
     }
     const { traceToJson, traceToText } = await import('../traces/plain-tree.js');

@@ -115,7 +115,7 @@ export const COMMANDS: Record<string, CommandUsage> = {
     ],
   },
   traces: {
-    synopsis: 'kubetutor traces [--jaeger URL | --file F] [--service S] [--trace ID] [--limit N] [--plain | --json]',
+    synopsis: 'kubetutor traces [--jaeger URL | --file F] [--service S] [--trace ID] [--limit N] [--compare A B | --stats] [--plain | --json [--format otlp]]',
     summary: [
       'Browse Jaeger traces in the terminal: the trace list, a waterfall, span details.',
       'Default URL http://localhost:15032 (/api or /jaeger/api found by itself). --plain (and',
@@ -129,6 +129,11 @@ export const COMMANDS: Record<string, CommandUsage> = {
       ['--limit N', 'how many traces to fetch (default: 20)'],
       ['--plain', 'print the most recent trace as an annotated tree'],
       ['--json', 'print the trace\'s model: tree, pairs, critical path (exact data)'],
+      ['--format otlp', 'with --json: the trace as OTLP JSON (resourceSpans), for other tools'],
+      ['--compare A B', 'compare two traces (ids, or files with one trace each): + only in B, - only in A, ~ changed'],
+      ['--stats', 'the statistics table: count, total, avg, min, max, self time, critical path per group'],
+      ['--group-by G', 'for --stats: service (default), operation, or tag:KEY'],
+      ['--sort COLUMN', 'for --stats: group, count, total (default), avg, min, max, self, selfShare, critical; :asc for ascending'],
     ],
   },
   traffic: {
