@@ -3,7 +3,7 @@
  * fails on a figure (timings belong here, not in `npm test`).
  *   --json FILE   also write the figures as JSON (name, value, unit, target, pass)
  *   --quick       skip the slow ones (the idle minute, the whole lesson run)
- *   --only NAME   one group: first-frame, unlock, idle, traces, lesson
+ *   --only NAME   one group: first-frame, unlock, idle, traces, lesson, traffic-rss
  *   --trials N    repetitions (default 20; the PTY start-up runs at most 10)
  *   --cli PATH    the CLI to measure (default: this checkout's dist/cli.js)
  * It runs the built CLI (dist/cli.js): `npm run build` first.
@@ -27,6 +27,7 @@ const groups: Array<[string, boolean, () => Promise<Figure[]>]> = [
   ['unlock', false, async () => (await import('./unlock.js')).unlockLatency(Math.max(20, trials))],
   ['idle', true, async () => (await import('./idle.js')).idleMinute()],
   ['lesson', true, async () => (await import('./lesson-run.js')).wholeLesson(cli)],
+  ['traffic-rss', true, async () => (await import('./traffic-rss.js')).trafficRss(cli)],
 ];
 
 function table(figures: Figure[]): string {

@@ -8,9 +8,14 @@
  * - the service and operation lists remember everything ever seen, even after
  *   old traces were evicted.
  * Results come back newest first (by the trace's earliest span).
+ *
+ * Traces are kept packed (packed-trace.ts: shared strings, typed arrays, no
+ * object per span), so the 10,000 traces a busy room leaves cost about 3 KB
+ * each; a trace of an unusual shape is kept as it came.
  */
 import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaeger-model.js';
 import { spanProcess } from './jaeger-model.js';
+import { type PackedQuery, type PackedTrace, StringPool, packTrace, packedServices, packedTraceMatches, releaseTrace, unpackTrace } from './packed-trace.js';
 
 export interface TraceQuery {
   service: string;
@@ -40,11 +45,16 @@ export interface TraceStoreOptions {
 export const DEFAULT_SEARCH_LIMIT = 100;
 export const DEFAULT_MAX_TRACES = 10_000;
 
-interface Stored {
-  trace: JaegerTrace;
+/** A trace the packer does not reproduce (odd shape), kept as it came. */
+interface RawEntry {
+  raw: JaegerTrace;
   start: number;
   services: Set<string>;
 }
+
+type Entry = PackedTrace | RawEntry;
+
+const isRaw = (e: Entry): e is RawEntry => 'raw' in e;
 
 /** Jaeger prints 64-bit ids without leading zeros; compare ids that way. */
 export function normalizeTraceId(id: string): string {
@@ -55,7 +65,8 @@ export function normalizeTraceId(id: string): string {
 
 export class TraceStore {
   readonly maxTraces: number;
-  private readonly traces = new Map<string, Stored>();
+  private traces = new Map<string, Entry>();
+  private pool = new StringPool();
   /** service -> operation -> span kinds seen */
   private readonly ops = new Map<string, Map<string, Set<string>>>();
 
@@ -68,24 +79,41 @@ export class TraceStore {
     return this.traces.size;
   }
 
+  /** Distinct strings the packed traces share (service, operation, tag keys and values ...). */
+  get sharedStrings(): number {
+    return this.pool.size;
+  }
+
+  /** How many traces are held packed (the rest are kept as they came). */
+  get packedCount(): number {
+    let n = 0;
+    for (const e of this.traces.values()) if (!isRaw(e)) n++;
+    return n;
+  }
+
   /** Store a trace (spans of a trace id seen before are merged into it). */
   add(trace: JaegerTrace): void {
-    const copy = structuredClone(trace);
-    const key = normalizeTraceId(copy.traceID);
+    const key = normalizeTraceId(trace.traceID);
     const existing = this.traces.get(key);
-    const merged = existing ? mergeTraces(existing.trace, copy) : copy;
-    for (const span of copy.spans) this.index(copy, span);
+    for (const span of trace.spans) this.index(trace, span);
+    let merged = trace;
+    if (existing) {
+      merged = mergeTraces(this.expand(existing), structuredClone(trace));
+      this.drop(existing);
+    }
     this.traces.delete(key); // re-insert so it counts as the newest arrival
-    this.traces.set(key, describe(merged));
+    this.traces.set(key, this.entryFor(merged));
     while (this.traces.size > this.maxTraces) {
-      const oldest = this.traces.keys().next().value as string;
+      const [oldest, entry] = this.traces.entries().next().value as [string, Entry];
       this.traces.delete(oldest);
+      this.drop(entry);
     }
   }
 
   /** Forget everything, including the service and operation lists. */
   clear(): void {
-    this.traces.clear();
+    this.traces = new Map();
+    this.pool = new StringPool();
     this.ops.clear();
   }
 
@@ -112,32 +140,74 @@ export class TraceStore {
 
   /** Traces matching the query, newest first. */
   search(q: TraceQuery): JaegerTrace[] {
-    const hits: Stored[] = [];
-    for (const stored of this.traces.values()) {
-      if (!stored.services.has(q.service)) continue;
-      if (stored.trace.spans.some((span) => spanMatches(stored.trace, span, q))) hits.push(stored);
+    const packedQuery = this.packedQuery(q);
+    const hits: Entry[] = [];
+    for (const entry of this.traces.values()) {
+      if (isRaw(entry)) {
+        if (entry.services.has(q.service) && entry.raw.spans.some((span) => spanMatches(entry.raw, span, q))) hits.push(entry);
+      } else if (packedQuery && packedTraceMatches(entry, this.pool, packedQuery)) {
+        hits.push(entry);
+      }
     }
     hits.sort((a, b) => b.start - a.start);
     const limit = q.limit ?? DEFAULT_SEARCH_LIMIT;
     const kept = limit > 0 ? hits.slice(0, limit) : hits;
-    return kept.map((s) => structuredClone(s.trace));
+    return kept.map((e) => this.expand(e));
   }
 
   /** One trace by id (case and leading zeros ignored). */
   get(traceID: string): JaegerTrace | undefined {
-    const stored = this.traces.get(normalizeTraceId(traceID));
-    return stored ? structuredClone(stored.trace) : undefined;
+    const entry = this.traces.get(normalizeTraceId(traceID));
+    return entry ? this.expand(entry) : undefined;
   }
 
   /** Traces held, optionally only those involving `service` and starting at or after `sinceMicros`. */
   count(service?: string, sinceMicros?: number): number {
+    const id = service === undefined ? undefined : this.pool.find(service);
     let n = 0;
-    for (const stored of this.traces.values()) {
-      if (service !== undefined && !stored.services.has(service)) continue;
-      if (sinceMicros !== undefined && stored.start < sinceMicros) continue;
+    for (const entry of this.traces.values()) {
+      if (sinceMicros !== undefined && entry.start < sinceMicros) continue;
+      if (service !== undefined) {
+        if (isRaw(entry) ? !entry.services.has(service) : id === undefined || !packedServices(entry).includes(id)) continue;
+      }
       n++;
     }
     return n;
+  }
+
+  /** A fresh JaegerTrace of an entry (callers may change it freely). */
+  private expand(entry: Entry): JaegerTrace {
+    return isRaw(entry) ? structuredClone(entry.raw) : unpackTrace(entry, this.pool);
+  }
+
+  private entryFor(trace: JaegerTrace): Entry {
+    return packTrace(trace, this.pool) ?? describe(structuredClone(trace));
+  }
+
+  private drop(entry: Entry): void {
+    if (!isRaw(entry)) releaseTrace(entry, this.pool);
+  }
+
+  /** The query with its strings as pool ids; undefined when no packed trace can match. */
+  private packedQuery(q: TraceQuery): PackedQuery | undefined {
+    const service = this.pool.find(q.service);
+    if (service === undefined) return undefined;
+    const out: PackedQuery = { service, tags: [] };
+    if (q.operation) {
+      const op = this.pool.find(q.operation);
+      if (op === undefined) return undefined;
+      out.operation = op;
+    }
+    if (q.minDuration) out.minDuration = q.minDuration;
+    if (q.maxDuration) out.maxDuration = q.maxDuration;
+    if (q.start !== undefined) out.start = q.start;
+    if (q.end !== undefined) out.end = q.end;
+    for (const [k, v] of Object.entries(q.tags ?? {})) {
+      const key = this.pool.find(k);
+      if (key === undefined) return undefined;
+      out.tags.push([key, v]);
+    }
+    return out;
   }
 
   private index(trace: JaegerTrace, span: JaegerSpan): void {
@@ -152,7 +222,7 @@ export class TraceStore {
   }
 }
 
-function describe(trace: JaegerTrace): Stored {
+function describe(trace: JaegerTrace): RawEntry {
   const services = new Set<string>();
   let start = Number.POSITIVE_INFINITY;
   for (const span of trace.spans) {
@@ -160,7 +230,7 @@ function describe(trace: JaegerTrace): Stored {
     if (name) services.add(name);
     start = Math.min(start, span.startTime);
   }
-  return { trace, start: Number.isFinite(start) ? start : 0, services };
+  return { raw: trace, start: Number.isFinite(start) ? start : 0, services };
 }
 
 /** Append `extra`'s spans to `base`, renaming process ids that would clash. */
