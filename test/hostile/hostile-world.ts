@@ -65,7 +65,8 @@ export async function plantHostileWorld(sb: Sandbox): Promise<void> {
 /** A copy of the sandbox's kubeconfig whose context is named with every hostile string. */
 export function hostileKubeconfig(sb: Sandbox, dir: string): { file: string; context: string } {
   const cfg = YAML.parse(readFileSync(sb.kubeconfigPath, 'utf8'));
-  const context = `HXctx ${ALL_IN_ONE.slice(0, 600)}`;
+  // Not the raw C1 string: kubectl's YAML reader refuses a kubeconfig holding one (and so would every command).
+  const context = `HXctx ${HOSTILE.filter((h) => !/[\u0080-\u009f]/.test(h.text)).map((h) => h.text).join(' ').slice(0, 600)}`;
   cfg.contexts[0].name = context;
   cfg['current-context'] = context;
   const file = join(dir, 'hostile.kubeconfig');
