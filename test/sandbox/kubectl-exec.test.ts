@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
 import { PassThrough } from 'node:stream';
+import WebSocket from 'ws';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { Tmux } from '../helpers/tmux.js';
 import { eventually, kubectl, kubectlPath, startFastSandbox, type Run } from '../helpers/sandbox.js';
@@ -142,6 +143,28 @@ describe('kubectl exec on the ready scenario', () => {
     } finally {
       t.kill();
     }
+  });
+
+  test('the WebSocket framing: v4 too, an empty first message, the Status on channel 3, a normal close; unknown subprotocols refused', async () => {
+    const url = (cmd: string[]) => `${sb.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/${ratingsPod}/exec?${cmd.map((c) => `command=${encodeURIComponent(c)}`).join('&')}&container=ratings&stdout=true&stderr=true`;
+    const talk = (protocols: string[], cmd: string[]) => new Promise<{ protocol: string; messages: Buffer[]; code: number }>((resolve, reject) => {
+      const ws = new WebSocket(url(cmd), protocols, { headers: { Authorization: `Bearer ${sb.token}` }, rejectUnauthorized: false });
+      const messages: Buffer[] = [];
+      ws.on('message', (d: Buffer) => messages.push(d));
+      ws.on('close', (code) => resolve({ protocol: ws.protocol, messages, code }));
+      ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.on('error', reject);
+    });
+    const v4 = await talk(['v4.channel.k8s.io'], ['sh', '-c', 'echo out; echo err >&2; exit 2']);
+    expect(v4.protocol).toBe('v4.channel.k8s.io');
+    expect(v4.code).toBe(1000);
+    expect(v4.messages.map((m) => [m[0], m.subarray(1).toString()])).toEqual([
+      [1, ''],
+      [1, 'out\n'],
+      [2, 'err\n'],
+      [3, JSON.stringify({ metadata: {}, status: 'Failure', message: 'command terminated with non-zero exit code: error executing command [sh -c echo out; echo err >&2; exit 2], exit code 2', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '2' }] } })],
+    ]);
+    await expect(talk(['channel.k8s.io'], ['true'])).rejects.toThrow('HTTP 400');
   });
 
   test('client-node’s Exec (WebSocket v5, stdin closed with the close channel)', async () => {
