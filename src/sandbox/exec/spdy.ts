@@ -33,20 +33,28 @@ export function serveSpdyExec(transport: Duplex, head: Buffer, exec: ExecRequest
   timer.unref();
 
   const conn: SpdyServerConnection = new SpdyServerConnection(transport, {
-    head,
     onStream: (stream) => {
       if (!streams.has(stream.type)) streams.set(stream.type, stream);
-      if (stream.type === 'stdin') {
-        stream.onData = (d) => (session ? session.pushStdin(d) : stdinChunks.push(d));
-        stream.onEnd = () => (session ? session.endStdin() : (stdinEnded = true));
-      }
       if (!started && wanted.every((t) => streams.has(t))) start();
     },
+    onData: (stream, data) => {
+      if (stream !== streams.get('stdin')) return; // resize and the rest: nothing for a simulated process
+      if (session) session.pushStdin(data);
+      else stdinChunks.push(data);
+    },
+    onFin: (stream) => endStdin(stream),
+    onReset: (stream) => endStdin(stream),
     onClose: () => {
       clearTimeout(timer);
       session?.abort();
     },
-  });
+  }, head);
+
+  function endStdin(stream: SpdyServerStream): void {
+    if (stream !== streams.get('stdin')) return;
+    if (session) session.endStdin();
+    else stdinEnded = true;
+  }
 
   function start(): void {
     started = true;

@@ -11,59 +11,27 @@
  * text goes on the error stream first.
  *
  * Flow control: kubectl never sends WINDOW_UPDATE, so no send window is
- * enforced. Backpressure is by TCP: the transport is paused while a pod stream
- * is not draining, and pod streams are paused while the transport is not.
+ * enforced. Backpressure is by TCP: the connection's input is held while a pod
+ * stream is not draining, and pod streams are paused while the transport is
+ * not. Frames, header compression, stream ids and states are the shared
+ * SPDY connection's (../streaming/spdy-connection.ts).
  */
 import type { Duplex } from 'node:stream';
-import {
-  FLAG_FIN,
-  FrameParser,
-  FrameType,
-  RstStatus,
-  GoAwayStatus,
-  SPDY_VERSION,
-  SpdyProtocolError,
-  decodeHeaderBlock,
-  encodeControlFrame,
-  encodeDataFrame,
-  encodeGoAway,
-  encodeHeaderBlock,
-  encodeRstStream,
-  encodeSynReply,
-  parseIdAndStatus,
-  parseStreamHeaders,
-  parseSynStream,
-  type ControlFrame,
-  type DataFrame,
-  type SpdyFrame,
-  type SpdyHeaders,
-} from '../streaming/spdy-frames.js';
-import { HeaderZlib } from '../streaming/spdy-zlib.js';
+import { RstStatus, type SpdyHeaders } from '../streaming/spdy-frames.js';
+import { SpdyServerConnection, type SpdyServerStream } from '../streaming/spdy-connection.js';
 import { errorText, openPodStream, retirePodStream, type PodConnector } from './util.js';
 
-/** Largest DATA payload we send (kubectl itself sends 32 KiB frames). */
-const MAX_DATA_PAYLOAD = 32 * 1024;
 /** How long the first stream of a pair waits for its partner (the kubelet's stream creation timeout). */
 const PAIR_TIMEOUT_MS = 30_000;
 /** Client bytes buffered while the pod connection is still being opened before input is paused. */
 const MAX_PENDING_TO_POD = 1 << 20;
-/** Grace period for a transport we have ended to close by itself. */
-const TRANSPORT_CLOSE_GRACE_MS = 2_000;
-
-const EMPTY = Buffer.alloc(0);
-const EMPTY_HEADER_BLOCK = encodeHeaderBlock([]);
 
 type StreamKind = 'error' | 'data';
 
 interface StreamState {
-  readonly id: number;
+  readonly stream: SpdyServerStream;
   readonly kind: StreamKind;
   readonly pair: ForwardPair;
-  /** We sent FIN (or the stream is gone). */
-  localFin: boolean;
-  /** The client sent FIN (or the stream is gone). */
-  remoteFin: boolean;
-  reset: boolean;
 }
 
 interface ForwardPair {
@@ -76,13 +44,13 @@ interface ForwardPair {
   /** Client bytes that arrived before the pod connection was open. */
   pendingToPod: Buffer[];
   pendingBytes: number;
-  /** This pair holds the input paused because pendingToPod is large. */
+  /** This pair holds the input because pendingToPod is large. */
   pendingHold: boolean;
   /** The client half-closed the data stream before the pod connection was open. */
   clientEnded: boolean;
   /** Error text to send on the error stream when it is closed. */
   errorMessage: string | null;
-  /** This pair holds the input paused until the pod stream drains. */
+  /** This pair holds the input until the pod stream drains. */
   podBlocked: boolean;
   onPodDrain: (() => void) | null;
   timer: NodeJS.Timeout | null;
@@ -107,34 +75,44 @@ function portError(text: string): string {
   return `unable to parse "${text}" as a port`;
 }
 
+function pairKey(headers: SpdyHeaders, streamId: number, kind: StreamKind): string {
+  const requestId = headers.get('requestid');
+  if (requestId !== undefined && requestId !== '') return `request:${requestId}`;
+  // Clients that predate the requestid header open error then data streams
+  // with consecutive odd ids; pair them the way the kubelet does.
+  return `stream:${kind === 'data' ? streamId - 2 : streamId}`;
+}
+
 export class SpdyPortForwardSession {
-  private readonly parser = new FrameParser();
-  private readonly inflater = new HeaderZlib('inflate');
-  private readonly deflater = new HeaderZlib('deflate');
-  private readonly streams = new Map<number, StreamState>();
+  private readonly conn: SpdyServerConnection;
+  private readonly states = new Map<SpdyServerStream, StreamState>();
   /** Pairs still waiting for their second stream, by request id. */
   private readonly pairing = new Map<string, ForwardPair>();
   /** Pairs not yet done. */
   private readonly active = new Set<ForwardPair>();
-  /** Reasons the input is paused (pod streams not draining, large pending buffers). */
-  private holds = 0;
-  /** A frame is being handled asynchronously (header (de)compression); later frames wait. */
-  private busy = false;
-  private pumping = false;
-  private lastStreamId = 0;
-  private goingAway = false;
   private closed = false;
   private podsPaused = false;
   private readonly onClose: (() => void) | undefined;
 
-  constructor(private readonly transport: Duplex, private readonly connect: PodConnector, options: SpdySessionOptions = {}) {
+  constructor(transport: Duplex, private readonly connect: PodConnector, options: SpdySessionOptions = {}) {
     this.onClose = options.onClose;
-    transport.on('data', this.onTransportData);
-    transport.on('end', this.onTransportEnd);
-    transport.on('error', this.onTransportError);
-    transport.on('close', this.onTransportClose);
-    transport.on('drain', this.onTransportDrain);
-    if (options.head && options.head.length > 0) this.onTransportData(options.head);
+    this.conn = new SpdyServerConnection(transport, {
+      admit: (id, headers) => this.admit(id, headers),
+      onStream: (stream) => this.onStream(stream),
+      onData: (stream, data) => {
+        const st = this.states.get(stream);
+        if (st?.kind === 'data') this.deliverToPod(st.pair, data);
+      },
+      onFin: (stream) => this.onRemoteFin(stream),
+      onReset: (stream) => {
+        const st = this.states.get(stream);
+        this.states.delete(stream);
+        if (st?.kind === 'data') this.finishPair(st.pair, null, true);
+      },
+      onGoAway: () => this.maybeEndSession(),
+      onDrain: () => this.onTransportDrain(),
+      onClose: () => this.shutdown(),
+    }, options.head);
   }
 
   /** True once the session has shut down. */
@@ -142,164 +120,29 @@ export class SpdyPortForwardSession {
     return this.closed;
   }
 
-  // ------------------------------------------------------------ transport events
+  // ------------------------------------------------------------ streams
 
-  private readonly onTransportData = (chunk: Buffer): void => {
-    if (this.closed) return;
-    this.parser.push(chunk);
-    this.pump();
-  };
-
-  private readonly onTransportEnd = (): void => {
-    this.shutdown();
-  };
-
-  private readonly onTransportError = (): void => {
-    this.shutdown();
-  };
-
-  private readonly onTransportClose = (): void => {
-    this.shutdown();
-  };
-
-  private readonly onTransportDrain = (): void => {
-    if (!this.podsPaused || this.closed) return;
-    this.podsPaused = false;
-    for (const pair of this.active) {
-      if (pair.state === 'open' && pair.pod) pair.pod.resume();
-    }
-  };
-
-  // ------------------------------------------------------------ input processing
-
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (!this.closed && !this.busy && this.holds === 0) {
-        const frame = this.parser.next();
-        if (!frame) break;
-        this.handleFrame(frame);
-      }
-    } catch (err) {
-      this.protocolError(err);
-    } finally {
-      this.pumping = false;
-    }
-    this.updateInputFlow();
-  }
-
-  private updateInputFlow(): void {
-    if (this.closed) return;
-    if (this.busy || this.holds > 0) {
-      if (!this.transport.isPaused()) this.transport.pause();
-    } else if (this.transport.isPaused()) {
-      this.transport.resume();
-    }
-  }
-
-  private hold(): void {
-    this.holds++;
-  }
-
-  private release(): void {
-    this.holds--;
-    if (this.holds === 0 && !this.closed) this.pump();
-  }
-
-  /** Runs an async frame handler; no later frame is handled until it settles. */
-  private runExclusive(task: Promise<void>): void {
-    this.busy = true;
-    task.then(
-      () => {
-        this.busy = false;
-        if (!this.closed) this.pump();
-      },
-      (err: unknown) => {
-        this.busy = false;
-        this.protocolError(err);
-      },
-    );
-  }
-
-  private handleFrame(frame: SpdyFrame): void {
-    if (!frame.control) {
-      this.onDataFrame(frame);
-      return;
-    }
-    if (frame.version !== SPDY_VERSION) {
-      throw new SpdyProtocolError(`unsupported SPDY version ${frame.version}`);
-    }
-    switch (frame.type) {
-      case FrameType.SYN_STREAM:
-        this.runExclusive(this.onSynStream(frame));
-        break;
-      case FrameType.SYN_REPLY:
-      case FrameType.HEADERS:
-        this.runExclusive(this.onOtherHeaders(frame));
-        break;
-      case FrameType.RST_STREAM:
-        this.onRstStream(frame);
-        break;
-      case FrameType.PING:
-        // Echo it unchanged; we never send pings of our own.
-        this.write(encodeControlFrame(FrameType.PING, 0, frame.body));
-        break;
-      case FrameType.GOAWAY:
-        this.goingAway = true;
-        this.maybeEndSession();
-        break;
-      default:
-        // SETTINGS, NOOP, WINDOW_UPDATE, CREDENTIAL and unknown types: nothing to do.
-        break;
-    }
-  }
-
-  private async onSynStream(frame: ControlFrame): Promise<void> {
-    const syn = parseSynStream(frame.body);
-    // Inflate before anything else: the compression context must see every block.
-    const headers = decodeHeaderBlock(await this.inflater.process(syn.headerBlock));
-    if (this.closed) return;
-    const id = syn.streamId;
-    if (this.streams.has(id)) {
-      this.write(encodeRstStream(id, RstStatus.STREAM_IN_USE));
-      return;
-    }
-    if (id === 0 || id <= this.lastStreamId) {
-      this.write(encodeRstStream(id, RstStatus.PROTOCOL_ERROR));
-      return;
-    }
-    this.lastStreamId = id;
-    if (this.goingAway) {
-      this.write(encodeRstStream(id, RstStatus.REFUSED_STREAM));
-      return;
-    }
+  /** kubectl's streams are `error` or `data`, at most one of each per request. */
+  private admit(id: number, headers: SpdyHeaders): number | undefined {
     const kind = headers.get('streamtype');
-    if (kind !== 'error' && kind !== 'data') {
-      this.write(encodeRstStream(id, RstStatus.PROTOCOL_ERROR));
-      return;
-    }
-    const key = this.pairKey(headers, id, kind);
-    const existing = this.pairing.get(key);
-    if (existing && (kind === 'error' ? existing.errorStream : existing.dataStream)) {
-      // A second stream of the same type for one request.
-      this.write(encodeRstStream(id, RstStatus.PROTOCOL_ERROR));
-      return;
-    }
+    if (kind !== 'error' && kind !== 'data') return RstStatus.PROTOCOL_ERROR;
+    const existing = this.pairing.get(pairKey(headers, id, kind));
+    if (existing && (kind === 'error' ? existing.errorStream : existing.dataStream)) return RstStatus.PROTOCOL_ERROR;
+    return undefined;
+  }
 
-    const reply = await this.deflater.process(EMPTY_HEADER_BLOCK);
-    if (this.closed) return;
-    this.write(encodeSynReply(id, 0, reply));
-
-    const pair = this.pairing.get(key) ?? this.createPair(key, headers.get('port') ?? '');
-    const stream: StreamState = { id, kind, pair, localFin: false, remoteFin: false, reset: false };
-    this.streams.set(id, stream);
+  private onStream(stream: SpdyServerStream): void {
+    const kind = stream.type as StreamKind;
+    const key = pairKey(stream.headers, stream.id, kind);
+    const pair = this.pairing.get(key) ?? this.createPair(key, stream.headers.get('port') ?? '');
+    const st: StreamState = { stream, kind, pair };
+    this.states.set(stream, st);
     if (kind === 'error') {
-      pair.errorStream = stream;
+      pair.errorStream = st;
       if (pair.state === 'done') this.closeErrorStream(pair);
     } else {
-      pair.dataStream = stream;
-      if (pair.state === 'done') this.sendFin(stream);
+      pair.dataStream = st;
+      if (pair.state === 'done') this.sendFin(st);
       else this.startForwarding(pair);
     }
     if (pair.errorStream && pair.dataStream) {
@@ -307,61 +150,28 @@ export class SpdyPortForwardSession {
       if (pair.timer) clearTimeout(pair.timer);
       pair.timer = null;
     }
-    if ((frame.flags & FLAG_FIN) !== 0) this.onRemoteFin(stream);
   }
 
-  /** SYN_REPLY / HEADERS from the client: inflate (to keep the zlib context), honour FIN. */
-  private async onOtherHeaders(frame: ControlFrame): Promise<void> {
-    const what = frame.type === FrameType.HEADERS ? 'HEADERS' : 'SYN_REPLY';
-    const { streamId, headerBlock } = parseStreamHeaders(frame.body, what);
-    decodeHeaderBlock(await this.inflater.process(headerBlock));
-    if (this.closed) return;
-    const stream = this.streams.get(streamId);
-    if (stream && (frame.flags & FLAG_FIN) !== 0) this.onRemoteFin(stream);
-  }
-
-  private onDataFrame(frame: DataFrame): void {
-    const stream = this.streams.get(frame.streamId);
-    if (!stream || stream.reset) return; // a stream we already forgot: drop
-    if (stream.remoteFin) {
-      this.resetStream(stream, RstStatus.STREAM_ALREADY_CLOSED);
-      return;
-    }
-    if (stream.kind === 'data' && frame.data.length > 0) this.deliverToPod(stream.pair, frame.data);
-    if ((frame.flags & FLAG_FIN) !== 0) this.onRemoteFin(stream);
-  }
-
-  private onRstStream(frame: ControlFrame): void {
-    const { streamId } = parseIdAndStatus(frame.body, 'RST_STREAM');
-    const stream = this.streams.get(streamId);
-    if (!stream) return;
-    stream.reset = true;
-    stream.localFin = true;
-    stream.remoteFin = true;
-    this.streams.delete(streamId);
-    if (stream.kind === 'data') this.finishPair(stream.pair, null, true);
-  }
-
-  private onRemoteFin(stream: StreamState): void {
-    if (stream.remoteFin) return;
-    stream.remoteFin = true;
-    if (stream.kind === 'data') {
-      const pair = stream.pair;
+  private onRemoteFin(stream: SpdyServerStream): void {
+    const st = this.states.get(stream);
+    if (!st) return;
+    if (st.kind === 'data') {
+      const pair = st.pair;
       if (pair.state === 'open' && pair.pod) pair.pod.end();
       else if (pair.state === 'connecting' || pair.state === 'waiting') pair.clientEnded = true;
     }
-    this.maybeForget(stream);
+    this.forgetIfDone(st);
+  }
+
+  private onTransportDrain(): void {
+    if (!this.podsPaused || this.closed) return;
+    this.podsPaused = false;
+    for (const pair of this.active) {
+      if (pair.state === 'open' && pair.pod) pair.pod.resume();
+    }
   }
 
   // ------------------------------------------------------------ pairs and pod streams
-
-  private pairKey(headers: SpdyHeaders, streamId: number, kind: StreamKind): string {
-    const requestId = headers.get('requestid');
-    if (requestId !== undefined && requestId !== '') return `request:${requestId}`;
-    // Clients that predate the requestid header open error then data streams
-    // with consecutive odd ids; pair them the way the kubelet does.
-    return `stream:${kind === 'data' ? streamId - 2 : streamId}`;
-  }
 
   private createPair(key: string, portHeader: string): ForwardPair {
     const pair: ForwardPair = {
@@ -430,7 +240,7 @@ export class SpdyPortForwardSession {
     pair.pendingBytes = 0;
     if (pair.pendingHold) {
       pair.pendingHold = false;
-      this.release();
+      this.conn.release();
     }
     for (const buf of pending) {
       if (pair.state !== 'open') return;
@@ -447,7 +257,7 @@ export class SpdyPortForwardSession {
       pair.pendingBytes += data.length;
       if (pair.pendingBytes > MAX_PENDING_TO_POD && !pair.pendingHold) {
         pair.pendingHold = true;
-        this.hold();
+        this.conn.hold();
       }
     }
     // 'done': the pod side is gone; drop.
@@ -458,12 +268,12 @@ export class SpdyPortForwardSession {
     if (!pod || pod.destroyed || pod.writableEnded) return;
     if (!pod.write(data) && !pair.podBlocked) {
       pair.podBlocked = true;
-      this.hold();
+      this.conn.hold();
       const onDrain = (): void => {
         pair.onPodDrain = null;
         if (!pair.podBlocked) return;
         pair.podBlocked = false;
-        this.release();
+        this.conn.release();
       };
       pair.onPodDrain = onDrain;
       pod.once('drain', onDrain);
@@ -471,13 +281,9 @@ export class SpdyPortForwardSession {
   }
 
   private forwardToClient(pair: ForwardPair, chunk: Buffer): void {
-    const stream = pair.dataStream;
-    if (this.closed || pair.state !== 'open' || !stream || stream.localFin || stream.reset) return;
-    let ok = true;
-    for (let off = 0; off < chunk.length; off += MAX_DATA_PAYLOAD) {
-      ok = this.write(encodeDataFrame(stream.id, 0, chunk.subarray(off, off + MAX_DATA_PAYLOAD))) && ok;
-    }
-    if (!ok) this.pausePods();
+    const st = pair.dataStream;
+    if (this.closed || pair.state !== 'open' || !st || st.stream.localFin || st.stream.reset) return;
+    if (!st.stream.write(chunk)) this.pausePods();
   }
 
   private pausePods(): void {
@@ -503,7 +309,7 @@ export class SpdyPortForwardSession {
     }
     pair.pendingToPod = [];
     pair.pendingBytes = 0;
-    for (let i = 0; i < released; i++) this.release();
+    for (let i = 0; i < released; i++) this.conn.release();
   }
 
   /**
@@ -527,60 +333,33 @@ export class SpdyPortForwardSession {
         retirePodStream(pod);
       }
     }
-    this.releasePairHolds(pair);
+    if (!this.closed) this.releasePairHolds(pair);
     this.maybeEndSession();
   }
 
   private closeErrorStream(pair: ForwardPair): void {
-    const stream = pair.errorStream;
-    if (!stream || stream.localFin || stream.reset) return;
-    if (pair.errorMessage) this.write(encodeDataFrame(stream.id, 0, Buffer.from(pair.errorMessage, 'utf8')));
-    this.sendFin(stream);
+    const st = pair.errorStream;
+    if (!st || st.stream.localFin || st.stream.reset) return;
+    if (pair.errorMessage) st.stream.write(pair.errorMessage);
+    this.sendFin(st);
   }
 
-  // ------------------------------------------------------------ stream bookkeeping
-
-  private sendFin(stream: StreamState): void {
-    if (stream.localFin || stream.reset) return;
-    stream.localFin = true;
-    this.write(encodeDataFrame(stream.id, FLAG_FIN, EMPTY));
-    this.maybeForget(stream);
+  private sendFin(st: StreamState): void {
+    st.stream.end();
+    this.forgetIfDone(st);
   }
 
-  private resetStream(stream: StreamState, status: number): void {
-    if (stream.reset) return;
-    stream.reset = true;
-    stream.localFin = true;
-    stream.remoteFin = true;
-    this.streams.delete(stream.id);
-    this.write(encodeRstStream(stream.id, status));
-    if (stream.kind === 'data') this.finishPair(stream.pair, null, true);
-  }
-
-  private maybeForget(stream: StreamState): void {
-    if (stream.localFin && stream.remoteFin) this.streams.delete(stream.id);
+  private forgetIfDone(st: StreamState): void {
+    if (st.stream.localFin && st.stream.remoteFin) this.states.delete(st.stream);
   }
 
   // ------------------------------------------------------------ session lifetime
 
-  private write(frame: Buffer): boolean {
-    const t = this.transport;
-    if (this.closed || t.destroyed || t.writableEnded) return true;
-    return t.write(frame);
-  }
-
   private maybeEndSession(): void {
-    if (this.goingAway && this.active.size === 0) this.shutdown();
+    if (this.conn.isGoingAway && this.active.size === 0) this.shutdown();
   }
 
-  /** A session-level error (bad frame, undecodable header block): GOAWAY, then shut down. */
-  private protocolError(_err: unknown): void {
-    if (this.closed) return;
-    this.write(encodeGoAway(this.lastStreamId, GoAwayStatus.PROTOCOL_ERROR));
-    this.shutdown();
-  }
-
-  /** Tears everything down: pod streams let go, zlib streams freed, transport ended. Idempotent. */
+  /** Tears everything down: pod streams let go, the connection closed. Idempotent. */
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
@@ -599,22 +378,8 @@ export class SpdyPortForwardSession {
     }
     this.active.clear();
     this.pairing.clear();
-    this.streams.clear();
-    this.holds = 0;
-    this.inflater.close();
-    this.deflater.close();
-
-    const t = this.transport;
-    t.off('data', this.onTransportData);
-    t.off('drain', this.onTransportDrain);
-    t.on('error', () => {});
-    if (!t.destroyed) {
-      if (!t.writableEnded) t.end();
-      t.resume(); // discard anything still arriving so the close can complete
-      const timer = setTimeout(() => t.destroy(), TRANSPORT_CLOSE_GRACE_MS);
-      timer.unref();
-      t.once('close', () => clearTimeout(timer));
-    }
+    this.states.clear();
+    this.conn.close();
     this.onClose?.();
   }
 }

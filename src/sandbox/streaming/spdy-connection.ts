@@ -1,19 +1,18 @@
 /**
- * The server side of a SPDY/3.1 connection whose streams the client opens and
- * names by a `streamtype` header, the way kubectl's exec (and attach) use it:
- * each SYN_STREAM is answered with a SYN_REPLY and handed to `onStream`; the
- * stream then carries DATA both ways until each side sends FIN.
+ * The server side of a SPDY/3.1 connection whose streams the client opens,
+ * the way kubectl's port-forward and exec use SPDY: every accepted
+ * SYN_STREAM gets a SYN_REPLY, and the stream then carries DATA both ways
+ * until each side has sent FIN (or either reset it).
  *
- * Frames are handled strictly in order: a header block has to be inflated
- * (asynchronously) before any later frame, because the zlib context runs over
- * the whole connection. PING is echoed; GOAWAY and the transport ending close
- * the connection. No send window is enforced: kubectl never sends
- * WINDOW_UPDATE (see kubernetes-wire-protocol notes), and exec output is
- * small.
+ * The connection owns what both protocols share: frame parsing, the header
+ * zlib contexts (a header block must be inflated before any later frame, so
+ * frames are handled strictly in order), stream ids and states, PING echo,
+ * GOAWAY, input holds (the transport is paused while the application cannot
+ * take more) and output chunking. What streams mean is the handler's.
  *
- * Port-forward has its own session (portforward/spdy-session.ts) because it
- * pairs streams and relays pod connections with backpressure; both use the
- * framing and header compression in this folder.
+ * No send window is enforced: kubectl never sends WINDOW_UPDATE (a server
+ * that honoured the 64 KiB window would stall at 65,504 bytes); backpressure
+ * is TCP's, through write()'s return value and onDrain.
  */
 import type { Duplex } from 'node:stream';
 import {
@@ -43,56 +42,71 @@ import { HeaderZlib } from './spdy-zlib.js';
 
 /** Largest DATA payload we send (kubectl itself sends 32 KiB frames). */
 const MAX_DATA_PAYLOAD = 32 * 1024;
+/** Grace period for a transport we have ended to close by itself. */
 const CLOSE_GRACE_MS = 2_000;
 const EMPTY = Buffer.alloc(0);
 const EMPTY_HEADER_BLOCK = encodeHeaderBlock([]);
 
-/** One client-opened stream. Set the callbacks in `onStream`. */
+/** One client-opened stream. */
 export class SpdyServerStream {
-  /** Bytes the client sent on this stream. */
-  onData: (chunk: Buffer) => void = () => {};
-  /** The client half-closed the stream (FIN) or reset it. */
-  onEnd: () => void = () => {};
+  /** We sent FIN (or the stream is gone). */
   localFin = false;
+  /** The client sent FIN (or the stream is gone). */
   remoteFin = false;
+  /** Reset by either side. */
+  reset = false;
 
   constructor(private readonly conn: SpdyServerConnection, readonly id: number, readonly headers: SpdyHeaders) {}
 
-  /** The `streamtype` header (`error`, `stdin`, `stdout`, …). */
+  /** The `streamtype` header (`error`, `data`, `stdin`, `stdout`, …). */
   get type(): string {
     return this.headers.get('streamtype') ?? '';
   }
 
-  write(data: Buffer | string): void {
-    if (this.localFin) return;
+  /** Sends bytes in DATA frames; false when the transport's buffer is full (wait for onDrain). */
+  write(data: Buffer | string): boolean {
+    if (this.localFin || this.reset) return true;
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let ok = true;
     for (let off = 0; off < buf.length; off += MAX_DATA_PAYLOAD) {
-      this.conn.send(encodeDataFrame(this.id, 0, buf.subarray(off, off + MAX_DATA_PAYLOAD)));
+      ok = this.conn.send(encodeDataFrame(this.id, 0, buf.subarray(off, off + MAX_DATA_PAYLOAD))) && ok;
     }
+    return ok;
   }
 
-  /** Sends FIN: nothing more from us on this stream. */
+  /** FIN: nothing more from us on this stream. */
   end(): void {
-    if (this.localFin) return;
+    if (this.localFin || this.reset) return;
     this.localFin = true;
     this.conn.send(encodeDataFrame(this.id, FLAG_FIN, EMPTY));
+    this.conn.forgetIfDone(this);
   }
 
-  /** @internal */
-  remoteEnded(): void {
-    if (this.remoteFin) return;
-    this.remoteFin = true;
-    this.onEnd();
+  /** RST_STREAM with `status`; the handler hears onReset. */
+  resetWith(status: number): void {
+    this.conn.resetStream(this, status);
   }
 }
 
-export interface SpdyConnectionOptions {
-  /** Bytes that arrived with the upgrade request (the `head` of the 'upgrade' event). */
-  head?: Buffer;
-  /** A stream was opened (its SYN_REPLY is already on its way). */
-  onStream: (stream: SpdyServerStream) => void;
-  /** The connection is gone (closed by us, by the client, or by a protocol error). */
-  onClose?: () => void;
+export interface SpdyStreamHandler {
+  /**
+   * A new stream's headers, before any reply: an RstStatus to refuse it, or
+   * undefined to accept it (SYN_REPLY goes out, then onStream).
+   */
+  admit?(id: number, headers: SpdyHeaders): number | undefined;
+  onStream(stream: SpdyServerStream): void;
+  /** Client bytes on a stream. */
+  onData?(stream: SpdyServerStream, data: Buffer): void;
+  /** The client half-closed a stream. */
+  onFin?(stream: SpdyServerStream): void;
+  /** A stream was reset (by the client, or by us through resetWith / a protocol rule). */
+  onReset?(stream: SpdyServerStream): void;
+  /** The client sent GOAWAY (new streams are refused from now on). Default: close. */
+  onGoAway?(): void;
+  /** The transport can take more after write() returned false. */
+  onDrain?(): void;
+  /** The connection is gone (closed by us, by the client, or a protocol error). Called once. */
+  onClose?(): void;
 }
 
 export class SpdyServerConnection {
@@ -100,28 +114,49 @@ export class SpdyServerConnection {
   private readonly inflater = new HeaderZlib('inflate');
   private readonly deflater = new HeaderZlib('deflate');
   private readonly streams = new Map<number, SpdyServerStream>();
+  /** Reasons the input is held (see hold()). */
+  private holds = 0;
+  /** A frame is being handled asynchronously (header (de)compression); later frames wait. */
   private busy = false;
   private pumping = false;
   private lastStreamId = 0;
+  private goingAway = false;
   private closed = false;
 
-  constructor(private readonly transport: Duplex, private readonly options: SpdyConnectionOptions) {
+  constructor(private readonly transport: Duplex, private readonly handler: SpdyStreamHandler, head?: Buffer) {
     transport.on('data', this.onTransportData);
-    transport.on('end', this.shutdownNow);
-    transport.on('error', this.shutdownNow);
-    transport.on('close', this.shutdownNow);
-    if (options.head && options.head.length > 0) this.onTransportData(options.head);
+    transport.on('end', this.onTransportGone);
+    transport.on('error', this.onTransportGone);
+    transport.on('close', this.onTransportGone);
+    transport.on('drain', this.onTransportDrain);
+    if (head && head.length > 0) this.onTransportData(head);
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** @internal */
-  send(frame: Buffer): void {
+  /** The client sent GOAWAY. */
+  get isGoingAway(): boolean {
+    return this.goingAway;
+  }
+
+  /** Writes a frame; false when the transport's buffer is full. */
+  send(frame: Buffer): boolean {
     const t = this.transport;
-    if (this.closed || t.destroyed || t.writableEnded) return;
-    t.write(frame);
+    if (this.closed || t.destroyed || t.writableEnded) return true;
+    return t.write(frame);
+  }
+
+  /** Stops reading client frames until a matching release(). */
+  hold(): void {
+    this.holds++;
+    this.updateInputFlow();
+  }
+
+  release(): void {
+    this.holds--;
+    if (this.holds === 0 && !this.closed) this.pump();
   }
 
   private readonly onTransportData = (chunk: Buffer): void => {
@@ -130,15 +165,19 @@ export class SpdyServerConnection {
     this.pump();
   };
 
-  private readonly shutdownNow = (): void => {
-    this.shutdown();
+  private readonly onTransportGone = (): void => {
+    this.close();
+  };
+
+  private readonly onTransportDrain = (): void => {
+    if (!this.closed) this.handler.onDrain?.();
   };
 
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && !this.busy) {
+      while (!this.closed && !this.busy && this.holds === 0) {
         const frame = this.parser.next();
         if (!frame) break;
         this.handleFrame(frame);
@@ -148,8 +187,19 @@ export class SpdyServerConnection {
     } finally {
       this.pumping = false;
     }
+    this.updateInputFlow();
   }
 
+  private updateInputFlow(): void {
+    if (this.closed) return;
+    if (this.busy || this.holds > 0) {
+      if (!this.transport.isPaused()) this.transport.pause();
+    } else if (this.transport.isPaused()) {
+      this.transport.resume();
+    }
+  }
+
+  /** Runs an async frame handler; no later frame is handled until it settles. */
   private runExclusive(task: Promise<void>): void {
     this.busy = true;
     task.then(
@@ -181,86 +231,131 @@ export class SpdyServerConnection {
       case FrameType.RST_STREAM: {
         const { streamId } = parseIdAndStatus(frame.body, 'RST_STREAM');
         const stream = this.streams.get(streamId);
-        if (stream) {
-          this.streams.delete(streamId);
-          stream.localFin = true;
-          stream.remoteEnded();
-        }
+        if (stream) this.markReset(stream);
         break;
       }
       case FrameType.PING:
+        // Echo it unchanged; we never send pings of our own.
         this.send(encodeControlFrame(FrameType.PING, 0, frame.body));
         break;
       case FrameType.GOAWAY:
-        this.close();
+        this.goingAway = true;
+        if (this.handler.onGoAway) this.handler.onGoAway();
+        else this.close();
         break;
       default:
-        break; // SETTINGS, NOOP, WINDOW_UPDATE, CREDENTIAL: nothing to do
+        break; // SETTINGS, NOOP, WINDOW_UPDATE, CREDENTIAL and unknown types: nothing to do
     }
   }
 
   private async onSynStream(frame: ControlFrame): Promise<void> {
     const syn = parseSynStream(frame.body);
+    // Inflate before anything else: the compression context must see every block.
     const headers = decodeHeaderBlock(await this.inflater.process(syn.headerBlock));
     if (this.closed) return;
     const id = syn.streamId;
-    if (id === 0 || id <= this.lastStreamId || this.streams.has(id)) {
+    if (this.streams.has(id)) {
+      this.send(encodeRstStream(id, RstStatus.STREAM_IN_USE));
+      return;
+    }
+    if (id === 0 || id <= this.lastStreamId) {
       this.send(encodeRstStream(id, RstStatus.PROTOCOL_ERROR));
       return;
     }
     this.lastStreamId = id;
+    if (this.goingAway) {
+      this.send(encodeRstStream(id, RstStatus.REFUSED_STREAM));
+      return;
+    }
+    const refusal = this.handler.admit?.(id, headers);
+    if (refusal !== undefined) {
+      this.send(encodeRstStream(id, refusal));
+      return;
+    }
     const reply = await this.deflater.process(EMPTY_HEADER_BLOCK);
     if (this.closed) return;
     this.send(encodeSynReply(id, 0, reply));
     const stream = new SpdyServerStream(this, id, headers);
     this.streams.set(id, stream);
-    this.options.onStream(stream);
-    if ((frame.flags & FLAG_FIN) !== 0) stream.remoteEnded();
+    this.handler.onStream(stream);
+    if ((frame.flags & FLAG_FIN) !== 0) this.remoteFin(stream);
   }
 
+  /** SYN_REPLY / HEADERS from the client: inflate (to keep the zlib context), honour FIN. */
   private async onOtherHeaders(frame: ControlFrame): Promise<void> {
-    const { streamId, headerBlock } = parseStreamHeaders(frame.body, frame.type === FrameType.HEADERS ? 'HEADERS' : 'SYN_REPLY');
+    const what = frame.type === FrameType.HEADERS ? 'HEADERS' : 'SYN_REPLY';
+    const { streamId, headerBlock } = parseStreamHeaders(frame.body, what);
     decodeHeaderBlock(await this.inflater.process(headerBlock));
     if (this.closed) return;
-    if ((frame.flags & FLAG_FIN) !== 0) this.streams.get(streamId)?.remoteEnded();
+    const stream = this.streams.get(streamId);
+    if (stream && (frame.flags & FLAG_FIN) !== 0) this.remoteFin(stream);
   }
 
   private onDataFrame(frame: DataFrame): void {
     const stream = this.streams.get(frame.streamId);
-    if (!stream || stream.remoteFin) return;
-    if (frame.data.length > 0) stream.onData(frame.data);
-    if ((frame.flags & FLAG_FIN) !== 0) stream.remoteEnded();
+    if (!stream || stream.reset) return; // a stream we already forgot: drop
+    if (stream.remoteFin) {
+      this.resetStream(stream, RstStatus.STREAM_ALREADY_CLOSED);
+      return;
+    }
+    if (frame.data.length > 0) this.handler.onData?.(stream, frame.data);
+    if ((frame.flags & FLAG_FIN) !== 0) this.remoteFin(stream);
   }
 
+  private remoteFin(stream: SpdyServerStream): void {
+    if (stream.remoteFin) return;
+    stream.remoteFin = true;
+    this.handler.onFin?.(stream);
+    this.forgetIfDone(stream);
+  }
+
+  private markReset(stream: SpdyServerStream): void {
+    if (stream.reset) return;
+    stream.reset = true;
+    stream.localFin = true;
+    stream.remoteFin = true;
+    this.streams.delete(stream.id);
+    this.handler.onReset?.(stream);
+  }
+
+  /** @internal RST_STREAM from us. */
+  resetStream(stream: SpdyServerStream, status: number): void {
+    if (stream.reset) return;
+    this.send(encodeRstStream(stream.id, status));
+    this.markReset(stream);
+  }
+
+  /** @internal */
+  forgetIfDone(stream: SpdyServerStream): void {
+    if (stream.localFin && stream.remoteFin) this.streams.delete(stream.id);
+  }
+
+  /** A session-level error (bad frame, undecodable header block): GOAWAY, then close. */
   private protocolError(): void {
     if (this.closed) return;
     this.send(encodeGoAway(this.lastStreamId, GoAwayStatus.PROTOCOL_ERROR));
-    this.shutdown();
+    this.close();
   }
 
-  /** Ends the connection after what was written (the kubelet closes it once the status is sent). */
+  /** Ends the connection after what was written: zlib streams freed, transport ended. Idempotent. */
   close(): void {
-    this.shutdown();
-  }
-
-  private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
-    const open = [...this.streams.values()];
     this.streams.clear();
-    for (const s of open) s.remoteEnded();
+    this.holds = 0;
     this.inflater.close();
     this.deflater.close();
     const t = this.transport;
     t.off('data', this.onTransportData);
+    t.off('drain', this.onTransportDrain);
     t.on('error', () => {});
     if (!t.destroyed) {
       if (!t.writableEnded) t.end();
-      t.resume();
+      t.resume(); // discard anything still arriving so the close can complete
       const timer = setTimeout(() => t.destroy(), CLOSE_GRACE_MS);
       timer.unref();
       t.once('close', () => clearTimeout(timer));
     }
-    this.options.onClose?.();
+    this.handler.onClose?.();
   }
 }
