@@ -13,6 +13,8 @@ import { rmSync } from 'node:fs';
 import type { KubeObject } from './types.js';
 import { ApiServer, type ForbiddenRule } from './api/server.js';
 import { ApiError } from './api/http-util.js';
+import { Authorizer } from './api/authorizer.js';
+import { KUBERNETES_RELEASES, kubernetesRelease } from './kubernetes-release.js';
 import { ResourceTypes, resourceKey } from './api/resource-types.js';
 import { Store } from './api/store.js';
 import { ControllerContext, DEFAULT_TIMING, type Timing } from './controllers/context.js';
@@ -38,10 +40,13 @@ export interface SandboxOptions {
   /** Where to write the kubeconfig; a temp file when omitted (removed on stop). */
   kubeconfigOut?: string;
   timing?: Partial<Timing>;
-  /** Verbs the sandbox refuses with 403, to rehearse RBAC failures. */
+  /** Requests the sandbox refuses with 403, to rehearse RBAC failures (added to the scenario's own). */
   forbid?: ForbiddenRule[];
-  /** The Kubernetes minor version /version reports (it picks the kubectl the dispatcher runs). @default '32' */
-  minorVersion?: string;
+  /**
+   * The Kubernetes release to run (`1.14`), instead of the scenario's: /version, the node's
+   * kubelet and the API groups served follow it (the minor also picks the kubectl the dispatcher runs).
+   */
+  kubernetes?: string;
   bookmarkIntervalMs?: number;
 }
 
@@ -88,8 +93,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const scenario = getScenario(scenarioName);
   if (!scenario) throw new UnknownScenarioError(`unknown scenario "${scenarioName}"; known scenarios: ${SCENARIO_NAMES.join(', ')}`);
 
+  const k8s = opts.kubernetes === undefined ? scenario.kubernetes : kubernetesRelease(opts.kubernetes);
+  if (!k8s) throw new UnknownScenarioError(`unknown Kubernetes release "${opts.kubernetes}"; known: ${Object.keys(KUBERNETES_RELEASES).join(', ')}`);
   const store = new Store();
-  const types = new ResourceTypes();
+  const types = new ResourceTypes(k8s.minor);
   const ctx = new ControllerContext(store, types, { ...DEFAULT_TIMING, ...opts.timing }, new Set(scenario.brokenImages ?? []));
   const state = new IstioState(store, types);
   const pods = new PodLifecycle(ctx, () => state.era());
@@ -176,14 +183,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
 
   // Seed: the node, then the scenario's objects through the same admission a client's would pass.
-  store.create(types.byKey('/nodes')!, node(opts.minorVersion ?? '32'));
+  store.create(types.byKey('/nodes')!, node(k8s.gitVersion.replace(/-.*$/, '')));
   const seedOrder = (o: KubeObject) => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     if (!scenario.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns)) scenario.objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
   for (const o of [...scenario.objects].sort((a, b) => seedOrder(a) - seedOrder(b))) {
-    const rt = types.byKind(o.apiVersion, o.kind);
-    if (!rt) throw new Error(`scenario ${scenarioName}: no kind ${o.apiVersion} ${o.kind}`);
+    // Objects are written as the newest API version has them; an older Kubernetes stores them all the same.
+    const rt = types.byKind(o.apiVersion, o.kind) ?? types.byGroupKind(o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', o.kind);
+    if (!rt) throw new Error(`scenario ${scenarioName}: no kind ${o.apiVersion} ${o.kind} in Kubernetes ${k8s.name}`);
     if (rt.namespaced) o.metadata.namespace ??= 'default';
     admit('create', rt, o, undefined);
     store.create(rt, o);
@@ -204,10 +212,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     store,
     types,
     token,
-    version: { major: '1', minor: opts.minorVersion ?? '32', gitVersion: `v1.${opts.minorVersion ?? '32'}.0-kubetutor` },
+    version: { major: '1', minor: String(k8s.minor), gitVersion: k8s.gitVersion, goVersion: k8s.goVersion, buildDate: k8s.buildDate },
     admit: [admit],
     serverAddress: () => serverAddress,
-    forbid: opts.forbid,
+    authorizer: new Authorizer([...(scenario.refused ?? []), ...(opts.forbid ?? [])]),
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     portForward: (pod, req, socket, head) => handlePortForwardUpgrade(req, socket, head, (port) => workloads.connect(pod, port)),
     exec: (pod, container, req, socket, head) => handleExecUpgrade(req, socket, head, (command, io) => containers.run(pod, container, command, io)),
@@ -264,7 +272,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
 export class PortInUseError extends Error {}
 
-function node(minor: string): KubeObject {
+function node(kubeletVersion: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -273,7 +281,7 @@ function node(minor: string): KubeObject {
     status: {
       addresses: [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE_NAME }],
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-      nodeInfo: { kubeletVersion: `v1.${minor}.0`, osImage: 'kubetutor sandbox', containerRuntimeVersion: 'containerd://1.7.0', architecture: 'amd64', operatingSystem: 'linux' },
+      nodeInfo: { kubeletVersion, osImage: 'kubetutor sandbox', containerRuntimeVersion: 'containerd://1.7.0', architecture: 'amd64', operatingSystem: 'linux' },
       capacity: { cpu: '2', memory: '8Gi', pods: '110' },
       allocatable: { cpu: '2', memory: '8Gi', pods: '110' },
     },

@@ -37,7 +37,7 @@ function creates(dir: string): Array<{ kind: string; name: string; cluster?: boo
     { kind: 'clusterrole', name: 'nodes-{v}', cluster: true, args: ['clusterrole', 'nodes-{v}', '--verb=get,list', '--resource=nodes'] },
     { kind: 'clusterrole', name: 'logs-{v}', cluster: true, args: ['clusterrole', 'logs-{v}', '--verb=get', '--non-resource-url=/logs/*'] },
     { kind: 'clusterrolebinding', name: 'nodes-{v}', cluster: true, args: ['clusterrolebinding', 'nodes-{v}', '--clusterrole=nodes-{v}', '--group=devs'] },
-    { kind: 'ingresses.networking.k8s.io', name: 'front', args: ['ingress', 'front', '--class=nginx', '--rule=shop.example/bar*=web:80,tls=tls', '--rule=/api=web:https', '--annotation=team=web'] },
+    { kind: 'ingress', name: 'front', args: ['ingress', 'front', '--class=nginx', '--rule=shop.example/bar*=web:80,tls=tls', '--rule=/api=web:https', '--annotation=team=web'] },
     { kind: 'resourcequota', name: 'limits', args: ['quota', 'limits', '--hard=pods=10,cpu=2,memory=1Gi,requests.storage=5Gi'] },
     { kind: 'priorityclass', name: 'high-{v}', cluster: true, args: ['priorityclass', 'high-{v}', '--value=1000', '--description=urgent work', '--preemption-policy=Never'] },
     { kind: 'poddisruptionbudget', name: 'keep', args: ['poddisruptionbudget', 'keep', '--selector=app=shop', '--min-available=50%'] },

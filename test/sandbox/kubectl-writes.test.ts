@@ -14,12 +14,14 @@ describe.each([
   ['default', 'fresh', 'istio-1.1.7/bookinfo.yaml', 'istio-1.1.7/bookinfo-gateway.yaml'],
   ['1.29', 'fresh', 'istio-1.0.6/bookinfo.yaml', 'istio-1.0.6/bookinfo-gateway.yaml'],
   ['1.29', 'modern', 'modern/istio-1.29.6-bookinfo.yaml', 'modern/istio-1.29.6-bookinfo-gateway.yaml'],
+  ['1.33', 'istio-1.0', 'istio-1.0.6/bookinfo.yaml', 'istio-1.0.6/bookinfo-gateway.yaml'],
+  ['1.27', 'istio-1.1', 'istio-1.1.7/bookinfo.yaml', 'istio-1.1.7/bookinfo-gateway.yaml'],
 ])('kubectl %s on the %s sandbox applies Bookinfo (%s)', (v, scenario, bookinfo, gateway) => {
   const version = v === 'default' ? undefined : v;
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await startFastSandbox({ scenario });
-    if (scenario === 'modern') {
+    if (scenario !== 'fresh') {
       // This world ships with Bookinfo: take it away first so the apply creates it.
       const d = await kubectl(sb, ['delete', '-f', fixture(bookinfo), '-f', fixture(gateway)], { version });
       expect(d.code).toBe(0);
@@ -75,16 +77,17 @@ describe.each([
   });
 });
 
-describe('released Istio manifests', () => {
+// Each on a bare cluster of its era's Kubernetes (1.0: 1.11, 1.1: 1.14): their Deployments are extensions/v1beta1.
+describe.each([['istio-1.0.9-demo.yaml', '1.11'], ['istio-1.1.4-demo.yaml', '1.14']])('released Istio manifests: %s on Kubernetes %s', (file, kubernetes) => {
   let sb: Sandbox;
   let dir: string;
   beforeAll(async () => {
-    sb = await startFastSandbox({ scenario: 'empty' });
+    sb = await startFastSandbox({ scenario: 'empty', kubernetes });
     dir = mkdtempSync(join(tmpdir(), 'kubetutor-raw-'));
   });
   afterAll(() => sb?.stop());
 
-  test.each([['istio-1.0.9-demo.yaml'], ['istio-1.1.4-demo.yaml']])('%s applies cleanly with the real kubectl (CRDs first, as the release notes say)', async (file) => {
+  test('applies cleanly with the real kubectl (CRDs first, as the release notes say)', async () => {
     const docs = YAML.parseAllDocuments(readFileSync(fixture(`raw/${file}`), 'utf8')).map((d) => d.toJSON()).filter(Boolean);
     const crds = join(dir, `crds-${file}`);
     writeFileSync(crds, docs.filter((d: Any) => d.kind === 'CustomResourceDefinition').map((d) => YAML.stringify(d)).join('---\n'));
@@ -98,4 +101,16 @@ describe('released Istio manifests', () => {
     expect(r.stdout).toMatch(/destinationrule\.networking\.istio\.io\/istio-policy (created|configured|unchanged)/);
     await eventually(() => sb.objects('', 'pods', 'istio-system').some((p) => p.metadata.labels?.istio === 'pilot' && (p.status as Any).phase === 'Running'), 10_000, 'pilot running');
   }, 180_000);
+});
+
+test('on a current Kubernetes the same manifest is refused as a real one would be: extensions/v1beta1 is gone', async () => {
+  const sb = await startFastSandbox({ scenario: 'empty' });
+  try {
+    const docs = YAML.parseAllDocuments(readFileSync(fixture('istio-1.1.7/bookinfo.yaml'), 'utf8')).map((d) => d.toJSON()).filter((d: Any) => d?.kind === 'Deployment');
+    const r = await kubectl(sb, ['apply', '-f', '-'], { input: docs.map((d) => YAML.stringify(d)).join('---\n') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no matches for kind "Deployment" in version "extensions\/v1beta1"/);
+  } finally {
+    await sb.stop();
+  }
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { kubectlPath } from '../helpers/sandbox.js';
+import { SCENARIO_NAMES } from '../../src/sandbox/scenarios/index.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -16,7 +17,7 @@ describe('kubetutor sandbox (the built CLI)', () => {
   test('--list-scenarios prints each scenario with one line of description', async () => {
     const { stdout } = await run('node', [CLI, 'sandbox', '--list-scenarios']);
     const lines = stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...SCENARIO_NAMES]);
     for (const l of lines) expect(l).toMatch(/^\S+\s{2,}\S.{10,}$/);
   });
 

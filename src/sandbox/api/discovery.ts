@@ -35,20 +35,33 @@ export function aggregatedVersionAccepted(accept: string | undefined): 'v2' | 'v
   return null;
 }
 
-function resourceEntry(rt: ResourceType, version: string) {
+/**
+ * Short names and categories only where the kind lives (apps' Deployments), not on the older
+ * group that also reaches it (extensions/v1beta1): with `deploy` on both, kubectl warns on every
+ * `kubectl get deploy` that the short name could also match the other, and `kubectl get all`
+ * lists each Deployment twice.
+ */
+function names(rt: ResourceType, group: string) {
+  if (group !== rt.group) return {};
   return {
-    resource: rt.plural,
-    responseKind: { group: rt.group, version, kind: rt.kind },
-    scope: rt.namespaced ? 'Namespaced' : 'Cluster',
-    singularResource: rt.singular,
-    verbs: VERBS,
     ...(rt.shortNames?.length ? { shortNames: rt.shortNames } : {}),
     ...(rt.categories?.length ? { categories: rt.categories } : {}),
+  };
+}
+
+function resourceEntry(rt: ResourceType, group: string, version: string) {
+  return {
+    resource: rt.plural,
+    responseKind: { group, version, kind: rt.kind },
+    scope: rt.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: rt.singular,
+    verbs: rt.verbs ?? VERBS,
+    ...names(rt, group),
     ...(rt.subresources?.length
       ? {
           subresources: rt.subresources.map((s) => ({
             subresource: s,
-            responseKind: SUB_KIND[s]?.(rt) ?? { group: rt.group, version, kind: rt.kind },
+            responseKind: SUB_KIND[s]?.(rt) ?? { group, version, kind: rt.kind },
             verbs: SUB_VERBS[s] ?? ['get'],
           })),
         }
@@ -88,7 +101,7 @@ export function aggregatedDiscovery(types: ResourceTypes, which: '/api' | '/apis
     metadata: {},
     items: groups(types, which === '/api').map(({ group, versions }) => ({
       metadata: { name: group, creationTimestamp: null },
-      versions: versions.map(([v, rts]) => ({ version: v, resources: rts.map((rt) => resourceEntry(rt, v)), freshness: 'Current' })),
+      versions: versions.map(([v, rts]) => ({ version: v, resources: rts.map((rt) => resourceEntry(rt, group, v)), freshness: 'Current' })),
     })),
   };
 }
@@ -131,9 +144,8 @@ export function legacyResourceList(types: ResourceTypes, group: string, version:
       singularName: rt.singular,
       namespaced: rt.namespaced,
       kind: rt.kind,
-      verbs: VERBS,
-      ...(rt.shortNames?.length ? { shortNames: rt.shortNames } : {}),
-      ...(rt.categories?.length ? { categories: rt.categories } : {}),
+      verbs: rt.verbs ?? VERBS,
+      ...names(rt, group),
     });
     for (const s of rt.subresources ?? []) {
       const k = SUB_KIND[s]?.(rt);

@@ -21,6 +21,10 @@ export interface ResourceType {
   subresources?: string[];
   /** Defined by a CustomResourceDefinition rather than built in. */
   custom?: boolean;
+  /** Verbs discovery lists, when not the usual eight (reviews only take `create`). */
+  verbs?: string[];
+  /** A question asked by POSTing it (SelfSubjectAccessReview…): answered, never stored. */
+  review?: boolean;
 }
 
 export const resourceKey = (rt: ResourceType): string => `${rt.group}/${rt.plural}`;
@@ -74,14 +78,76 @@ export const BUILTIN_TYPES: ResourceType[] = [
   grouped('networking.k8s.io', ['v1', 'v1beta1'], 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: ['status'], aliases: [{ group: 'extensions', version: 'v1beta1' }] }),
   grouped('networking.k8s.io', ['v1'], 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
   grouped('storage.k8s.io', ['v1'], 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
-  grouped('coordination.k8s.io', ['v1'], 'Lease', 'leases', true),
-  grouped('scheduling.k8s.io', ['v1'], 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  grouped('coordination.k8s.io', ['v1', 'v1beta1'], 'Lease', 'leases', true),
+  grouped('scheduling.k8s.io', ['v1', 'v1beta1'], 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  grouped('authorization.k8s.io', ['v1'], 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: ['create'], review: true }),
+  grouped('authorization.k8s.io', ['v1'], 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: ['create'], review: true }),
+  grouped('authentication.k8s.io', ['v1', 'v1beta1'], 'SelfSubjectReview', 'selfsubjectreviews', false, { verbs: ['create'], review: true }),
 ];
+
+/**
+ * The Kubernetes minor releases in which a group/version serves a built-in kind, as
+ * [first, removed): `*` stands for every kind of that group/version. Anything not listed is
+ * served in every release the sandbox plays. From the Kubernetes deprecation guide and release
+ * notes (extensions/v1beta1 and apps/v1beta1/2 workloads went in 1.16, the other betas in 1.22
+ * or 1.25/1.26; SelfSubjectReview arrived as alpha 1.26, beta 1.27, GA 1.28).
+ */
+const SERVED: Readonly<Record<string, readonly [number, number]>> = {
+  'apps/v1 *': [9, Infinity],
+  'apps/v1beta1 *': [0, 16],
+  'apps/v1beta2 *': [8, 16],
+  'extensions/v1beta1 *': [0, 16],
+  'extensions/v1beta1 ingresses': [0, 22],
+  'networking.k8s.io/v1 ingresses': [19, Infinity],
+  'networking.k8s.io/v1beta1 ingresses': [14, 22],
+  'batch/v1 cronjobs': [21, Infinity],
+  'batch/v1beta1 cronjobs': [8, 25],
+  'policy/v1 *': [21, Infinity],
+  'policy/v1beta1 *': [5, 25],
+  'autoscaling/v2 *': [23, Infinity],
+  'autoscaling/v2beta2 *': [12, 26],
+  'autoscaling/v2beta1 *': [8, 25],
+  'rbac.authorization.k8s.io/v1beta1 *': [6, 22],
+  'apiextensions.k8s.io/v1 *': [16, Infinity],
+  'apiextensions.k8s.io/v1beta1 *': [7, 22],
+  'admissionregistration.k8s.io/v1 *': [16, Infinity],
+  'admissionregistration.k8s.io/v1beta1 *': [9, 22],
+  'scheduling.k8s.io/v1 *': [14, Infinity],
+  'scheduling.k8s.io/v1beta1 *': [11, 22],
+  'coordination.k8s.io/v1 *': [14, Infinity],
+  'coordination.k8s.io/v1beta1 *': [12, 22],
+  'authentication.k8s.io/v1 selfsubjectreviews': [28, Infinity],
+  'authentication.k8s.io/v1beta1 selfsubjectreviews': [27, Infinity],
+};
+
+/** Whether Kubernetes 1.`minor` serves `plural` in group/version `gv`. */
+export function servedIn(minor: number, gv: GroupVersion, plural: string): boolean {
+  const key = apiVersionOf(gv);
+  const range = SERVED[`${key} ${plural}`] ?? SERVED[`${key} *`];
+  return !range || (minor >= range[0] && minor < range[1]);
+}
+
+/** The built-in kinds as Kubernetes 1.`minor` serves them: removed versions gone, kinds not yet there left out. */
+export function builtinTypesFor(minor: number): ResourceType[] {
+  const out: ResourceType[] = [];
+  for (const rt of BUILTIN_TYPES) {
+    const versions = rt.versions.filter((version) => servedIn(minor, { group: rt.group, version }, rt.plural));
+    const aliases = (rt.aliases ?? []).filter((gv) => servedIn(minor, gv, rt.plural));
+    if (versions.length === 0 && aliases.length === 0) continue;
+    out.push({ ...rt, versions, ...(rt.aliases ? { aliases } : {}) });
+  }
+  return out;
+}
 
 /** Lookup of types by group/version/plural, kind, and the CRDs applied so far. */
 export class ResourceTypes {
-  private builtin = BUILTIN_TYPES;
+  private builtin: ResourceType[];
   private custom = new Map<string, ResourceType>();
+
+  /** @param minor the Kubernetes minor release whose API groups to serve (default: all the sandbox knows). */
+  constructor(minor?: number) {
+    this.builtin = minor === undefined ? BUILTIN_TYPES : builtinTypesFor(minor);
+  }
 
   all(): ResourceType[] {
     return [...this.builtin, ...this.custom.values()];
@@ -116,6 +182,11 @@ export class ResourceTypes {
     return this.all().find(
       (rt) => rt.kind === kind && ((rt.group === group && rt.versions.includes(version)) || (rt.aliases ?? []).some((a) => a.group === group && a.version === version)),
     );
+  }
+
+  /** A kind of the group whatever the version (seeding stores objects by group and kind). */
+  byGroupKind(group: string, kind: string): ResourceType | undefined {
+    return this.all().find((rt) => rt.kind === kind && (rt.group === group || (rt.aliases ?? []).some((a) => a.group === group)));
   }
 
   byKey(key: string): ResourceType | undefined {

@@ -16,6 +16,7 @@ import { toTable } from './tables.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { checkFieldSelectorSupported, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { jsonMergePatch, jsonPatch, PatchError, strategicMergePatch } from './patch.js';
+import { Authorizer, type AccessRule, type RequestAttributes } from './authorizer.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError, ProtobufUnknownKindError } from './protobuf-decode.js';
 
 export type Operation = 'create' | 'update' | 'delete';
@@ -23,17 +24,18 @@ export type Operation = 'create' | 'update' | 'delete';
 /** A hook that may change an object before it is stored, or refuse it with an ApiError. */
 export type Admit = (op: Operation, rt: ResourceType, obj: KubeObject, old: KubeObject | undefined) => void;
 
-/** A verb the sandbox refuses, to show what an RBAC refusal looks like. */
-export interface ForbiddenRule { verb: string; resource: string; namespace?: string }
+/** A request the sandbox refuses, to show what an RBAC refusal looks like (see authorizer.ts). */
+export type ForbiddenRule = AccessRule;
 
 export interface ApiServerOptions {
   store: Store;
   types: ResourceTypes;
   token: string;
-  version: { major: string; minor: string; gitVersion: string };
+  version: { major: string; minor: string; gitVersion: string; goVersion?: string; buildDate?: string };
   admit: Admit[];
   serverAddress: () => string;
-  forbid?: ForbiddenRule[];
+  /** Who the user is and what it may do; everything when left out. */
+  authorizer?: Authorizer;
   bookmarkIntervalMs?: number;
   /** Port-forward upgrades for a pod known to exist and run. */
   portForward?: (pod: KubeObject, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -74,7 +76,11 @@ export class ApiServer {
   /** Open watches: how to end each, and its response (whose socket the fault switches can cut). */
   private openWatches = new Map<ServerResponse, Partial<WatchHandle>>();
 
-  constructor(private o: ApiServerOptions) {}
+  private authz: Authorizer;
+
+  constructor(private o: ApiServerOptions) {
+    this.authz = o.authorizer ?? new Authorizer();
+  }
 
   authorized(req: IncomingMessage): boolean {
     const h = req.headers.authorization ?? '';
@@ -123,8 +129,8 @@ export class ApiServer {
     const ns = decodeURIComponent(m[1]);
     const pod = this.o.store.get(podType, ns, decodeURIComponent(m[2]));
     if (!pod) return refuse(404, 'NotFound', `pods "${decodeURIComponent(m[2])}" not found`);
-    const forbidden = this.forbidden('create', `pods/${sub}`, ns);
-    if (forbidden) return refuse(403, 'Forbidden', forbidden);
+    const forbidden = this.forbidden({ verb: 'create', group: '', resource: 'pods', subresource: sub, namespace: ns, name: pod.metadata.name });
+    if (forbidden) return refuse(403, 'Forbidden', forbidden.message);
     if (sub === 'exec') {
       const target = execTarget(pod, url.searchParams.get('container'));
       if ('refusal' in target) return refuse(400, 'BadRequest', target.refusal);
@@ -173,7 +179,7 @@ export class ApiServer {
     if (path === '/version') {
       this.count('version');
       const v = this.o.version;
-      return sendJson(res, 200, { ...v, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' });
+      return sendJson(res, 200, { major: v.major, minor: v.minor, gitVersion: v.gitVersion, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: v.buildDate ?? '2025-01-01T00:00:00Z', goVersion: v.goVersion ?? 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' });
     }
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -248,11 +254,33 @@ export class ApiServer {
     return { group, version, rt, namespace, name, sub, rest: tail, watchPrefix };
   }
 
-  private forbidden(verb: string, resource: string, namespace: string | undefined): string | undefined {
-    const rule = (this.o.forbid ?? []).find((f) => f.verb === verb && f.resource === resource && (!f.namespace || f.namespace === namespace));
-    if (!rule) return undefined;
-    const [res, sub] = resource.split('/');
-    return `${resource} is forbidden: User "learner" cannot ${verb} resource "${res}"${sub ? ` in subresource "${sub}"` : ''} in API group ""${namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'}`;
+  /** The refusal for a request the user may not make, or undefined when it may. */
+  private forbidden(a: RequestAttributes): { message: string; details: Record<string, string> } | undefined {
+    return this.authz.decide(a).allowed ? undefined : this.authz.forbidden(a);
+  }
+
+  /** Answers a SelfSubjectAccessReview, SelfSubjectRulesReview or SelfSubjectReview (never stored). */
+  private review(r: Route, body: KubeObject): KubeObject {
+    type Attrs = { namespace?: string; verb?: string; group?: string; resource?: string; subresource?: string; name?: string };
+    const spec = (body.spec ?? {}) as { resourceAttributes?: Attrs; nonResourceAttributes?: { path?: string; verb?: string } };
+    const answer = (status: Record<string, unknown>): KubeObject => ({
+      kind: r.rt.kind, apiVersion: apiVersionOf({ group: r.group, version: r.version }), metadata: { creationTimestamp: null } as unknown as KubeObject['metadata'],
+      ...(body.spec !== undefined ? { spec: body.spec } : {}), status,
+    });
+    switch (r.rt.kind) {
+      case 'SelfSubjectAccessReview': {
+        const ra = spec.resourceAttributes;
+        if (!ra && !spec.nonResourceAttributes) throw new ApiError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
+        const d = ra
+          ? this.authz.decide({ verb: ra.verb ?? '', group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined })
+          : this.authz.decide({ verb: spec.nonResourceAttributes?.verb ?? '', group: '', resource: `path:${spec.nonResourceAttributes?.path ?? ''}` });
+        return answer({ allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) });
+      }
+      case 'SelfSubjectRulesReview':
+        return answer(this.authz.rules());
+      default: // SelfSubjectReview
+        return answer({ userInfo: { ...this.authz.user, groups: [...this.authz.user.groups] } });
+    }
   }
 
   /** Presents a stored object in the group/version the client asked for. */
@@ -266,9 +294,12 @@ export class ApiServer {
     const isWatch = r.watchPrefix || q.get('watch') === 'true' || q.get('watch') === '1';
     const verb = method === 'GET' ? (r.name ? 'get' : isWatch ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? (r.name ? 'delete' : 'deletecollection') : method.toLowerCase();
     this.count(verb);
-    const resourceName = r.sub ? `${rt.plural}/${r.sub}` : rt.plural;
-    const denied = this.forbidden(verb, resourceName, r.namespace);
-    if (denied) throw new ApiError(403, 'Forbidden', denied, { kind: rt.plural, ...(r.name ? { name: r.name } : {}) });
+    const denied = this.forbidden({ verb, group: r.group, resource: rt.plural, subresource: r.sub, namespace: r.namespace, name: r.name });
+    if (denied) throw new ApiError(403, 'Forbidden', denied.message, denied.details);
+    if (rt.review) {
+      if (method !== 'POST' || r.name) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      return sendJson(res, 201, this.review(r, await this.bodyObject(req)));
+    }
 
     const accept = req.headers.accept ?? '';
     if (accept && !/json|\*\/\*|yaml/.test(accept)) throw new ApiError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`);

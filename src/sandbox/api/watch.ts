@@ -91,7 +91,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, o
 
   const unsubscribe = store.subscribe(translate);
   const bookmarkTimer = w.bookmarks
-    ? setInterval(() => write('BOOKMARK', { kind: w.rt.kind, apiVersion: w.rt.group ? `${w.rt.group}/${w.rt.versions[0]}` : 'v1', metadata: { resourceVersion: String(lastRv) } }), w.bookmarkIntervalMs)
+    ? setInterval(() => write('BOOKMARK', { kind: w.rt.kind, apiVersion: w.rt.versions[0] ? (w.rt.group ? `${w.rt.group}/${w.rt.versions[0]}` : 'v1') : `${w.rt.aliases?.[0]?.group}/${w.rt.aliases?.[0]?.version}`, metadata: { resourceVersion: String(lastRv) } }), w.bookmarkIntervalMs)
     : undefined;
   bookmarkTimer?.unref();
   const timeout = w.timeoutSeconds ? setTimeout(() => finish(), w.timeoutSeconds * 1000) : undefined;

@@ -17,6 +17,10 @@
  * | istio-1.1    | 1.1    | released 1.1.4 demo: 15032 on the Service, no Gateway on it, Jaeger /jaeger   |
  * | modern       | modern | 1.29.6: istiod, Jaeger v2 addon at /jaeger, Telemetry at 100%, gateway 80→8080 |
  * | reviews-v1   | 1.1    | as ready, reviews-v2 and reviews-v3 scaled to 0: no request reaches ratings   |
+ * | restricted   | 1.1    | as ready, but the learner's user may not list or watch pods (RBAC refusals)   |
+ *
+ * Each scenario also says which Kubernetes it runs ({@link Scenario.kubernetes}: its era's, see
+ * kubernetes-release.ts) and what the learner's user is refused ({@link Scenario.refused}).
  *
  * The `ready` family is labelled era '1.1' (service names `productpage.default`
  * in traces, 1.1 object layout) but its Jaeger has no base path, because the
@@ -24,6 +28,8 @@
  * take the base path from the objects ({@link jaegerBasePath}), not the era.
  */
 import type { IstioEra, KubeObject } from '../types.js';
+import type { AccessRule } from '../api/authorizer.js';
+import { kubernetesForEra, type KubernetesRelease } from '../kubernetes-release.js';
 import { bookinfoGatewayObjects, bookinfoObjects } from './bookinfo.js';
 import { baseClusterObjects } from './cluster.js';
 import { istioCrds } from './crds.js';
@@ -45,10 +51,15 @@ export interface Scenario {
   objects: KubeObject[];
   /** Images that cannot be pulled: pods using them stay in ImagePullBackOff. */
   brokenImages?: string[];
+  /** The Kubernetes it runs: /version and the API groups served. */
+  kubernetes: KubernetesRelease;
+  /** Requests the learner's user may not make (403 Forbidden, `kubectl auth can-i` says no). */
+  refused?: AccessRule[];
 }
 
 export const SCENARIO_NAMES = [
   'ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1',
+  'restricted',
 ] as const satisfies readonly string[];
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -67,6 +78,9 @@ interface Definition {
   description: string;
   world: World;
   brokenImages?: string[];
+  /** Another Kubernetes than the era's. */
+  kubernetes?: KubernetesRelease;
+  refused?: AccessRule[];
   /** Last-step edits on the freshly built objects. */
   adjust?: (objects: KubeObject[]) => void;
 }
@@ -124,6 +138,11 @@ const DEFINITIONS: Record<ScenarioName, Definition> = {
       for (const name of ['reviews-v2', 'reviews-v3']) setReplicas(objects, 'default', name, 0);
     },
   },
+  restricted: {
+    description: "As ready, but the learner's user may not list or watch pods (RBAC): kubectl and the checks are refused",
+    world: SEED_WORLD,
+    refused: [{ verb: 'list', resource: 'pods', group: '' }, { verb: 'watch', resource: 'pods', group: '' }],
+  },
 };
 
 function setReplicas(objects: KubeObject[], ns: string, deploymentName: string, replicas: number): void {
@@ -170,8 +189,9 @@ function build(name: ScenarioName): Scenario {
   def.adjust?.(objects);
   // Array.prototype.sort is stable: within a rank the authored order stays.
   objects.sort((a, b) => creationRank(a) - creationRank(b));
-  const scenario: Scenario = { name, description: def.description, era, objects };
+  const scenario: Scenario = { name, description: def.description, era, objects, kubernetes: def.kubernetes ?? kubernetesForEra(era) };
   if (def.brokenImages) scenario.brokenImages = [...def.brokenImages];
+  if (def.refused) scenario.refused = def.refused.map((r) => ({ ...r }));
   return scenario;
 }
 
