@@ -105,6 +105,16 @@ describe.each(VERSIONS)('kubectl %s create', (version) => {
     }
   });
 
+  test('kubectl run sends a Pod the same way, and it reads back as built', async () => {
+    const args = ['web', '--image=nginx:1.27', '--port=80', '--labels=app=web,tier=front', '--env=MODE=demo', '--restart=Never', '--', 'nginx', '-g', 'daemon off;'];
+    const dry = await kubectl(sb, ['run', '--dry-run=client', '-o', 'json', '-n', ns, ...args], { version });
+    const made = await kubectl(sb, ['run', '-n', ns, ...args], { version });
+    expect(made.stderr).toBe('');
+    expect(made.stdout).toMatch(/pod\/web created/);
+    const back = JSON.parse((await kubectl(sb, ['get', '-n', ns, 'pod', 'web', '-o', 'json'], { version })).stdout) as Any;
+    expect(back).toMatchObject(intended(JSON.parse(dry.stdout)));
+  });
+
   test('create token prints a token for the service account', async () => {
     const r = await kubectl(sb, ['create', 'token', '-n', ns, 'robot', '--duration=10m'], { version });
     expect(r.stderr).toBe('');
