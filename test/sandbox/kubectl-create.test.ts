@@ -105,6 +105,18 @@ describe.each(VERSIONS)('kubectl %s create', (version) => {
     }
   });
 
+  test('kubectl get shows the columns a real server prints for them', async () => {
+    const r = await kubectl(sb, ['get', '-n', ns, 'job,cronjob,ingress,rolebinding,quota,pdb'], { version });
+    expect(r.stderr).toBe('');
+    for (const header of [/NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE/, /NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE/, /NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE/,
+      /NAME\s+ROLE\s+AGE/, /NAME\s+AGE\s+REQUEST\s+LIMIT/, /NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE/]) expect(r.stdout).toMatch(header);
+    expect(r.stdout).toMatch(/front\s+nginx\s+shop\.example\s+80, 443/);
+    expect(r.stdout).toMatch(/limits\s+\S+\s+cpu: 0\/2, memory: 0\/1Gi, pods: 0\/10, requests\.storage: 0\/5Gi/);
+    expect(r.stdout).toMatch(/keep\s+50%\s+N\/A\s+0/);
+    const pc = await kubectl(sb, ['get', 'priorityclass', `high-${v}`], { version });
+    expect(pc.stdout).toMatch(new RegExp(`high-${v}\\s+1000\\s+false\\s+\\S+\\s+Never`));
+  });
+
   test('kubectl run sends a Pod the same way, and it reads back as built', async () => {
     const args = ['web', '--image=nginx:1.27', '--port=80', '--labels=app=web,tier=front', '--env=MODE=demo', '--restart=Never', '--', 'nginx', '-g', 'daemon off;'];
     const dry = await kubectl(sb, ['run', '--dry-run=client', '-o', 'json', '-n', ns, ...args], { version });

@@ -132,7 +132,75 @@ const TABLES: Record<string, { columns: Column[]; cells: Cells }> = {
     columns: [col('Name'), col('Secrets', 0, 'integer'), col('Age')],
     cells: (o, now) => [o.metadata.name, (any(o).secrets ?? []).length, age(o.metadata.creationTimestamp, now)],
   },
+  Job: {
+    columns: [col('Name'), col('Status'), col('Completions'), col('Duration'), col('Age'), col('Containers', 1), col('Images', 1), col('Selector', 1)],
+    cells: (o, now) => {
+      const j = any(o);
+      const cond = (t: string) => (j.status?.conditions ?? []).some((c: any) => c.type === t && c.status === 'True');
+      const status = cond('Complete') ? 'Complete' : cond('Failed') ? 'Failed' : cond('Suspended') ? 'Suspended' : o.metadata.deletionTimestamp ? 'Terminating' : 'Running';
+      const cs = j.spec?.template?.spec?.containers ?? [];
+      const start = j.status?.startTime ? Date.parse(j.status.startTime) : undefined;
+      const end = j.status?.completionTime ? Date.parse(j.status.completionTime) : now;
+      return [o.metadata.name, status, `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`, start === undefined ? '' : age(new Date(start).toISOString(), end), age(o.metadata.creationTimestamp, now),
+        cs.map((c: any) => c.name).join(','), cs.map((c: any) => c.image).join(','), selectorText(j.spec?.selector?.matchLabels)];
+    },
+  },
+  CronJob: {
+    columns: [col('Name'), col('Schedule'), col('Timezone'), col('Suspend', 0, 'boolean'), col('Active', 0, 'integer'), col('Last Schedule'), col('Age'), col('Containers', 1), col('Images', 1), col('Selector', 1)],
+    cells: (o, now) => {
+      const c = any(o);
+      const cs = c.spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+      return [o.metadata.name, c.spec?.schedule ?? '', c.spec?.timeZone ?? '<none>', c.spec?.suspend ? 'True' : 'False', (c.status?.active ?? []).length,
+        c.status?.lastScheduleTime ? age(c.status.lastScheduleTime, now) : '<none>', age(o.metadata.creationTimestamp, now),
+        cs.map((x: any) => x.name).join(','), cs.map((x: any) => x.image).join(','), selectorText(c.spec?.jobTemplate?.spec?.selector?.matchLabels)];
+    },
+  },
+  Ingress: {
+    columns: [col('Name'), col('Class'), col('Hosts'), col('Address'), col('Ports'), col('Age')],
+    cells: (o, now) => {
+      const i = any(o);
+      const hosts = (i.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean);
+      const address = (i.status?.loadBalancer?.ingress ?? []).map((x: any) => x.ip ?? x.hostname).join(',');
+      return [o.metadata.name, i.spec?.ingressClassName ?? '<none>', hosts.length ? hosts.join(',') : '*', address, i.spec?.tls?.length ? '80, 443' : '80', age(o.metadata.creationTimestamp, now)];
+    },
+  },
+  Role: { columns: [col('Name'), col('Created At', 0, 'date')], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp] },
+  ClusterRole: { columns: [col('Name'), col('Created At', 0, 'date')], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp] },
+  RoleBinding: { columns: bindingColumns(), cells: bindingCells },
+  ClusterRoleBinding: { columns: bindingColumns(), cells: bindingCells },
+  ResourceQuota: {
+    columns: [col('Name'), col('Age'), col('Request'), col('Limit')],
+    cells: (o, now) => {
+      const q = any(o);
+      const hard: Record<string, string> = q.status?.hard ?? q.spec?.hard ?? {};
+      const used: Record<string, string> = q.status?.used ?? {};
+      const part = (limits: boolean) => Object.keys(hard).sort().filter((k) => k.startsWith('limits.') === limits).map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`).join(', ');
+      return [o.metadata.name, age(o.metadata.creationTimestamp, now), part(false), part(true)];
+    },
+  },
+  PriorityClass: {
+    columns: [col('Name'), col('Value', 0, 'integer'), col('Global-Default', 0, 'boolean'), col('Age'), col('PreemptionPolicy')],
+    cells: (o, now) => [o.metadata.name, any(o).value ?? 0, String(any(o).globalDefault ?? false), age(o.metadata.creationTimestamp, now), any(o).preemptionPolicy ?? 'PreemptLowerPriority'],
+  },
+  PodDisruptionBudget: {
+    columns: [col('Name'), col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, 'integer'), col('Age')],
+    cells: (o, now) => {
+      const d = any(o);
+      return [o.metadata.name, d.spec?.minAvailable !== undefined ? String(d.spec.minAvailable) : 'N/A', d.spec?.maxUnavailable !== undefined ? String(d.spec.maxUnavailable) : 'N/A', d.status?.disruptionsAllowed ?? 0, age(o.metadata.creationTimestamp, now)];
+    },
+  },
 };
+
+function bindingColumns(): Column[] {
+  return [col('Name'), col('Role'), col('Age'), col('Users', 1), col('Groups', 1), col('ServiceAccounts', 1)];
+}
+
+function bindingCells(o: KubeObject, now: number): unknown[] {
+  const b = any(o);
+  const subjects: any[] = b.subjects ?? [];
+  const of = (kind: string) => subjects.filter((x) => x.kind === kind).map((x) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name)).join(', ');
+  return [o.metadata.name, `${b.roleRef?.kind}/${b.roleRef?.name}`, age(o.metadata.creationTimestamp, now), of('User'), of('Group'), of('ServiceAccount')];
+}
 
 const GENERIC = { columns: [col('Name'), col('Age')], cells: ((o, now) => [o.metadata.name, age(o.metadata.creationTimestamp, now)]) as Cells };
 
