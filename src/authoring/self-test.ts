@@ -8,6 +8,8 @@ import type { Lesson } from '../lesson/types.js';
 import { openTarget } from '../cluster/target.js';
 import { Session } from '../engine/session.js';
 import { checkKey } from '../checks/registry.js';
+import type { PortMap } from '../lesson/port-remap.js';
+import { describeHolder } from '../processes/port-owner.js';
 
 export interface StepReport {
   step: string;
@@ -28,6 +30,8 @@ export interface SelfTestOptions {
   onStep?: (r: StepReport) => void;
   /** Sandbox pace (tests make pods Ready faster). */
   sandboxTiming?: { podReadyMs?: number; backoffMs?: number; namespaceTerminationMs?: number };
+  /** The lesson's local ports moved (`--port 15032=15099`). */
+  ports?: PortMap;
 }
 
 const until = async (f: () => boolean, ms: number) => {
@@ -39,7 +43,7 @@ const until = async (f: () => boolean, ms: number) => {
 export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<StepReport[]> {
   const timeout = opts.timeoutMs ?? 60_000;
   const target = await openTarget({ sandbox: opts.scenario, sandboxTiming: opts.sandboxTiming });
-  const session = new Session(lesson, target, { intervalMs: 250, trusted: true }); // the test command asked for trust
+  const session = new Session(lesson, target, { intervalMs: 250, trusted: true, ports: opts.ports }); // the test command asked for trust
   const reports: StepReport[] = [];
   const report = (r: StepReport) => {
     reports.push(r);
@@ -70,6 +74,12 @@ export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<S
         report({ ...base, ok: false, seconds: timeout / 1000, problem: `its solution did not finish within ${Math.round(timeout / 1000)} s (a long-running command needs a {background} block with the same text)` });
         break;
       }
+      // A forward whose port another program holds will not start: say so now, not after the timeout.
+      const taken = session.view.forwards.find((f) => f.state === 'port-taken');
+      if (taken) {
+        report({ ...base, ok: false, seconds: (Date.now() - t0) / 1000, problem: `port ${taken.port} is taken by ${describeHolder(taken.holder)}, so its forward ${taken.name} could not start: stop that process, or run again with --port ${lessonPortOf(lesson, taken.name) ?? taken.port}=${taken.suggestedPort ?? 'auto'}` });
+        break;
+      }
       const passed = await until(() => session.view.engine.current > i, timeout);
       const seconds = (Date.now() - t0) / 1000;
       if (passed) {
@@ -88,6 +98,11 @@ export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<S
     await target.close();
   }
   return reports;
+}
+
+/** The port the lesson itself gives the forward `name` (before any --port). */
+function lessonPortOf(lesson: Lesson, name: string): number | undefined {
+  return lesson.steps.flatMap((s) => s.commands).find((c) => c.name === name)?.readyPort;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

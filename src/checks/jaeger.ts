@@ -16,7 +16,8 @@
  * pods without the istio-proxy sidecar, Jaeger knowing the service under
  * another name, or Jaeger unreachable (and the forward that works here).
  */
-import { DASHBOARD_PORT, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
+import { localUrlPort } from '../lesson/port-remap.js';
+import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
 import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from './common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
 import { injectionDiagnosis, namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-objects.js';
@@ -281,29 +282,12 @@ function noSpansCauses(service: string): string[] {
   ];
 }
 
-/** A dashboard command retargeted from local port 15032 to `port` (the one the check's URL names). */
-function onLocalPort(command: string, port: number): string {
-  if (port === DASHBOARD_PORT) return command;
-  return command.replace(`${DASHBOARD_PORT}:`, `${port}:`).replace(`--port ${DASHBOARD_PORT}`, `--port ${port}`);
-}
-
-/** The local port of a URL on this machine (localhost, 127.0.0.1, ::1), if it is one. */
-function localPort(url: string): number | undefined {
-  try {
-    const u = new URL(url);
-    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname)) return undefined;
-    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Jaeger does not answer at `url`: the forward that reaches it on this cluster, and why that one. */
 function forwardAdvice(url: string, istio: IstioFacts): string {
   const d = istio.dashboard;
-  const port = localPort(url) ?? DASHBOARD_PORT;
-  const alt = d.alternative ? `, or without istioctl: ${onLocalPort(d.alternative, port)}` : '';
-  return `start the port-forward to Jaeger; the forward that works here: ${onLocalPort(d.command, port)}${alt} (${d.why})`;
+  const port = localUrlPort(url) ?? DASHBOARD_PORT;
+  const alt = d.alternative ? `, or without istioctl: ${dashboardCommandOn(d.alternative, port)}` : '';
+  return `start the port-forward to Jaeger; the forward that works here: ${dashboardCommandOn(d.command, port)}${alt} (${d.why})`;
 }
 
 function notInstalled(istio: IstioFacts): string {

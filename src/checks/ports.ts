@@ -7,7 +7,7 @@
  * ingress gateway's 15032 only works where a Gateway listens there.
  */
 import net from 'node:net';
-import { DASHBOARD_PORT, type IstioFacts } from '../cluster/era.js';
+import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../cluster/era.js';
 import { failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
@@ -69,9 +69,9 @@ export const portOpenCheck: CheckKindModule<CheckOf<'port-open'>, PortFacts> = {
   kind: 'port-open',
   async gather(check, env) {
     const facts = await probePort(check.port, env.signal);
-    if (facts.state !== 'open' && check.port === DASHBOARD_PORT && env.istio) {
+    if (facts.state !== 'open' && check.port === (env.dashboardPort ?? DASHBOARD_PORT) && env.istio) {
       const istio = await env.istio().catch(() => undefined);
-      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: istio.dashboard };
+      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: dashboardAccessOn(istio.dashboard, check.port) };
     }
     return facts;
   },

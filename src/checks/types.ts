@@ -46,6 +46,11 @@ export interface CheckEnv {
    * unreachable). Optional: without it those checks give their generic advice.
    */
   istio?: () => Promise<IstioFacts | undefined>;
+  /**
+   * The local port the lesson's Jaeger dashboard is served on, when it was moved from
+   * 15032 (`--port 15032=N`, or `m` on screen): port-open there gets the dashboard diagnosis.
+   */
+  dashboardPort?: number;
 }
 
 /** One check kind: effects in `gather`, a pure verdict in `judge`. */

@@ -429,6 +429,23 @@ export function dashboardAccess(f: Omit<IstioFacts, 'dashboard'>): DashboardAcce
   };
 }
 
+/** A dashboard command retargeted from local port 15032 to `port` (the lesson's port moved by --port or m). Pure. */
+export function dashboardCommandOn(command: string, port: number): string {
+  if (port === DASHBOARD_PORT) return command;
+  return command.replace(`${DASHBOARD_PORT}:`, `${port}:`).replace(`--port ${DASHBOARD_PORT}`, `--port ${port}`);
+}
+
+/** How the dashboard is reached, for a lesson serving it on local `port` instead of 15032. Pure. */
+export function dashboardAccessOn(access: DashboardAccess, port: number): DashboardAccess {
+  if (port === DASHBOARD_PORT) return access;
+  return {
+    ...access,
+    command: dashboardCommandOn(access.command, port),
+    ...(access.alternative ? { alternative: dashboardCommandOn(access.alternative, port) } : {}),
+    why: access.why.replace(`local ${DASHBOARD_PORT}`, `local ${port}`),
+  };
+}
+
 /**
  * Variables for lesson commands and checks: ISTIO_ERA (`1.0`, `1.1`, `modern`,
  * or `none`), JAEGER_BASE (`''` or `/jaeger`), PRODUCTPAGE_SERVICE.

@@ -6,11 +6,19 @@ import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-fl
 import type { CheckResult } from '../lesson/types.js';
 import { isTrusted } from '../lesson/trust.js';
 import { displayText, inertJson } from '../text/display-text.js';
+import { localUrlPort, remapLessonPorts, type PortMap } from '../lesson/port-remap.js';
+import type { Check, Lesson } from '../lesson/types.js';
+import { DASHBOARD_PORT } from '../cluster/era.js';
+import { describeHolder, portInUse, whoHolds } from '../processes/port-owner.js';
+import { PORT_OPTIONS, portFlags } from './port-flags.js';
 
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(normalizeSandboxFlag(argv), { ...TARGET_OPTIONS, step: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(normalizeSandboxFlag(argv), { ...TARGET_OPTIONS, step: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false }, ...PORT_OPTIONS });
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
-  const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
+  const asWritten = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
+  // --port 15032=15099: your forward serves the dashboard on another local port; the checks look there.
+  const ports = await portFlags(asWritten, values.port);
+  const lesson = remapLessonPorts(asWritten, ports);
   const steps = values.step ? lesson.steps.filter((s) => s.id === values.step) : lesson.steps;
   if (!steps.length) throw userError(`lesson ${lesson.id} has no step "${values.step}"; its steps: ${lesson.steps.map((s) => s.id).join(', ')}`);
   const target = await openTarget(targetOptions(values));
@@ -43,9 +51,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
             commandsAllowed: values.trust || isTrusted(lesson),
             cwd: lesson.dir,
             env: { ...(process.env as Record<string, string>), KUBECONFIG: target.kubeconfigPath },
+            dashboardPort: ports.get(DASHBOARD_PORT) ?? DASHBOARD_PORT,
           }, checkKey(step.id, i)),
         ),
       );
+      // A check of a local port that fails while something listens there: say which process that is.
+      await Promise.all(step.checks.map(async (c, i) => {
+        if (!results[i].ok) results[i] = { ...results[i], diagnosis: [...(results[i].diagnosis ?? []), ...(await holderNote(c, asWritten, ports))] };
+      }));
       step.checks.forEach((c, i) => rows.push({ step: step.id, check: c.title, ok: results[i].ok, summary: results[i].summary, diagnosis: results[i].diagnosis ?? [], expected: results[i].expected, found: results[i].found }));
     }
     if (values.json) process.stdout.write(inertJson(rows, 2) + '\n');
@@ -67,4 +80,21 @@ export async function checkCommand(argv: string[]): Promise<number> {
   } finally {
     await target.close();
   }
+}
+
+/**
+ * For a failed check on a local port that something listens on (the page is not Jaeger's, the
+ * port should be closed): the process holding it, and what to do. Empty otherwise.
+ */
+async function holderNote(check: Check, asWritten: Lesson, ports: PortMap): Promise<string[]> {
+  const port = check.kind === 'http' || check.kind === 'jaeger-traces' ? localUrlPort(check.url) : check.kind === 'port-closed' ? check.port : undefined;
+  if (port === undefined || !(await portInUse(port))) return [];
+  const holder = await whoHolds(port).catch(() => undefined);
+  const who = `127.0.0.1:${port} is held by ${describeHolder(holder)}`;
+  if (check.kind === 'port-closed') return [`${who}: stop that process (only it)`];
+  if (holder && /\bport-forward\b|\bdashboard\b/.test(holder.command)) return [`${who}: is it forwarding to the right pod and port?`];
+  // The lesson's port as written, so the advice names the flag the learner would pass.
+  const lessonPort = [...ports].find(([, to]) => to === port)?.[0] ?? (asWritten.steps.some((s) => s.commands.some((c) => c.readyPort === port)) ? port : undefined);
+  const flag = lessonPort !== undefined ? `, or forward another local port and run again with --port ${lessonPort}=THAT_PORT` : '';
+  return [`${who}, not a port-forward: stop that process${flag}`];
 }

@@ -7,6 +7,8 @@ import type { DrawnFrame } from '../ui/first-frame.js';
 import { leanHeap } from '../lean-heap.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
+import { portFlags, PORT_OPTIONS, refuseTakenForwardPorts } from './port-flags.js';
+import { remapLessonPorts } from '../lesson/port-remap.js';
 import { commandExitGuard, type ExitGuard } from '../processes/exit-guard.js';
 import { describeRecord, leftoverHeadline, ProcessRecords, processRecordsDir, summarizeStops } from '../processes/process-records.js';
 import { displayText } from '../text/display-text.js';
@@ -29,8 +31,9 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     trust: { type: 'boolean', default: false },
     class: { type: 'string' },
     name: { type: 'string' },
+    ...PORT_OPTIONS,
     ...(mode.play ? { pace: { type: 'string' } } : {}),
-  } as typeof TARGET_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
+  } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
   if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
@@ -40,6 +43,9 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   if (values.trust) trustLesson(lesson);
   const trusted = values.trust || isTrusted(lesson);
   if (mode.play && plain) throw userError('kubetutor play needs a terminal (it drives the lesson screen)');
+  const ports = await portFlags(lesson, values.port);
+  // In front of a room, a forward that cannot start is said before the play begins, with who holds its port.
+  if (mode.play) await refuseTakenForwardPorts(lesson, ports);
   leanHeap();
   const targetOpts = targetOptions(values);
   // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
@@ -50,7 +56,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   let frame: DrawnFrame | undefined;
   let ink: ReturnType<typeof loadInk> | undefined;
   if (!plain && !mode.play && !wantsCluster(targetOpts)) {
-    frame = await drawLessonFrame(lesson, sandboxScenario(targetOpts), trusted);
+    frame = await drawLessonFrame(remapLessonPorts(lesson, ports), sandboxScenario(targetOpts), trusted);
     ink = loadInk();
     ink.catch(() => undefined); // awaited below; a failure surfaces there
   }
@@ -69,7 +75,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   // (it was killed before it could stop them) are offered to be stopped before the lesson starts.
   const records = new ProcessRecords(processRecordsDir());
   const leftovers = records.leftovers();
-  const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key), trusted, processRecords: records });
+  const session = new Session(lesson, target, { progressFile: progressFile(lesson.id, target.key), trusted, processRecords: records, ports });
   armFault(process.env.KUBETUTOR_FAULT);
   // Class progress: this learner's state, recorded in a ConfigMap of the shared cluster as it changes.
   const reporter = values.class ? await startClassReporting(session, target.kubeconfigPath, values.class, values.name) : undefined;

@@ -6,6 +6,7 @@ import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { commandExitGuard } from '../processes/exit-guard.js';
 import { displayText } from '../text/display-text.js';
+import { movedPortsLine, portFlags, PORT_OPTIONS, refuseTakenForwardPorts } from './port-flags.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -14,19 +15,23 @@ export async function testCommand(argv: string[]): Promise<number> {
     lessons: { type: 'string', multiple: true },
     timeout: { type: 'string', default: '60' },
     trust: { type: 'boolean', default: false },
+    ...PORT_OPTIONS,
   });
-  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S] [--junit FILE]');
+  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S] [--junit FILE] [--port 15032=PORT]');
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw userError(`--timeout must be a number of seconds, not "${values.timeout}"`);
   const lesson = await loadLesson(positionals[0], values.lessons ?? []);
   // A self-test runs every solution on this machine: a lesson that is not kubetutor's own must be trusted first.
   if (values.trust) trustLesson(lesson);
   else if (!isTrusted(lesson)) throw userError(`kubetutor test runs the solution commands of ${lesson.file} on this machine, and it is not one of kubetutor's own lessons: read it, then run again with --trust`);
+  const ports = await portFlags(lesson, values.port);
+  // Another program on a port the lesson forwards: said now, with its pid, not after a step times out.
+  await refuseTakenForwardPorts(lesson, ports);
   const { selfTest, junitXml } = await import('../authoring/self-test.js');
   // Ctrl-C, SIGTERM, a closed terminal or an internal error: the solutions' processes stop too.
   const guard = commandExitGuard();
   try {
-    return await runSelfTest(lesson, values, selfTest, junitXml);
+    return await runSelfTest(lesson, { ...values, ports }, selfTest, junitXml);
   } finally {
     guard.dispose();
   }
@@ -34,15 +39,18 @@ export async function testCommand(argv: string[]): Promise<number> {
 
 async function runSelfTest(
   lesson: import('../lesson/types.js').Lesson,
-  values: { scenario?: string; junit?: string; timeout?: string },
+  values: { scenario?: string; junit?: string; timeout?: string; ports: Map<number, number> },
   selfTest: typeof import('../authoring/self-test.js').selfTest,
   junitXml: typeof import('../authoring/self-test.js').junitXml,
 ): Promise<number> {
   const timeoutS = Number(values.timeout);
   process.stdout.write(`testing ${lesson.id} on a fresh sandbox (scenario ${values.scenario}): each step must fail before its solution and pass after\n`);
+  const moved = movedPortsLine(values.ports);
+  if (moved) process.stdout.write(`${moved}\n`);
   const reports = await selfTest(lesson, {
     scenario: values.scenario!,
     timeoutMs: timeoutS * 1000,
+    ports: values.ports,
     onStep: (r) => {
       process.stdout.write(`${displayText(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.ok ? `failed before its solution, passed ${r.seconds.toFixed(1)} s after` : r.problem}`)}\n`);
       for (const u of r.unmet ?? []) process.stdout.write(`${displayText(`    unmet: ${u}`)}\n`);

@@ -19,6 +19,8 @@ const TARGET: Array<[string, string]> = [
   ['--lessons DIR', 'also look for lessons in DIR (repeatable)'],
 ];
 
+const PORT_OPTION: [string, string] = ['--port LESSON=LOCAL', 'move a local port of the lesson (--port 15032=15099; =auto: any free port): its forwards, commands and checks use LOCAL, as m does on screen (repeatable)'];
+
 const START_OPTIONS: Array<[string, string]> = [
   ...TARGET,
   ['--plain', 'print the lesson line by line instead of the screen (automatic without a terminal)'],
@@ -26,6 +28,7 @@ const START_OPTIONS: Array<[string, string]> = [
   ['--trust', 'trust a lesson that is not kubetutor\'s own as it is now (you have read it)'],
   ['--class NAMESPACE', 'record your progress in NAMESPACE for the instructor\'s `kubetutor class`'],
   ['--name NAME', 'your name in the class (default: your user name)'],
+  PORT_OPTION,
 ];
 
 export const COMMANDS: Record<string, CommandUsage> = {
@@ -44,17 +47,18 @@ export const COMMANDS: Record<string, CommandUsage> = {
     options: [['--lessons DIR', 'also look for lessons in DIR (repeatable)']],
   },
   check: {
-    synopsis: 'kubetutor check LESSON [--step ID] [--json] [--trust] [target flags]',
+    synopsis: 'kubetutor check LESSON [--step ID] [--json] [--trust] [--port 15032=PORT] [target flags]',
     summary: ['Evaluate the checks once (one step, or all); exit 0 iff all pass.'],
     options: [
       ['--step ID', 'only this step\'s checks'],
       ['--json', 'print [{step, check, ok, summary, diagnosis}] (exact data)'],
       ['--trust', 'let the `command` checks of a lesson that is not kubetutor\'s own run'],
+      PORT_OPTION,
       ...TARGET,
     ],
   },
   test: {
-    synopsis: 'kubetutor test LESSON [--scenario S] [--junit FILE] [--trust]',
+    synopsis: 'kubetutor test LESSON [--scenario S] [--junit FILE] [--trust] [--port 15032=PORT]',
     summary: [
       'Self-test a lesson on a fresh sandbox (default scenario: fresh): every step\'s checks',
       'must fail before its solution runs and pass after. Exit 0 iff every step behaves.',
@@ -65,6 +69,7 @@ export const COMMANDS: Record<string, CommandUsage> = {
       ['--timeout S', 'seconds each step may take to pass after its solution (default: 60)'],
       ['--trust', 'run the solutions of a lesson that is not kubetutor\'s own (you have read it)'],
       ['--lessons DIR', 'also look for lessons in DIR (repeatable)'],
+      PORT_OPTION,
     ],
   },
   play: {

@@ -108,6 +108,12 @@ export class Player {
           this.set({ phase: 'failed', message: `"${text.split('\n')[0]}" failed: auto-play stopped (the output and the checks show why)` });
           return;
         }
+        // A forward whose port another program holds: stop the play now, naming the holder.
+        const taken = this.session.view.forwards.find((f) => f.state === 'port-taken');
+        if (taken) {
+          this.set({ phase: 'failed', message: `${taken.name}: ${taken.message}: auto-play stopped` });
+          return;
+        }
       }
       // What a learner would answer (the instructor's demo answers correctly).
       step.checks.forEach((c, j) => {

@@ -12,7 +12,7 @@ import type { CheckEnv } from '../checks/types.js';
 import { Supervisor, type ProcessInfo } from '../processes/supervisor.js';
 import { ForwardSupervisor, type ForwardInfo } from '../processes/forward-supervisor.js';
 import { interpolate } from '../lesson/interpolate.js';
-import { istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
+import { DASHBOARD_PORT, istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
 import { findGatewayUrl } from '../cluster/gateway-url.js';
 import type { KubeClient } from '../cluster/kube-client.js';
 import type { ClusterTrouble } from '../cluster/watch-cache.js';
@@ -25,6 +25,7 @@ import { packageRoot } from '../package-root.js';
 import { isTrusted, lessonSource, trustLesson, UNTRUSTED_NOTICE } from '../lesson/trust.js';
 import { contextDrift, isDestructive, type ContextInfo } from './destructive.js';
 import { currentContextOf } from '../cluster/target.js';
+import { movedPortsLine, remapLessonPorts, remapPorts, shellLine, type PortMap } from '../lesson/port-remap.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
 
@@ -66,6 +67,11 @@ export interface SessionOptions {
   evaluate?: (check: Check, env: CheckEnv) => Promise<CheckResult>;
   /** Where the processes it starts are recorded while they run (so a later run finds them if this one is killed). */
   processRecords?: import('../processes/process-records.js').ProcessRecords;
+  /**
+   * The lesson's local ports moved before it starts (`--port 15032=15099`): its forwards,
+   * commands and checks use the new ports, as after `m`.
+   */
+  ports?: PortMap;
 }
 
 /** Variables bash sets by itself: not the lesson's. */
@@ -107,7 +113,11 @@ export class Session {
   /** The context (and server) the lesson began on: destructive commands run only there. */
   private beganOn: ContextInfo;
 
-  constructor(readonly lesson: Lesson, readonly target: Target, private opts: SessionOptions = {}) {
+  /** The lesson as it runs here: its local ports moved per `opts.ports`. */
+  readonly lesson: Lesson;
+
+  constructor(lesson: Lesson, readonly target: Target, private opts: SessionOptions = {}) {
+    this.lesson = remapLessonPorts(lesson, opts.ports ?? new Map());
     this.state = initialState(lesson.steps.map((s) => s.id));
     this.beganOn = currentContextOf(target.kubeconfigPath) ?? { context: target.context, server: '' };
     if (!(opts.trusted ?? isTrusted(lesson))) {
@@ -120,6 +130,7 @@ export class Session {
       this.untrusted = { file: lesson.file, sha256: src.sha256, source: src.text };
       this.notice = UNTRUSTED_NOTICE;
     }
+    this.notice ??= movedPortsLine(opts.ports ?? new Map()) ?? null;
     const read = opts.progressFile ? readProgress(opts.progressFile) : undefined;
     const saved = read?.state === 'ok' ? read.progress : undefined;
     if (read?.state === 'broken') {
@@ -298,6 +309,12 @@ export class Session {
     this.jaeger = undefined;
     this.changed();
     this.kickSoon();
+  }
+
+  /** Where the lesson's local `port` is served now: moved by --port, then by m. */
+  private localPort(port: number): number {
+    const moved = this.opts.ports?.get(port) ?? port;
+    return this.portMap.get(moved) ?? moved;
   }
 
   /** What the watch caches cost so far (for tests and the bench). */
@@ -593,6 +610,7 @@ export class Session {
         commandsAllowed: !this.untrusted,
         cwd: this.lesson.dir,
         env: this.commandEnv(),
+        dashboardPort: this.localPort(DASHBOARD_PORT),
       };
       results = await Promise.all(step.checks.map((c, i) => evaluate(remapPorts(c, this.portMap), { ...env, checkKey: checkKey(step.id, i) })));
     } catch (e) {
@@ -640,20 +658,4 @@ export class Session {
     this.timer = setTimeout(() => this.kick(), this.idleDelay);
     this.timer.unref();
   }
-}
-
-/** A check with the lesson's local ports replaced by the ports their forwards really use. Pure. */
-export function remapPorts(check: Check, map: ReadonlyMap<number, number>): Check {
-  if (!map.size) return check;
-  if ((check.kind === 'port-open' || check.kind === 'port-closed') && map.has(check.port)) return { ...check, port: map.get(check.port)! };
-  if (check.kind === 'http' || check.kind === 'jaeger-traces') {
-    const url = check.url.replace(/(localhost|127\.0\.0\.1):(\d+)/, (m, host: string, port: string) => (map.has(Number(port)) ? `${host}:${map.get(Number(port))}` : m));
-    return url === check.url ? check : { ...check, url };
-  }
-  return check;
-}
-
-/** A command as the shell reads it: `\`-continued lines joined, runs of blanks made one. */
-function shellLine(cmd: string): string {
-  return cmd.replace(/\s*\\\n\s*/g, ' ').replace(/[ \t]+/g, ' ').trim();
 }

@@ -13,7 +13,10 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { Supervisor } from './supervisor.js';
-import { freePortNear, portInUse, processGroupOf, whoHolds, type PortHolder } from './port-owner.js';
+import { describeHolder, freePortNear, portInUse, processGroupOf, whoHolds, type PortHolder } from './port-owner.js';
+import { rewriteLocalPort } from '../lesson/port-remap.js';
+
+export { rewriteLocalPort };
 
 export type ForwardState = 'port-taken' | 'starting' | 'healthy' | 'unhealthy' | 'restarting' | 'failed' | 'stopped';
 
@@ -100,22 +103,6 @@ function userError(message: string): Error {
   return Object.assign(new Error(message), { userError: true });
 }
 
-/**
- * Rewrites the local port of a port-forward command: the `LOCAL:REMOTE`
- * argument whose LOCAL is `readyPort` becomes `newPort:REMOTE`; failing that,
- * a bare `readyPort` argument becomes `newPort:readyPort`. Undefined when the
- * command names neither.
- */
-export function rewriteLocalPort(command: string, readyPort: number, newPort: number): string | undefined {
-  const before = `(^|[\\s'"])`;
-  const after = `(?=$|[\\s'";&|)\\\\])`;
-  const pair = new RegExp(`${before}${readyPort}:(\\d+)${after}`, 'g');
-  if (command.match(pair)) return command.replace(pair, (_m, pre: string, remote: string) => `${pre}${newPort}:${remote}`);
-  const bare = new RegExp(`${before}${readyPort}${after}`, 'g');
-  if (command.match(bare)) return command.replace(bare, (_m, pre: string) => `${pre}${newPort}:${readyPort}`);
-  return undefined;
-}
-
 /** A klog line (`E1125 … portforward.go:424] "Unhandled Error" err="…"`) reduced to its message. */
 export function forwardErrorText(line: string): string {
   const t = line.trim();
@@ -124,12 +111,6 @@ export function forwardErrorText(line: string): string {
   return t.replace(/^[EWI]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\]\s*/, '');
 }
 
-function shorten(text: string, max = 90): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= max) return t;
-  const head = Math.ceil((max - 3) * 0.45);
-  return `${t.slice(0, head)} … ${t.slice(t.length - (max - 3 - head))}`;
-}
 
 type Probe = { ok: true; status: number } | { ok: false; error: string };
 
@@ -317,12 +298,9 @@ export class ForwardSupervisor extends EventEmitter {
     f.pid = undefined;
     f.holder = holder;
     f.suggestedPort = suggested;
-    let who = 'another process (one this user may not inspect)';
-    if (holder) {
-      who = `pid ${holder.pid} (${shorten(holder.command)})`;
-      const ours = await this.ownForwardOf(holder.pid);
-      if (ours) who += `, which is kubetutor's "${ours}"`;
-    }
+    let who = describeHolder(holder);
+    const ours = holder && (await this.ownForwardOf(holder.pid));
+    if (ours) who += `, which is kubetutor's "${ours}"`;
     if (f.gen !== gen) return;
     f.message = `port ${f.port} is taken by ${who}; stop that process, or run this forward on ${suggested} instead`;
     this.changed(f.cmd.name);

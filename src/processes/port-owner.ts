@@ -150,6 +150,16 @@ export async function processGroupOf(pid: number, procRoot = '/proc'): Promise<n
   }
 }
 
+/** "pid 123 (python3 -m http.server 15032)", shortened; or what we can say when the holder could not be seen. Pure. */
+export function describeHolder(holder: PortHolder | undefined, max = 90): string {
+  if (!holder) return 'another process (one this user may not inspect)';
+  // Another program's command line is outside text: no control characters reach the terminal.
+  const t = holder.command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(/\s+/g, ' ').trim();
+  const head = Math.ceil((max - 3) * 0.45);
+  const cmd = t.length <= max ? t : `${t.slice(0, head)} … ${t.slice(t.length - (max - 3 - head))}`;
+  return `pid ${holder.pid} (${cmd})`;
+}
+
 /** True when something already listens on 127.0.0.1:`port` (we try to listen there ourselves, and let go at once). */
 export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {

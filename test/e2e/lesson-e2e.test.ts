@@ -1,7 +1,8 @@
 /**
  * End-to-end: the built CLI walks the whole Jaeger lesson on the sandbox, once
- * through `kubetutor check` and once in a real terminal (tmux). One file, so the
- * two never hold the lesson's fixed dashboard port (15032) at the same time.
+ * through `kubetutor check` and once in a real terminal (tmux). The lesson's
+ * dashboard port (15032) is moved to a free port of each test's own
+ * (`--port 15032=P`, the Session's `ports`): nothing here needs 15032 free.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -17,7 +18,7 @@ import { Player } from '../../src/engine/player.js';
 import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
-import { FAST, eventually, kubectlPath, startFastSandbox } from '../helpers/sandbox.js';
+import { FAST, eventually, kubectlPath, movedDashboard, startFastSandbox } from '../helpers/sandbox.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -100,9 +101,11 @@ describe('walking the lesson with kubetutor check against a running sandbox', ()
     sandbox?.kill('SIGTERM');
     await Promise.all([gone(forward), gone(sandbox)]);
   });
-  const check = (step: string, extra: Record<string, string> = {}) => cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', step], { ...env, ...extra });
+  let dash: Awaited<ReturnType<typeof movedDashboard>>;
+  const check = (step: string, extra: Record<string, string> = {}) => cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', step, ...dash.flag], { ...env, ...extra });
 
   test('each step fails before its commands run and passes after', async () => {
+    dash = await movedDashboard();
     expect((await check('prerequisites')).code).toBe(1);
     for (const cmd of ['kubectl label namespace default istio-injection=enabled --overwrite', 'kubectl apply -f bookinfo.yaml -f bookinfo-gateway.yaml', 'kubectl wait deployment --all --for condition=Available --timeout 60s']) {
       expect((await sh(cmd, env)).code).toBe(0);
@@ -113,7 +116,7 @@ describe('walking the lesson with kubetutor check against a running sandbox', ()
 
     expect((await check('port-forward')).code).toBe(1);
     // The real kubectl port-forward, as the step's command starts it.
-    forward = spawn('bash', ['-c', `exec kubectl -n istio-system port-forward "$(kubectl -n istio-system get pod -l app=istio-ingressgateway -o jsonpath='{.items[0].metadata.name}')" 15032:15032`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    forward = spawn('bash', ['-c', `exec kubectl -n istio-system port-forward "$(kubectl -n istio-system get pod -l app=istio-ingressgateway -o jsonpath='{.items[0].metadata.name}')" ${dash.port}:15032`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve) => forward!.stdout!.on('data', (d) => /Forwarding from/.test(String(d)) && resolve()));
     expect((await check('port-forward')).code).toBe(0);
 
@@ -126,9 +129,9 @@ describe('walking the lesson with kubetutor check against a running sandbox', ()
 
     // Opening a trace: `kubetutor traces` prints the newest one and tells the lesson (KUBETUTOR_SESSION_DIR).
     const session = { KUBETUTOR_SESSION_DIR: env.XDG_STATE_HOME };
-    const traceCheck = async () => JSON.parse((await cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', 'traces', '--json'], { ...env, ...session })).stdout) as Array<{ ok: boolean; summary: string }>;
+    const traceCheck = async () => JSON.parse((await cli(['check', 'istio-jaeger', '--kubeconfig', env.KUBECONFIG, '--step', 'traces', '--json', ...dash.flag], { ...env, ...session })).stdout) as Array<{ ok: boolean; summary: string }>;
     expect((await traceCheck()).filter((t) => t.ok).length).toBe(0);
-    const tree = await cli(['traces', '--jaeger', 'http://localhost:15032', '--service', 'productpage'], { ...env, ...session });
+    const tree = await cli(['traces', '--jaeger', `http://localhost:${dash.port}`, '--service', 'productpage'], { ...env, ...session });
     expect(tree.code).toBe(0);
     expect(tree.stdout).toMatch(/^trace [0-9a-f]+ · istio-ingressgateway: /);
     expect(tree.stdout).toMatch(/productpage\.default → reviews\.default: client [\d.]+ms, server [\d.]+ms, [\d.]+(ms|µs) between the sidecars/);
@@ -159,11 +162,12 @@ const portFree = (port: number) =>
 /** The built CLI in a real terminal, walking the whole Jaeger lesson on a fresh sandbox. */
 describe('the Jaeger lesson in a real terminal (tmux)', () => {
   let term: Tmux;
+  let dash: Awaited<ReturnType<typeof movedDashboard>>;
   beforeAll(async () => {
-    // The lesson's dashboard port is fixed (15032), as in the source document.
-    expect(await portFree(15032), 'port 15032 must be free for this test').toBe(true);
+    // The lesson's dashboard port (15032, as in the source document) moved to a free one.
+    dash = await movedDashboard();
     const state = mkdtempSync(join(tmpdir(), 'kubetutor-e2e-'));
-    term = new Tmux(`node ${join(ROOT, 'dist', 'cli.js')} start istio-jaeger --sandbox=fresh`, { width: 110, height: 40, env: { XDG_STATE_HOME: state, TERM: 'xterm-256color' }, cwd: ROOT });
+    term = new Tmux(`node ${join(ROOT, 'dist', 'cli.js')} start istio-jaeger --sandbox=fresh ${dash.flag.join(' ')}`, { width: 110, height: 40, env: { XDG_STATE_HOME: state, TERM: 'xterm-256color' }, cwd: ROOT });
   });
   afterAll(() => term?.kill());
 
@@ -196,7 +200,7 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     await term.waitFor(/Step 2\/5/);
     await run(1, /\[jaeger-forward: healthy\]/);
     await term.waitFor(/✓ 2 /);
-    expect(await portFree(15032)).toBe(false);
+    expect(await portFree(dash.port)).toBe(false);
 
     // 3. traffic: the exported GATEWAY_URL carries over to the next command and to the checks.
     term.keys('n');
@@ -229,7 +233,7 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     term.keys('x');
     await term.waitFor(/○ jaeger-forward/);
     await run(0, /all steps passed/);
-    expect(await portFree(15032)).toBe(true);
+    expect(await portFree(dash.port)).toBe(true);
 
     term.keys('q');
     await term.waitFor(/all steps passed\./);
@@ -248,7 +252,7 @@ describe.each([['istio-1.0'], ['istio-1.1'], ['modern']])('the whole lesson on %
 
   test('all five steps pass', async () => {
     target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
-    session = new Session(await loadLesson(LESSON), target, { intervalMs: 200 });
+    session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, ports: (await movedDashboard()).ports });
     const s = session;
     const until = (n: number, what: string) => eventually(() => s.view.engine.current >= n, 20_000, what);
     s.start();
@@ -296,10 +300,11 @@ describe('kubetutor check --json gives the diagnosis for each broken world', () 
 
   test('low-sampling: the traffic step says sampling is 1% and where it is set', async () => {
     const sb = await startFastSandbox({ scenario: 'low-sampling' });
-    const fwd = spawn(kubectlPath(), ['--kubeconfig', sb.kubeconfigPath, '-n', 'istio-system', 'port-forward', 'deployment/istio-tracing', '15032:16686'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dash = await movedDashboard();
+    const fwd = spawn(kubectlPath(), ['--kubeconfig', sb.kubeconfigPath, '-n', 'istio-system', 'port-forward', 'deployment/istio-tracing', `${dash.port}:16686`], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await new Promise<void>((resolve) => fwd.stdout!.on('data', (d) => /Forwarding from/.test(String(d)) && resolve()));
-      const r = await cli(['check', 'istio-jaeger', '--kubeconfig', sb.kubeconfigPath, '--step', 'traffic', '--json'], { GATEWAY_URL: `127.0.0.1:${sb.gatewayPort}` });
+      const r = await cli(['check', 'istio-jaeger', '--kubeconfig', sb.kubeconfigPath, '--step', 'traffic', '--json', ...dash.flag], { GATEWAY_URL: `127.0.0.1:${sb.gatewayPort}` });
       const rows = JSON.parse(r.stdout) as Array<{ ok: boolean; summary: string; diagnosis: string[] }>;
       const text = rows.filter((x) => !x.ok).map((x) => [x.summary, ...x.diagnosis].join('\n')).join('\n');
       expect(text).toMatch(/1%/);
@@ -316,7 +321,7 @@ describe('kubetutor check --json gives the diagnosis for each broken world', () 
 describe('kubetutor test (self-test of a lesson)', () => {
   test('the bundled lesson: every step fails before its solution and passes after; JUnit written', async () => {
     const junit = join(mkdtempSync(join(tmpdir(), 'kubetutor-junit-')), 'report.xml');
-    const r = await cli(['test', 'istio-jaeger', '--junit', junit]);
+    const r = await cli(['test', 'istio-jaeger', '--junit', junit, ...(await movedDashboard()).flag]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const id of ['prerequisites', 'port-forward', 'traffic', 'traces', 'cleanup']) expect(r.stdout).toMatch(new RegExp(`^✓ ${id}: failed before its solution, passed [\\d.]+ s after$`, 'm'));
@@ -338,14 +343,14 @@ describe('kubetutor test (self-test of a lesson)', () => {
   test('a check that passes too early is reported as a lesson bug', async () => {
     // The port-forward step checking only that the namespace exists: true before anything is done.
     const dir = brokenCopy((t) => t.replace(/(## Open the Jaeger dashboard \{#port-forward\}[\s\S]*?```check\n)[\s\S]*?```/, '$1- kind: namespace\n  name: istio-system\n```'));
-    const r = await cli(['test', dir, '--timeout', '20', '--trust']);
+    const r = await cli(['test', dir, '--timeout', '20', '--trust', ...(await movedDashboard()).flag]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ port-forward: its checks passed before its solution ran: they do not test what the step teaches$/m);
   }, 180_000);
 
   test('a wrong selector is reported with the checks still unmet', async () => {
     const dir = brokenCopy((t) => t.replace('selector: app=productpage\n', 'selector: app=product-page\n'));
-    const r = await cli(['test', dir, '--timeout', '10', '--trust']);
+    const r = await cli(['test', dir, '--timeout', '10', '--trust', ...(await movedDashboard()).flag]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ prerequisites: still failing 10 s after its solution ran/m);
     expect(r.stdout).toMatch(/^    unmet: .*app=product-page/m);
@@ -357,7 +362,7 @@ describe('kubetutor test (self-test of a lesson)', () => {
 describe('kubetutor play (instructor auto-play)', () => {
   async function playOn(scenario: string, opts: { pace?: number; stepTimeoutMs?: number }) {
     const target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
-    const session = new Session(await loadLesson(LESSON), target, { intervalMs: 200 });
+    const session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, ports: (await movedDashboard()).ports });
     const player = new Player(session, { ...opts, msPerChar: 1 });
     const r = render(React.createElement(App, { session, player, copy: () => undefined }));
     const close = async () => {
@@ -392,13 +397,4 @@ describe('kubetutor play (instructor auto-play)', () => {
       await close();
     }
   }, 90_000);
-});
-
-test('port 15032 is free again', async () => {
-  const free = await new Promise<boolean>((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(15032, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-  expect(free).toBe(true);
 });

@@ -93,3 +93,12 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+/**
+ * The lesson's dashboard port (15032) moved to a free port, so that no test needs 127.0.0.1:15032
+ * free: `flag` for the CLI (start, play, test, check), `ports` for a Session or selfTest.
+ */
+export async function movedDashboard(): Promise<{ port: number; flag: string[]; ports: Map<number, number> }> {
+  const port = await freePort();
+  return { port, flag: ['--port', `15032=${port}`], ports: new Map([[15032, port]]) };
+}

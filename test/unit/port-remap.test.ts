@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { loadLesson } from '../../src/lesson/load.js';
+import { lessonPortProblems, lessonPorts, localUrlPort, movedPortsLine, parsePortFlags, remapLessonPorts, remapLocalUrls, rewriteLocalPort, shellLine } from '../../src/lesson/port-remap.js';
+import { describeHolder } from '../../src/processes/port-owner.js';
+
+const LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
+
+describe('--port values', () => {
+  test('LESSON=LOCAL, several, and auto (0: any free port)', () => {
+    expect([...parsePortFlags(['15032=15099', '8080:9090', '16686=auto'])]).toEqual([[15032, 15099], [8080, 9090], [16686, 0]]);
+    expect(parsePortFlags([]).size).toBe(0);
+  });
+
+  test('a malformed value is one message saying what is wanted', () => {
+    for (const bad of ['15032', '15032=', 'x=1', '0=15099', '15032=70000', '15032=15099=1']) {
+      expect(() => parsePortFlags([bad])).toThrow(`--port wants LESSON_PORT=LOCAL_PORT (e.g. --port 15032=15099, or 15032=auto for any free port), not "${bad}"`);
+    }
+  });
+});
+
+describe('the Jaeger lesson with 15032 moved to 15099', async () => {
+  const lesson = await loadLesson(LESSON);
+  const moved = remapLessonPorts(lesson, new Map([[15032, 15099]]));
+  const step = (l: typeof lesson, id: string) => l.steps.find((s) => s.id === id)!;
+
+  test('the lesson uses local port 15032 only', () => {
+    expect(lessonPorts(lesson)).toEqual([15032]);
+    expect(lessonPorts(moved)).toEqual([15099]);
+  });
+
+  test('both forwards listen on 15099; their remote ports are kept', () => {
+    const forwards = step(moved, 'port-forward').commands.filter((c) => c.background);
+    expect(forwards.map((c) => [c.name, c.readyPort])).toEqual([['jaeger-forward', 15099], ['jaeger-forward-pod', 15099]]);
+    expect(shellLine(forwards[0].run)).toMatch(/ 15099:15032$/);
+    expect(shellLine(forwards[1].run)).toMatch(/ 15099:16686$/);
+  });
+
+  test('the solution line that repeats a forward moves with it (so it still runs as that forward)', () => {
+    const [sol] = step(moved, 'port-forward').solution;
+    expect(sol.run).toMatch(/ 15099:15032$/);
+    expect(shellLine(sol.run)).toBe(shellLine(step(moved, 'port-forward').commands[1].run));
+  });
+
+  test('checks, their titles, and localhost URLs in commands follow; other text is kept', () => {
+    const checks = step(moved, 'port-forward').checks;
+    expect(checks[0]).toMatchObject({ kind: 'port-open', port: 15099, title: 'Something listens on localhost:15099' });
+    expect(checks[1]).toMatchObject({ kind: 'http', url: 'http://localhost:15099/', title: 'The Jaeger dashboard answers on http://localhost:15099' });
+    expect(step(moved, 'traffic').checks.find((c) => c.kind === 'jaeger-traces')).toMatchObject({ url: 'http://localhost:15099' });
+    const traces = step(moved, 'traces').commands.map((c) => c.run).join('\n');
+    expect(traces).toMatch(/curl --silent "http:\/\/localhost:15099\$\{JAEGER_BASE\}/);
+    expect(traces).not.toMatch(/15032/);
+    expect(step(moved, 'port-forward').body).toBe(step(lesson, 'port-forward').body);
+  });
+
+  test('nothing moved: the very same lesson', () => {
+    expect(remapLessonPorts(lesson, new Map())).toBe(lesson);
+  });
+
+  test('a port the lesson does not use is refused, naming the ones it does', () => {
+    expect(lessonPortProblems(lesson, new Map([[15032, 1]]))).toEqual([]);
+    expect(lessonPortProblems(lesson, new Map([[8080, 1]]))).toEqual(['lesson istio-jaeger uses no local port 8080 (its ports: 15032)']);
+  });
+
+  test('a forward whose command does not name its port cannot be moved', () => {
+    const odd = { ...lesson, steps: lesson.steps.map((s) => ({ ...s, commands: s.commands.map((c) => (c.readyPort ? { ...c, run: 'my-forwarder --default-port' } : c)) })) };
+    const problems = lessonPortProblems(odd, new Map([[15032, 15099]]));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/lesson\.md:\d+: the forward "jaeger-forward" does not name its local port 15032 in its command, so it cannot be moved$/);
+  });
+});
+
+describe('small pieces', () => {
+  test('local URLs: only localhost and 127.0.0.1 on a moved port', () => {
+    const map = new Map([[15032, 15099]]);
+    expect(remapLocalUrls('curl localhost:15032/x 127.0.0.1:15032 example.com:15032 localhost:150320', map)).toBe('curl localhost:15099/x 127.0.0.1:15099 example.com:15032 localhost:150320');
+    expect(localUrlPort('http://localhost:15032/jaeger')).toBe(15032);
+    expect(localUrlPort('http://example.com:15032/')).toBeUndefined();
+  });
+
+  test('a --port flag names the local port (istioctl dashboard)', () => {
+    expect(rewriteLocalPort('istioctl dashboard jaeger --port 15032 --browser=false', 15032, 15099)).toBe('istioctl dashboard jaeger --port 15099 --browser=false');
+  });
+
+  test('the line saying what moved', () => {
+    expect(movedPortsLine(new Map())).toBeUndefined();
+    expect(movedPortsLine(new Map([[15032, 15099]]))).toBe("ports moved (--port): the lesson's 15032 is localhost:15099");
+  });
+
+  test('a holder, named for the learner: control characters of its command line never reach the terminal', () => {
+    expect(describeHolder({ pid: 42, command: 'python3 -m http.server 15032' })).toBe('pid 42 (python3 -m http.server 15032)');
+    expect(describeHolder({ pid: 42, command: 'evil \u001b]0;title\u0007 x' })).toBe('pid 42 (evil ?]0;title? x)');
+    expect(describeHolder(undefined)).toBe('another process (one this user may not inspect)');
+    expect(describeHolder({ pid: 1, command: 'x'.repeat(200) }).length).toBeLessThan(110);
+  });
+});
