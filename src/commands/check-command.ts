@@ -6,7 +6,7 @@ import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-fl
 import type { CheckResult } from '../lesson/types.js';
 import { isTrusted } from '../lesson/trust.js';
 import { displayText, inertJson } from '../text/display-text.js';
-import { localUrlPort, remapLessonPorts, type PortMap } from '../lesson/port-remap.js';
+import { checkUrl, localUrlPort, remapLessonPorts, type PortMap } from '../lesson/port-remap.js';
 import type { Check, Lesson } from '../lesson/types.js';
 import { DASHBOARD_PORT } from '../cluster/era.js';
 import { describeHolder, portInUse, whoHolds } from '../processes/port-owner.js';
@@ -87,7 +87,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
  * port should be closed): the process holding it, and what to do. Empty otherwise.
  */
 async function holderNote(check: Check, asWritten: Lesson, ports: PortMap): Promise<string[]> {
-  const port = check.kind === 'http' || check.kind === 'jaeger-traces' ? localUrlPort(check.url) : check.kind === 'port-closed' ? check.port : undefined;
+  const url = checkUrl(check);
+  const port = url !== undefined ? localUrlPort(url) : check.kind === 'port-closed' ? check.port : undefined;
   if (port === undefined || !(await portInUse(port))) return [];
   const holder = await whoHolds(port).catch(() => undefined);
   const who = `127.0.0.1:${port} is held by ${describeHolder(holder)}`;

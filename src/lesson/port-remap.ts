@@ -41,11 +41,19 @@ export function rewriteLocalPort(command: string, readyPort: number, newPort: nu
 export function remapPorts(check: Check, map: PortMap): Check {
   if (!map.size) return check;
   if ((check.kind === 'port-open' || check.kind === 'port-closed') && map.has(check.port)) return { ...check, port: map.get(check.port)! };
-  if (check.kind === 'http' || check.kind === 'jaeger-traces') {
-    const url = remapLocalUrls(check.url, map);
-    return url === check.url ? check : { ...check, url };
+  // Every kind that reaches a URL (http, jaeger-traces, trace …) names it `url`.
+  const target = checkUrl(check);
+  if (target !== undefined) {
+    const url = remapLocalUrls(target, map);
+    return url === target ? check : ({ ...check, url } as Check);
   }
   return check;
+}
+
+/** The URL a check reaches, for the kinds that have one. */
+export function checkUrl(check: Check): string | undefined {
+  const url = (check as { url?: unknown }).url;
+  return typeof url === 'string' ? url : undefined;
 }
 
 /** The same, for everything a learner reads about it too (title, hint, a `command` check's shell text). */
@@ -98,7 +106,8 @@ export function lessonPorts(lesson: Lesson): number[] {
     }
     for (const c of s.checks) {
       if (c.kind === 'port-open' || c.kind === 'port-closed') ports.add(c.port);
-      if (c.kind === 'http' || c.kind === 'jaeger-traces') urls(c.url);
+      const url = checkUrl(c);
+      if (url !== undefined) urls(url);
     }
   }
   return [...ports].sort((a, b) => a - b);

@@ -47,6 +47,10 @@ describe('the Jaeger lesson with 15032 moved to 15099', async () => {
     expect(checks[0]).toMatchObject({ kind: 'port-open', port: 15099, title: 'Something listens on localhost:15099' });
     expect(checks[1]).toMatchObject({ kind: 'http', url: 'http://localhost:15099/', title: 'The Jaeger dashboard answers on http://localhost:15099' });
     expect(step(moved, 'traffic').checks.find((c) => c.kind === 'jaeger-traces')).toMatchObject({ url: 'http://localhost:15099' });
+    // Every kind with a URL (the trace kind of step 4 too).
+    const urls = moved.steps.flatMap((st) => st.checks).flatMap((c) => ('url' in c ? [c.url] : []));
+    expect(urls.length).toBeGreaterThan(4);
+    expect(urls.filter((u) => !u.includes('localhost:15099'))).toEqual([]);
     const traces = step(moved, 'traces').commands.map((c) => c.run).join('\n');
     expect(traces).toMatch(/curl --silent "http:\/\/localhost:15099\$\{JAEGER_BASE\}/);
     expect(traces).not.toMatch(/15032/);
