@@ -19,6 +19,14 @@ export function refusedMessage(pod: KubeObject, port: number): string {
   return `error forwarding port ${port} to pod ${(pod.status as Any)?.containerStatuses?.[0]?.containerID?.replace('containerd://', '') ?? pod.metadata.uid}, uid : failed to execute portforward in network namespace "/var/run/netns/cni-${pod.metadata.uid}": failed to connect to localhost:${port} inside namespace "${(pod.status as Any)?.containerStatuses?.[0]?.containerID?.replace('containerd://', '').slice(0, 12) ?? ''}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6: address localhost: no suitable address found `;
 }
 
+/** The Jaeger version a pod runs, from its image tag (`jaegertracing/all-in-one:1.9` -> `1.9`). */
+function jaegerVersion(pod: KubeObject | undefined): string | undefined {
+  const containers: Any[] = (pod?.spec as Any)?.containers ?? [];
+  const image = String((containers.find((c) => c.name === 'jaeger') ?? containers[0])?.image ?? '');
+  const tag = /:([\w.-]+)$/.exec(image)?.[1];
+  return tag && /^v?\d/.test(tag) ? tag.replace(/^v/, '') : undefined;
+}
+
 export class WorkloadRouter {
   readonly traces = new TraceStore();
   private servers = new Map<string, http.Server>();
@@ -35,10 +43,10 @@ export class WorkloadRouter {
     return s;
   }
 
-  private jaeger(basePath: '' | '/jaeger'): Handler {
+  private jaeger(basePath: '' | '/jaeger', pod?: KubeObject): Handler {
     let h = this.jaegerHandlers.get(basePath);
     if (!h) {
-      h = createJaegerQueryHandler({ store: this.traces, basePath });
+      h = createJaegerQueryHandler({ store: this.traces, basePath, version: jaegerVersion(pod) });
       this.jaegerHandlers.set(basePath, h);
     }
     return h;
@@ -81,7 +89,7 @@ export class WorkloadRouter {
     const declared = ((pod.spec as Any)?.containers ?? []).some((c: Any) => (c.ports ?? []).some((p: Any) => p.containerPort === port));
     if (labels.app === 'jaeger' && port === 16686) {
       const base = this.state.jaegerBasePath(pod);
-      return { key: `jaeger${base}`, handler: this.jaeger(base) };
+      return { key: `jaeger${base}`, handler: this.jaeger(base, pod) };
     }
     if (labels.istio === 'ingressgateway') {
       // Modern gateways run unprivileged: a Gateway server declared on port 80 listens on 8080
@@ -138,7 +146,7 @@ export class WorkloadRouter {
         res.end('no healthy upstream');
         return;
       }
-      this.jaeger(this.state.jaegerBasePath(jaeger))(req, res);
+      this.jaeger(this.state.jaegerBasePath(jaeger), jaeger)(req, res);
       return;
     }
     this.bookinfo ??= createBookinfoHandler(() => {

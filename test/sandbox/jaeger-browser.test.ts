@@ -114,6 +114,7 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
       await page.goto(`${url}/`);
       await expect(page.title()).resolves.toBe('Jaeger UI');
       await page.locator('#service option', { hasText: w.productpage }).first().waitFor({ state: 'attached' });
+      expect(await page.locator('footer').textContent()).toMatch(/kubetutor's sandbox stand-in for Jaeger's UI \(the scenario runs Jaeger \d/);
       await shot(page, '1-search');
 
       // The Operation list follows the Service.

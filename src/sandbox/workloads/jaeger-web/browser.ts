@@ -16,7 +16,7 @@ import { buildTraceModel, summarizeTrace } from '../../../traces/trace-model.js'
 import { renderOperationOptions, renderResults, renderSearchView, renderServiceOptions } from './search-view.js';
 import { renderTraceMissing, renderTraceView } from './trace-view.js';
 import { apiSearchParams, parseUiRoute, relativeToBase, searchFormFrom, searchHref, traceHref, type SearchForm } from './ui-query.js';
-import { esc } from './display.js';
+import { esc, serviceColors } from './display.js';
 
 interface Envelope<T> {
   data: T;
@@ -63,10 +63,15 @@ function errorBox(err: unknown): string {
 async function searchResults(form: SearchForm): Promise<string> {
   try {
     const traces = await api<JaegerTrace[]>(`traces?${apiSearchParams(form, nowMicros()).toString()}`);
-    return renderResults({ traces: traces.map(summarizeTrace) }, nowMicros());
+    return renderResults({ traces: traces.map(summarizeTrace) }, nowMicros(), serviceColors(servicesOnPage()));
   } catch (err) {
     return errorBox(err);
   }
+}
+
+/** The Service list as the page shows it (the store's services, sorted). */
+function servicesOnPage(): string[] {
+  return [...document.querySelectorAll<HTMLOptionElement>('#service option')].map((o) => o.value).filter((v) => v !== '');
 }
 
 async function showSearch(form: SearchForm, submitted: boolean, gen: number): Promise<void> {
@@ -93,8 +98,8 @@ async function runSearch(form: SearchForm, gen: number): Promise<void> {
 async function showTrace(traceID: string, gen: number): Promise<void> {
   let html: string;
   try {
-    const data = await api<JaegerTrace[]>(`traces/${enc(traceID)}`);
-    html = data[0] ? renderTraceView(buildTraceModel(data[0]), { backHref: lastSearch }) : renderTraceMissing(traceID, lastSearch);
+    const [data, services] = await Promise.all([api<JaegerTrace[]>(`traces/${enc(traceID)}`), api<string[]>('services').catch(() => undefined)]);
+    html = data[0] ? renderTraceView(buildTraceModel(data[0]), { backHref: lastSearch, services }) : renderTraceMissing(traceID, lastSearch);
   } catch (err) {
     html = err instanceof ApiError && err.status === 404 ? renderTraceMissing(traceID, lastSearch) : errorBox(err);
   }

@@ -10,8 +10,8 @@ export function esc(value: unknown): string {
   return escapeHtml(String(value));
 }
 
-/** Ten colours that stay apart on white (the common "category 10" set); a service keeps its colour on every page. */
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** Ten colours that stay apart on white (the common "category 10" set, its red swapped for indigo: red means an error). */
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#5254a3', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /** A stable CSS colour for a service name (FNV-1a over its characters). */
 export function serviceColor(name: string): string {
@@ -21,6 +21,20 @@ export function serviceColor(name: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return PALETTE[h % PALETTE.length];
+}
+
+export type ColorOf = (service: string) => string;
+
+/**
+ * Colours by place in the store's sorted service list, so that up to ten
+ * services never share one; a name not in the list gets its hashed colour.
+ */
+export function serviceColors(known: readonly string[]): ColorOf {
+  const index = new Map(known.map((s, i) => [s, i]));
+  return (name) => {
+    const i = index.get(name);
+    return i === undefined ? serviceColor(name) : PALETTE[i % PALETTE.length];
+  };
 }
 
 const two = (n: number) => String(n).padStart(2, '0');

@@ -6,7 +6,7 @@
  */
 import type { TraceSummary } from '../../../traces/model-types.js';
 import { formatDuration } from '../../../traces/trace-model.js';
-import { clockTime, dayLabel, esc, plural, serviceColor, timeAgo } from './display.js';
+import { type ColorOf, clockTime, dayLabel, esc, plural, serviceColor, serviceColors, timeAgo } from './display.js';
 import { LOOKBACKS, MAX_LIMIT, type SearchForm, traceHref } from './ui-query.js';
 
 export interface SearchResults {
@@ -29,7 +29,7 @@ export function renderSearchView(d: SearchViewData): string {
   return [
     '<div class="search-page">',
     `<aside class="search-side">${renderSearchForm(d.form, d.services, d.operations)}</aside>`,
-    `<section class="search-results" id="results" aria-live="polite">${d.results ? renderResults(d.results, d.nowMicros) : renderNoSearch(d.services)}</section>`,
+    `<section class="search-results" id="results" aria-live="polite">${d.results ? renderResults(d.results, d.nowMicros, serviceColors(d.services)) : renderNoSearch(d.services)}</section>`,
     '</div>',
   ].join('\n');
 }
@@ -71,8 +71,8 @@ export function renderSearchForm(form: SearchForm, services: string[], operation
     '<label for="lookback">Lookback</label>',
     `<select id="lookback" name="lookback">${lookbacks}</select>`,
     '<div class="pair-fields">',
-    `<span><label for="minDuration">Min Duration</label><input id="minDuration" name="minDuration" type="text" placeholder="e.g. 1.2s, 100ms, 500us" value="${esc(form.minDuration)}"></span>`,
-    `<span><label for="maxDuration">Max Duration</label><input id="maxDuration" name="maxDuration" type="text" placeholder="e.g. 1.1s" value="${esc(form.maxDuration)}"></span>`,
+    `<span><label for="minDuration">Min Duration</label><input id="minDuration" name="minDuration" type="text" placeholder="e.g. 100ms" value="${esc(form.minDuration)}"></span>`,
+    `<span><label for="maxDuration">Max Duration</label><input id="maxDuration" name="maxDuration" type="text" placeholder="e.g. 1.2s" value="${esc(form.maxDuration)}"></span>`,
     '</div>',
     '<label for="limit">Limit Results</label>',
     `<input id="limit" name="limit" type="number" min="1" max="${MAX_LIMIT}" value="${form.limit}">`,
@@ -82,7 +82,7 @@ export function renderSearchForm(form: SearchForm, services: string[], operation
 }
 
 /** The right column after a search: scatter plot, count, and the trace items. */
-export function renderResults(results: SearchResults, nowMicros: number): string {
+export function renderResults(results: SearchResults, nowMicros: number, color: ColorOf = serviceColor): string {
   if (results.error) return `<div class="error-box" role="alert">HTTP Error: ${esc(results.error)}</div>`;
   const traces = results.traces;
   if (traces.length === 0) return '<div class="empty">No trace results. Try another query.</div>';
@@ -91,16 +91,16 @@ export function renderResults(results: SearchResults, nowMicros: number): string
     renderScatter(traces),
     `<div class="results-head"><h2 id="trace-count">${plural(traces.length, 'Trace')}</h2><span class="sort-note">Most recent first</span></div>`,
     '<ol class="trace-list">',
-    ...traces.map((t) => renderResultItem(t, longest, nowMicros)),
+    ...traces.map((t) => renderResultItem(t, longest, nowMicros, color)),
     '</ol>',
   ].join('\n');
 }
 
-function renderResultItem(t: TraceSummary, longest: number, nowMicros: number): string {
+function renderResultItem(t: TraceSummary, longest: number, nowMicros: number, color: ColorOf): string {
   const name = `${t.rootService}: ${t.rootOperation}`;
   const fill = Math.max(0.5, (t.duration / longest) * 100).toFixed(2);
   const services = t.services
-    .map((s) => `<li style="--svc:${serviceColor(s.name)}">${esc(s.name)} (${s.spans})</li>`)
+    .map((s) => `<li style="--svc:${color(s.name)}">${esc(s.name)} (${s.spans})</li>`)
     .join('');
   return [
     `<li class="trace-item" data-trace-id="${esc(t.traceID)}">`,
@@ -125,15 +125,20 @@ function renderResultItem(t: TraceSummary, longest: number, nowMicros: number): 
 function renderScatter(traces: TraceSummary[]): string {
   const W = 600;
   const H = 150;
-  const pad = 24;
+  const left = 64;
+  const right = 16;
+  const top = 12;
+  const bottom = 24;
   const starts = traces.map((t) => t.start);
   const t0 = Math.min(...starts);
   const span = Math.max(1, Math.max(...starts) - t0);
   const dmax = Math.max(1, ...traces.map((t) => t.duration));
+  // Within a minute, the axis shows milliseconds.
+  const at = (us: number) => (span < 60_000_000 ? `${clockTime(us)}.${String(Math.floor(us / 1000) % 1000).padStart(3, '0')}` : clockTime(us));
   const dots = traces
     .map((t) => {
-      const x = traces.length === 1 ? W / 2 : pad + ((t.start - t0) / span) * (W - 2 * pad);
-      const y = H - pad - (t.duration / dmax) * (H - 2 * pad);
+      const x = traces.length === 1 ? (left + W - right) / 2 : left + 10 + ((t.start - t0) / span) * (W - left - right - 20);
+      const y = H - bottom - 6 - (t.duration / dmax) * (H - top - bottom - 12);
       const r = Math.min(9, 3 + Math.sqrt(t.spanCount));
       const label = `${t.rootService}: ${t.rootOperation} (${formatDuration(t.duration)})`;
       return `<a href="${esc(traceHref(t.traceID))}" data-nav><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r.toFixed(1)}"${t.errorCount ? ' class="erred"' : ''}><title>${esc(label)}</title></circle></a>`;
@@ -141,9 +146,9 @@ function renderScatter(traces: TraceSummary[]): string {
     .join('');
   return [
     `<figure class="scatter"><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Duration against start time">`,
-    `<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}"/><line x1="${pad}" y1="${pad / 2}" x2="${pad}" y2="${H - pad}"/>`,
-    `<text x="${pad}" y="${H - 6}">${esc(clockTime(t0))}</text><text x="${W - pad}" y="${H - 6}" text-anchor="end">${esc(clockTime(t0 + span))}</text>`,
-    `<text x="${pad + 4}" y="${pad / 2 + 8}">${esc(formatDuration(dmax))}</text>`,
+    `<line x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}"/><line x1="${left}" y1="${top}" x2="${left}" y2="${H - bottom}"/>`,
+    `<text x="${left}" y="${H - 8}">${esc(at(t0))}</text><text x="${W - right}" y="${H - 8}" text-anchor="end">${esc(at(t0 + span))}</text>`,
+    `<text x="${left - 6}" y="${top + 8}" text-anchor="end">${esc(formatDuration(dmax))}</text><text x="${left - 6}" y="${H - bottom}" text-anchor="end">0</text>`,
     dots,
     '</svg></figure>',
   ].join('');

@@ -9,16 +9,19 @@
  */
 import type { KeyValue, SpanNode, TraceModel } from '../../../traces/model-types.js';
 import { formatDuration } from '../../../traces/trace-model.js';
-import { esc, fullTime, plural, serviceColor } from './display.js';
+import { type ColorOf, esc, fullTime, plural, serviceColors } from './display.js';
 
 export interface TraceViewOptions {
   /** Where the back arrow goes (the search that found the trace). */
   backHref: string;
+  /** The store's service list, for the services' colours (the same as on the search page). */
+  services?: readonly string[];
 }
 
 const TICKS = 5;
 
 export function renderTraceView(model: TraceModel, opts: TraceViewOptions): string {
+  const color = serviceColors(opts.services ?? model.services.map((s) => s.name));
   const spanCount = model.order.length;
   const depth = spanCount ? (model.maxDepth ?? 0) + 1 : 0;
   const title = `${model.rootService}: ${model.rootOperation}`;
@@ -44,12 +47,12 @@ export function renderTraceView(model: TraceModel, opts: TraceViewOptions): stri
     `<a class="trace-json" href="api/traces/${esc(encodeURIComponent(model.traceID))}">Trace JSON</a>`,
     '</header>',
     `<dl class="trace-facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`,
-    `<ul class="legend">${model.services.map((s) => `<li style="--svc:${serviceColor(s.name)}">${esc(s.name)} (${s.spans})</li>`).join('')}</ul>`,
+    `<ul class="legend">${model.services.map((s) => `<li style="--svc:${color(s.name)}">${esc(s.name)} (${s.spans})</li>`).join('')}</ul>`,
     warnings,
     '<div class="timeline-tools js-only"><button type="button" data-action="expand-all">Open all details</button><button type="button" data-action="collapse-all">Close all details</button></div>',
     '<div class="timeline" id="timeline">',
     `<div class="tl-head"><div class="tl-name">Service &amp; Operation</div><div class="tl-ticks">${ticks}</div></div>`,
-    ...model.order.map((id) => renderSpanRow(model, model.spans.get(id)!)),
+    ...model.order.map((id) => renderSpanRow(model, model.spans.get(id)!, color)),
     '</div>',
     '</article>',
   ].join('\n');
@@ -59,8 +62,8 @@ function pct(part: number, whole: number): number {
   return whole > 0 ? (part / whole) * 100 : 0;
 }
 
-function renderSpanRow(model: TraceModel, s: SpanNode): string {
-  const color = serviceColor(s.service);
+function renderSpanRow(model: TraceModel, s: SpanNode, colorOf: ColorOf): string {
+  const color = colorOf(s.service);
   const left = pct(s.offset, model.duration);
   const width = Math.max(0.2, pct(s.duration, model.duration));
   // The duration goes right of the bar; for a bar that ends near the right edge, left of it, or inside it when it also starts near 0.

@@ -60,7 +60,7 @@ export function createJaegerUiHandler(o: UiHandlerOptions): (req: IncomingMessag
           sendBody(req, res, 404, HTML, page('trace', renderTraceMissing(route.traceID, 'search')));
           return;
         }
-        sendBody(req, res, 200, HTML, page('trace', renderTraceView(buildTraceModel(trace), { backHref: back })));
+        sendBody(req, res, 200, HTML, page('trace', renderTraceView(buildTraceModel(trace), { backHref: back, services: o.source.services() })));
         return;
       }
       case 'search': {
