@@ -190,6 +190,13 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
       await page.locator('.trace-item').first().waitFor();
       await page.goto(`${url}${w.base}/trace/${newest.traceID}`);
       expect(await page.locator('#timeline .span-row').count()).toBe(newest.spans.length);
+      // The top bar's lookup box opens a trace by its id.
+      await page.click('.brand');
+      await page.locator('#search-form').waitFor();
+      await page.fill('.lookup input', newest.traceID);
+      await page.press('.lookup input', 'Enter');
+      await page.locator(`.trace-page[data-trace-id="${newest.traceID}"]`).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`${w.base}/trace/${newest.traceID}`);
 
       expect(foreign).toEqual([]);
       expect(problems).toEqual([]);
