@@ -111,6 +111,20 @@ describe('kubectl exec on the ready scenario', () => {
     expect(trace.spans.some((s) => service(s) === 'istio-policy')).toBe(true);
   });
 
+  test('any pod can call in: a sleep pod (samples/sleep) curls ratings by its full name, traced from sleep’s sidecar', async () => {
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleep\n  labels: {app: sleep}\nspec:\n  containers:\n  - name: sleep\n    image: curlimages/curl\n    command: ["/bin/sleep", "infinity"]\n';
+    expect((await kubectl(sb, ['apply', '-f', '-'], { input: manifest })).code).toBe(0);
+    await eventually(() => sb.objects('', 'pods', 'default').find((p) => p.metadata.name === 'sleep' && JSON.stringify(p.status).includes('"Ready","status":"True"')), 10_000, 'sleep pod ready');
+    const before = sb.workloads.traces.count();
+    const r = await kubectl(sb, ['exec', 'sleep', '-c', 'sleep', '--', 'curl', '-sS', 'http://ratings.default.svc.cluster.local:9080/ratings/1']);
+    expect(r).toMatchObject({ code: 0, stdout: '{"id":1,"ratings":{"Reviewer1":5,"Reviewer2":4}}' });
+    expect(sb.workloads.traces.count()).toBe(before + 1);
+    const raw = await kubectl(sb, ['get', '--raw', '/api/v1/namespaces/istio-system/services/jaeger-query:16686/proxy/api/traces?service=sleep.default&limit=1']);
+    const trace = (JSON.parse(raw.stdout) as { data: JaegerTrace[] }).data[0]!;
+    const names = trace.spans.map((s) => `${trace.processes[s.processID]!.serviceName} ${s.tags.find((t) => t.key === 'span.kind')?.value ?? ''}`.trim()).sort();
+    expect(names).toEqual(['istio-policy server', 'ratings.default server', 'sleep.default client']);
+  });
+
   test('the container has a pod’s environment and the commands tutorials use', async () => {
     const env = await kubectl(sb, ['exec', ratingsPod, '-c', 'ratings', '--', 'sh', '-c', 'printenv HOSTNAME PRODUCTPAGE_SERVICE_PORT; env | grep -o "^RATINGS_SERVICE_HOST=10\\.[0-9.]*" | head -n 1; hostname'], { version: '1.33' });
     expect(env.stdout).toBe(`${ratingsPod}\n9080\nRATINGS_SERVICE_HOST=${(sb.objects('', 'services', 'default').find((s) => s.metadata.name === 'ratings')!.spec as { clusterIP: string }).clusterIP}\n${ratingsPod}\n`);
