@@ -12,6 +12,7 @@ import type { TraceSummary } from '../traces/model-types.js';
 import { recordOpened as record } from '../traces/opened-marker.js';
 import { BIG_TRACE_TEXT, releaseMemory } from '../traces/release-memory.js';
 import { displayText, inertJson, inertStrings } from '../text/display-text.js';
+import { displayModel } from '../traces/display-model.js';
 
 const recordOpened = (t: JaegerTrace) => record(process.env.KUBETUTOR_SESSION_DIR, t);
 
@@ -168,7 +169,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     }
     const { traceToJson, traceToText } = await import('../traces/plain-tree.js');
     // --json is the exact data (escaped, so inert); the tree is display text, laid out as it shows.
-    process.stdout.write(values.json ? inertJson(traceToJson(buildTraceModel(trace)), 2) + '\n' : traceToText(buildTraceModel(inertStrings(trace))).map((l) => displayText(l)).join('\n') + '\n');
+    process.stdout.write(values.json ? inertJson(traceToJson(buildTraceModel(trace)), 2) + '\n' : traceToText(displayModel(buildTraceModel(trace))).map((l) => displayText(l)).join('\n') + '\n');
     if (!values.json && !values.trace && summaries.length > 1) process.stdout.write(`(the most recent of ${summaries.length} traces; --trace ID picks another)\n`);
     return 0;
   }

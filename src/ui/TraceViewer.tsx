@@ -14,6 +14,7 @@ import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
 import type { TraceModel, TraceSummary } from '../traces/model-types.js';
 import { buildTraceModel } from '../traces/trace-model.js';
 import { displayText, inertStrings } from '../text/display-text.js';
+import { displayModel } from '../traces/display-model.js';
 import {
   TRACE_LIST_KEYS,
   layoutMessage,
@@ -76,8 +77,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit, onOpened, color = true, focus }: TraceViewerProps) {
   const size = useTerminalSize();
-  // Outside text enters here: names, tags and logs from any service of the mesh are display text
-  // before any layout or search sees them (src/text/display-text.ts).
+  // Outside text enters here: the names in the trace list, and (displayModel) those of each opened
+  // trace, are display text before any layout or search sees them (src/text/display-text.ts).
   // (A trace's id stays as it came: it is how the trace is fetched; the screen's last guard still shows it inertly.)
   const traces = useMemo(() => fetched && fetched.map((t) => ({ ...inertStrings(t), traceID: t.traceID })), [fetched]);
   const [state, setState] = useState<ViewerState>(initialState);
@@ -140,7 +141,7 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
       Promise.resolve()
         .then(() => live.current.loadTrace(id))
         .then((trace) => {
-          const model = buildTraceModel(inertStrings(trace));
+          const model = displayModel(buildTraceModel(trace));
           models.current.set(id, model);
           if (!mounted.current || token !== loadSeq.current) return;
           ready(model);
