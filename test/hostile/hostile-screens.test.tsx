@@ -91,8 +91,12 @@ describe.each([0, 1])('chalk level %i', (level) => {
     inertFrame('lesson screen: header with the context name', f, ['HXctx'], 12);
     stdin.write('r');
     f = await frameMatching(lastFrame, /hx-0: /, 15_000, plainText);
+    // The diagnosis quotes the planted condition and the newest planted event of hx-0.
+    f = await frameMatching(lastFrame, /hx-0: event Hostile2: HX2/, 15_000, plainText);
+    expect(plainText(f)).toMatch(/hx-0: not scheduled: Unschedulable — HX2 x␛\[5A/);
+    expect(plainText(f)).toMatch(/hx-0: event Hostile2: HX2 x␛\[5A/);
     f = lastFrame()!;
-    inertFrame('lesson screen: diagnoses (events, conditions)', f, ['HX0']);
+    inertFrame('lesson screen: diagnoses (events, conditions)', f, ['HX2']);
     // Enter runs `cat hostile.txt`: the output pane shows its last lines.
     stdin.write(ENTER);
     f = await frameMatching(lastFrame, /─ output .*exit 0/, 15_000, plainText);
@@ -103,7 +107,7 @@ describe.each([0, 1])('chalk level %i', (level) => {
     stdin.write(DOWN);
     await sleep(50);
     stdin.write(ENTER);
-    f = await frameMatching(lastFrame, /─ output \$ kubectl get pod hx-0.*exit 0/, 15_000, plainText);
+    f = await frameMatching(lastFrame, /─ output \$ kubectl get pod -n hx hx-0.*exit 0/, 15_000, plainText);
     f = lastFrame()!;
     inertFrame('lesson screen: pod annotations (kubectl output)', f, ['HX0']);
   });

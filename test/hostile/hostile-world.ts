@@ -12,6 +12,8 @@ import { kubectl, sleep } from '../helpers/sandbox.js';
 import { ALL_IN_ONE, HOSTILE } from './corpus.js';
 
 export const PODS = 5;
+/** A namespace without sidecar injection: the diagnosis of each pod is its condition, its container, its image, then its events. */
+export const NS = 'hx';
 /** Which pod carries the hostile string i (three events each: what the diagnosis shows per pod). */
 export const podOf = (i: number) => `hx-${Math.floor(i / 3)}`;
 
@@ -21,10 +23,12 @@ const rt = (sb: Sandbox, key: string) => sb.types.byKey(key)!;
 export async function plantHostileWorld(sb: Sandbox): Promise<void> {
   const pods = rt(sb, '/pods');
   // Through the API with the real kubectl, as anyone with access to the cluster could.
+  const ns = await kubectl(sb, ['create', 'namespace', NS]);
+  if (ns.code !== 0) throw new Error(`kubectl create namespace: ${ns.stderr}`);
   const items = Array.from({ length: PODS }, (_, k) => ({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `hx-${k}`, namespace: 'default', labels: { app: `hx-${k}` }, annotations: { 'hx/note': ALL_IN_ONE } },
+    metadata: { name: `hx-${k}`, namespace: NS, labels: { app: `hx-${k}` }, annotations: { 'hx/note': ALL_IN_ONE } },
     spec: { containers: [{ name: 'app', image: 'hx:missing' }] },
   }));
   const applied = await kubectl(sb, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
@@ -32,19 +36,19 @@ export async function plantHostileWorld(sb: Sandbox): Promise<void> {
   // Wait until the simulated kubelet has given up on the image (its last transition).
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
-    const all = sb.store.list(pods, 'default').filter((p) => p.metadata.name?.startsWith('hx-'));
+    const all = sb.store.list(pods, NS).filter((p) => p.metadata.name?.startsWith('hx-'));
     if (all.length === PODS && all.every((p) => JSON.stringify(p.status ?? {}).includes('ImagePullBackOff'))) break;
     await sleep(20);
   }
   const events = rt(sb, '/events');
   HOSTILE.forEach((h, i) => {
-    const pod = sb.store.get(pods, 'default', podOf(i))!;
+    const pod = sb.store.get(pods, NS, podOf(i))!;
     const now = new Date(Date.now() + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     sb.store.create(events, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `hx-event-${i}`, namespace: 'default' },
-      involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: 'default', uid: pod.metadata.uid },
+      metadata: { name: `hx-event-${i}`, namespace: NS },
+      involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: NS, uid: pod.metadata.uid },
       type: 'Warning',
       reason: `Hostile${i}`,
       message: h.text,
@@ -54,7 +58,7 @@ export async function plantHostileWorld(sb: Sandbox): Promise<void> {
     });
   });
   for (let k = 0; k < PODS; k++) {
-    const pod = sb.store.get(pods, 'default', `hx-${k}`)!;
+    const pod = sb.store.get(pods, NS, `hx-${k}`)!;
     const status = pod.status as { conditions?: Array<Record<string, unknown>> };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     const h = HOSTILE[(k * 3 + 2) % HOSTILE.length];
@@ -78,7 +82,7 @@ export function hostileKubeconfig(sb: Sandbox, dir: string): { file: string; con
 export function hostileLesson(): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kt-hostile-lesson-'));
   writeFileSync(join(dir, 'hostile.txt'), HOSTILE.map((h) => h.text).join('\n') + '\n');
-  const checks = Array.from({ length: PODS }, (_, k) => `- kind: pods-ready\n  namespace: default\n  selector: app=hx-${k}`).join('\n');
+  const checks = Array.from({ length: PODS }, (_, k) => `- kind: pods-ready\n  namespace: ${NS}\n  selector: app=hx-${k}`).join('\n');
   const lesson = `---
 id: hostile
 title: Hostile text
@@ -94,7 +98,7 @@ $ cat hostile.txt
 \`\`\`
 
 \`\`\`bash
-$ kubectl get pod hx-0 -o jsonpath='{.metadata.annotations.hx/note}'
+$ kubectl get pod -n ${NS} hx-0 -o jsonpath='{.metadata.annotations.hx/note}'
 \`\`\`
 
 \`\`\`check
