@@ -205,6 +205,38 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
     }
   });
 
+  test.runIf(w.scenario === 'ready')('span text is shown as text, never run as markup', async () => {
+    const evilService = '<img src=x onerror="window.__pwned=1">';
+    const evilOp = '<script>window.__pwned=2</script>';
+    const t = structuredClone(newest);
+    t.traceID = 'bad0000000000001';
+    t.spans = [{ ...t.spans[0], traceID: t.traceID, spanID: 'bad0000000000002', operationName: evilOp, references: [], tags: [{ key: '<b>key</b>', type: 'string', value: '"><svg onload="window.__pwned=3">' }] }];
+    t.processes = { p1: { serviceName: evilService, tags: [] } };
+    t.spans[0].processID = 'p1';
+    sb.workloads.traces.add(t);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${url}/`);
+      await page.selectOption('#service', evilService);
+      await page.click('#find-traces');
+      await page.locator('.trace-item').first().waitFor();
+      expect(await page.locator('.trace-item .name').first().textContent()).toBe(`${evilService}: ${evilOp}`);
+      await page.locator('.trace-title').first().click();
+      await page.locator('.trace-page').waitFor();
+      await page.locator('#timeline .span-row summary .tl-name').first().click();
+      expect(await page.locator('.span-detail table.kv').first().textContent()).toContain('"><svg onload="window.__pwned=3">');
+      // Rendered in place by the script, then by the server.
+      await expect(page.evaluate('typeof window.__pwned')).resolves.toBe('undefined');
+      await page.reload();
+      await expect(page.evaluate('typeof window.__pwned')).resolves.toBe('undefined');
+      expect(await page.locator('img, svg [onload]').count()).toBe(0);
+      await shot(page, '7-escaped');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('with JavaScript off: results and the trace are rendered by the server', async () => {
     // Plain HTTP first, through the same port-forward.
     const html = await (await fetch(`${url}${w.base}/search?service=${w.productpage}&lookback=1h&limit=20`)).text();
