@@ -73,6 +73,8 @@ export interface TraceListOptions {
   scroll: number;
   /** @default true */
   color?: boolean;
+  /** The trace marked as A for a comparison (drawn with an `A` beside it). */
+  marked?: string;
 }
 
 const LINES_PER_TRACE = 2;
@@ -101,11 +103,13 @@ export const TRACE_LIST_KEYS: Array<[string, string]> = [
   ['Enter', 'open the selected trace'],
   ['o', 'open the most recent trace'],
   ['s', 'sort: most recent, longest, most spans, most errors'],
+  ['m', 'mark the selected trace as A, the baseline of a comparison (again: unmark)'],
+  ['=', 'compare the marked trace (A) with the selected one (B)'],
   ['?', 'show or hide this help'],
   ['q', 'quit'],
 ];
 
-export const TRACE_LIST_FOOTER = '↑↓ select ⏎ open o open most recent s sort ? help q quit';
+export const TRACE_LIST_FOOTER = '↑↓ select ⏎ open o most recent s sort m mark = compare ? help q quit';
 
 interface Columns {
   title: number;
@@ -171,7 +175,8 @@ export function layoutTraceList(rows: readonly TraceSummary[] | null, opts: Trac
       const op = truncate(t.rootOperation, Math.max(0, col.title - textWidth(svc) - 2));
       const errText = t.errorCount ? `!${t.errorCount}` : '0';
       const title: ScreenLine = [
-        { text: sel ? '› ' : '  ', bold: true },
+        { text: sel ? '›' : ' ', bold: true },
+        { text: t.traceID === opts.marked ? 'A' : ' ', bold: true, color: t.traceID === opts.marked ? paint('yellow') : undefined },
         ...fit([{ text: svc, color: paint(serviceColor(t.rootService)), bold: true }, { text: `: ${op}` }], col.title),
         { text: String(t.spanCount).padStart(6) },
         { text: errText.padStart(7), color: t.errorCount ? paint('red') : undefined, bold: t.errorCount > 0 || undefined, dim: !t.errorCount || undefined },

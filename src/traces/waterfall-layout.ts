@@ -387,7 +387,7 @@ function axisLine(model: TraceModel, g: Geometry): ScreenLine {
   return [...fit([{ text: ' Service  Operation', bold: true }], g.nameW), { text: '│', dim: true }, { text: chars.join(''), dim: true }];
 }
 
-export const WATERFALL_FOOTER = '↑↓ move ⏎ collapse [ ] all c critical / search d details ? help b back q quit';
+export const WATERFALL_FOOTER = '↑↓ move ⏎ collapse c critical / search d details T stats m mark = compare ? help b back q quit';
 
 function footerLine(state: WaterfallState, first: number, shown: number, total: number, W: number, color: boolean): ScreenLine {
   const pos = total ? `${first + 1}–${first + shown}/${total} ` : '';

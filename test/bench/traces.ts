@@ -14,6 +14,10 @@ import { parseJaegerFile } from '../../src/traces/jaeger-client.js';
 import { buildTraceModel } from '../../src/traces/trace-model.js';
 import { layoutWaterfall } from '../../src/traces/waterfall-layout.js';
 import { initialWaterfallState } from '../../src/traces/waterfall-state.js';
+import { compareTraces } from '../../src/traces/trace-compare.js';
+import { traceStats } from '../../src/traces/trace-stats.js';
+import { layoutComparison, layoutStats } from '../../src/traces/analysis-layout.js';
+import type { JaegerTrace } from '../../src/sandbox/workloads/jaeger-model.js';
 import { spawnPty } from './pty.js';
 import { median, percentile, round, sleep, type Figure } from './stats.js';
 
@@ -68,6 +72,63 @@ async function viewInPty(cli: string, spans: number, presses: number): Promise<{
   }
 }
 
+/** B: A with every span 10% slower and one span in 50 left out (so the alignment has work of every kind). */
+function edited(a: JaegerTrace): JaegerTrace {
+  const b = structuredClone(a);
+  b.spans = b.spans.filter((_, i) => i === 0 || i % 50 !== 0).map((s) => ({ ...s, duration: Math.round(s.duration * 1.1) }));
+  return b;
+}
+
+/**
+ * Issue 17: compare and statistics on big traces, computed once per trace (fresh models each run, so
+ * nothing is memoised), and the frame a key then costs (layout of the window only).
+ */
+export function analysis(spans: number, runs = 5): { compare: number[]; stats: number[]; statsTag: number[]; frame: number[]; rows: number } {
+  const a = generateTrace(spans, { seed: 7 });
+  const b = edited(a);
+  const compare: number[] = [];
+  const stats: number[] = [];
+  const statsTag: number[] = [];
+  const frame: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const ma = buildTraceModel(a);
+    const mb = buildTraceModel(b);
+    const t0 = performance.now();
+    const c = compareTraces(ma, mb);
+    const t1 = performance.now();
+    const st = traceStats(mb, { by: 'operation' });
+    const t2 = performance.now();
+    traceStats(mb, { by: 'tag', key: 'http.status_code' });
+    const t3 = performance.now();
+    compare.push(t1 - t0);
+    stats.push(t2 - t1);
+    statsTag.push(t3 - t2);
+    rows = c.rows.length;
+    // A key's frame once computed: the window of the comparison and of the table, scrolled deep.
+    const f0 = performance.now();
+    layoutComparison(c, { selected: Math.floor(rows / 2), scroll: Math.floor(rows / 2), differencesOnly: false }, { width: 160, height: 45 });
+    layoutStats(st, { selected: 0, scroll: 0, sort: 'self', descending: true }, 'bench', { width: 160, height: 45 });
+    frame.push(performance.now() - f0);
+  }
+  return { compare, stats, statsTag, frame, rows };
+}
+
+function analysisFigures(): Figure[] {
+  const out: Figure[] = [];
+  for (const n of [10_000, 50_000]) {
+    const r = analysis(n);
+    const k = `${n / 1000}k spans`;
+    const fr = median(r.frame);
+    out.push(
+      { name: `${k}: compare two traces (once per pair)`, value: round(median(r.compare)), unit: 'ms', target: '', pass: null, detail: `median of 5; ${r.rows} aligned nodes; B = A 10% slower, 1 span in 50 removed` },
+      { name: `${k}: statistics by service: operation (once per grouping)`, value: round(median(r.stats)), unit: 'ms', target: '', pass: null, detail: `by tag http.status_code ${round(median(r.statsTag))} ms; self and critical-path times included` },
+      { name: `${k}: compare + statistics frame after a key`, value: round(fr, 2), unit: 'ms', target: '<= 50', pass: fr <= 50, detail: 'layout of the visible rows of both screens, 160x45, sorted by self time' },
+    );
+  }
+  return out;
+}
+
 export async function bigTraces(cli: string): Promise<Figure[]> {
   const ten = openAndLayout(10_000);
   const tenMedian = median(ten.total);
@@ -75,6 +136,7 @@ export async function bigTraces(cli: string): Promise<Figure[]> {
   const view50 = await viewInPty(cli, 50_000, 20);
   const p95k = percentile(view10.keyToFrame, 95);
   return [
+    ...analysisFigures(),
     { name: '10k spans: parse + model + layout (median)', value: round(tenMedian), unit: 'ms', target: '<= 200', pass: tenMedian <= 200, detail: `${ten.mb.toFixed(1)} MB JSON; parse + model ${round(median(ten.open))} ms, layout ${round(median(ten.layout))} ms; 7 runs` },
     { name: '10k spans: key press to next frame p95', value: round(p95k), unit: 'ms', target: '<= 50', pass: p95k <= 50, detail: `real PTY, ${view10.keyToFrame.length} presses of j/k; median ${round(median(view10.keyToFrame))} ms` },
     { name: '50k spans: key press to next frame p95', value: round(percentile(view50.keyToFrame, 95)), unit: 'ms', target: '', pass: null, detail: `median ${round(median(view50.keyToFrame))} ms` },
