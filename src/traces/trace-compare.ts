@@ -81,9 +81,21 @@ export interface CompareOptions {
 
 const cache = new WeakMap<TraceModel, WeakMap<TraceModel, Map<number, TraceComparison>>>();
 
-function keyOf(model: TraceModel, id: string): string {
-  const n = model.spans.get(id)!;
-  return `${bareService(n.service)}\u0000${n.operation}`;
+const keysCache = new WeakMap<TraceModel, Map<string, string>>();
+
+/** Every span's alignment key (`service⁠\0operation`, the service without its namespace), built once per model. */
+function alignmentKeys(model: TraceModel): Map<string, string> {
+  let keys = keysCache.get(model);
+  if (keys) return keys;
+  keys = new Map();
+  const bare = new Map<string, string>();
+  for (const n of model.spans.values()) {
+    let b = bare.get(n.service);
+    if (b === undefined) bare.set(n.service, (b = bareService(n.service)));
+    keys.set(n.spanID, `${b}\u0000${n.operation}`);
+  }
+  keysCache.set(model, keys);
+  return keys;
 }
 
 function side(m: TraceModel): TraceSide {
@@ -99,9 +111,49 @@ export function compareTraces(A: TraceModel, B: TraceModel, opts: CompareOptions
   if (!byT) byB.set(B, (byT = new Map()));
   const hit = byT.get(threshold);
   if (hit) return hit;
-  const result = compute(A, B, threshold);
-  byT.set(threshold, result);
-  return result;
+  const steps = compute(A, B, threshold);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  byT.set(threshold, r.value);
+  return r.value;
+}
+
+/** How many nodes the alignment places between two looks at the clock. */
+const SLICE = 2000;
+
+/**
+ * The same comparison, computed in slices of at most about `sliceMs` each, so
+ * a screen can keep answering keys while a 50,000-span pair is aligned: call
+ * `step()` from a timer until it returns the result (memoised like
+ * compareTraces once done).
+ */
+export function compareTracesInSlices(A: TraceModel, B: TraceModel, opts: CompareOptions & { sliceMs?: number } = {}): { step: () => TraceComparison | undefined } {
+  const threshold = opts.threshold ?? 0.2;
+  const known = cache.get(A)?.get(B)?.get(threshold);
+  if (known) return { step: () => known };
+  const sliceMs = opts.sliceMs ?? 15;
+  let steps: Generator<void, TraceComparison> | undefined;
+  let result: TraceComparison | undefined;
+  return {
+    step() {
+      if (result) return result;
+      steps ??= compute(A, B, threshold);
+      const until = Date.now() + sliceMs;
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          result = r.value;
+          let byB = cache.get(A);
+          if (!byB) cache.set(A, (byB = new WeakMap()));
+          let byT = byB.get(B);
+          if (!byT) byB.set(B, (byT = new Map()));
+          byT.set(threshold, result);
+          return result;
+        }
+        if (Date.now() >= until) return undefined;
+      }
+    },
+  };
 }
 
 interface Pending {
@@ -113,7 +165,12 @@ interface Pending {
   countB: number;
 }
 
-function compute(A: TraceModel, B: TraceModel, threshold: number): TraceComparison {
+function* compute(A: TraceModel, B: TraceModel, threshold: number): Generator<void, TraceComparison> {
+  const keysA = alignmentKeys(A);
+  yield;
+  const keysB = alignmentKeys(B);
+  yield;
+  const keyOf = (model: TraceModel, id: string): string => (model === A ? keysA : keysB).get(id)!;
   const rows: CompareNode[] = [];
   const roots: number[] = [];
 
@@ -149,14 +206,18 @@ function compute(A: TraceModel, B: TraceModel, threshold: number): TraceComparis
       for (let i = heads.get(k) ?? 0; i < q.length; i++) out.push({ a: q[i], at: A.spans.get(q[i])!.offset, countA: countA.get(k) ?? 0, countB: countB.get(k) ?? 0 });
     }
     // Siblings in start order (A's times for nodes in A); ties keep B's order, then A's leftovers.
-    return out.length > 1 ? out.map((p, i) => ({ p, i })).sort((x, y) => x.p.at - y.p.at || x.i - y.i).map((x) => x.p) : out;
+    let ordered = true;
+    for (let i = 1; i < out.length && ordered; i++) if (out[i].at < out[i - 1].at) ordered = false;
+    return ordered ? out : out.map((p, i) => ({ p, i })).sort((x, y) => x.p.at - y.p.at || x.i - y.i).map((x) => x.p);
   };
 
   // Depth-first, iteratively: a stack of sibling lists still to place, each with its parent row.
   const stack: Array<{ parent: number; depth: number; items: Pending[]; next: number }> = [
     { parent: -1, depth: 0, items: align(A.roots, B.roots), next: 0 },
   ];
+  let placed = 0;
   while (stack.length) {
+    if (++placed % SLICE === 0) yield;
     const top = stack[stack.length - 1];
     if (top.next >= top.items.length) {
       stack.pop();
@@ -222,6 +283,7 @@ function compute(A: TraceModel, B: TraceModel, threshold: number): TraceComparis
 
   // Children come after their parents: walk back up, marking parents whose subtree differs.
   const counts = { same: 0, changed: 0, onlyA: 0, onlyB: 0 };
+  yield;
   for (let i = rows.length - 1; i >= 0; i--) {
     const n = rows[i];
     if (n.mark === '=' && n.childrenDiffer) n.mark = '~';
@@ -231,12 +293,19 @@ function compute(A: TraceModel, B: TraceModel, threshold: number): TraceComparis
     else if (n.mark === '~') counts.changed++;
     else counts.same++;
   }
-  const biggest = rows
-    .map((n, i) => ({ i, d: n.delta === undefined ? 0 : Math.abs(n.delta), changed: !!(n.slower || n.faster) }))
-    .filter((x) => x.changed && x.d > 0)
-    .sort((x, y) => y.d - x.d || x.i - y.i)
-    .slice(0, 3)
-    .map((x) => x.i);
+  yield;
+  // The three largest duration changes, in one pass (no sort over every node).
+  const top: Array<{ i: number; d: number }> = [];
+  for (let i = 0; i < rows.length; i++) {
+    const n = rows[i];
+    if (!(n.slower || n.faster) || !n.delta) continue;
+    const d = Math.abs(n.delta);
+    if (top.length === 3 && d <= top[2].d) continue;
+    top.push({ i, d });
+    top.sort((x, y) => y.d - x.d || x.i - y.i);
+    if (top.length > 3) top.length = 3;
+  }
+  const biggest = top.map((x) => x.i);
   const delta = B.duration - A.duration;
   return {
     a: side(A),

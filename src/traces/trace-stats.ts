@@ -69,10 +69,22 @@ const selfCache = new WeakMap<TraceModel, Map<string, number>>();
 
 /** Every span's self time (µs), by span id. Linear: children are already sorted by start. */
 export function selfTimes(model: TraceModel): Map<string, number> {
-  let out = selfCache.get(model);
-  if (out) return out;
-  out = new Map();
+  const steps = selfTimeSteps(model);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/** How many spans a slice handles between two looks at the clock. */
+const SLICE = 5000;
+
+function* selfTimeSteps(model: TraceModel): Generator<void, Map<string, number>> {
+  const known = selfCache.get(model);
+  if (known) return known;
+  const out = new Map<string, number>();
+  let k = 0;
   for (const id of model.order) {
+    if (++k % SLICE === 0) yield;
     const node = model.spans.get(id)!;
     out.set(id, selfTimeOf(model, node));
   }
@@ -157,7 +169,40 @@ export function traceStats(model: TraceModel, grouping: StatsGrouping = { by: 's
   const key = groupingKey(grouping);
   const hit = perModel.get(key);
   if (hit) return hit;
-  const self = selfTimes(model);
+  const steps = statsSteps(model, grouping);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * The same table, computed in slices of at most about `sliceMs` each (a screen
+ * keeps answering keys meanwhile): call `step()` from a timer until it returns
+ * the table, which is then memoised like traceStats'.
+ */
+export function traceStatsInSlices(model: TraceModel, grouping: StatsGrouping, sliceMs = 15): { step: () => TraceStats | undefined } {
+  const known = statsCache.get(model)?.get(groupingKey(grouping));
+  if (known) return { step: () => known };
+  const steps = statsSteps(model, grouping);
+  let result: TraceStats | undefined;
+  return {
+    step() {
+      if (result) return result;
+      const until = Date.now() + sliceMs;
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return (result = r.value);
+        if (Date.now() >= until) return undefined;
+      }
+    },
+  };
+}
+
+function* statsSteps(model: TraceModel, grouping: StatsGrouping): Generator<void, TraceStats> {
+  let perModel = statsCache.get(model);
+  if (!perModel) statsCache.set(model, (perModel = new Map()));
+  const key = groupingKey(grouping);
+  const self = yield* selfTimeSteps(model);
   const crit = criticalTimes(model);
   const groups = new Map<string, StatsRow>();
   const label = (n: SpanNode): string => {
@@ -165,7 +210,9 @@ export function traceStats(model: TraceModel, grouping: StatsGrouping = { by: 's
     if (grouping.by === 'operation') return `${n.service}: ${n.operation}`;
     return tagValue(n.tags, grouping.key) ?? tagValue(n.processTags, grouping.key) ?? `(no ${grouping.key})`;
   };
+  let k = 0;
   for (const id of model.order) {
+    if (++k % SLICE === 0) yield;
     const n = model.spans.get(id)!;
     const g = label(n);
     let row = groups.get(g);

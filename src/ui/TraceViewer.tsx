@@ -27,8 +27,8 @@ import {
   type TraceSort,
 } from '../traces/trace-list-layout.js';
 import { layoutHelp, layoutWaterfall } from '../traces/waterfall-layout.js';
-import { compareTraces, type TraceComparison } from '../traces/trace-compare.js';
-import { groupableTagKeys, traceStats, type StatsGrouping, type TraceStats } from '../traces/trace-stats.js';
+import { compareTracesInSlices, type TraceComparison } from '../traces/trace-compare.js';
+import { groupableTagKeys, traceStatsInSlices, type StatsGrouping, type TraceStats } from '../traces/trace-stats.js';
 import {
   COMPARE_KEYS,
   STATS_KEYS,
@@ -215,7 +215,16 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
   // Comparisons and tables are computed once per trace (pair), after the key's frame is drawn
   // (a timer, off the key path), and memoised here and in trace-compare / trace-stats.
   const comparisons = useRef(new Map<string, TraceComparison>());
-  const later = (f: () => void) => setTimeout(() => mounted.current && f(), 0);
+  /** Runs `step` in timer slices (about 15 ms each) until it gives a result, so keys keep being read meanwhile. */
+  const inSlices = <T,>(step: () => T | undefined, done: (v: T) => void) => {
+    const tick = () => {
+      if (!mounted.current) return;
+      const v = step();
+      if (v === undefined) setTimeout(tick, 0);
+      else done(v);
+    };
+    setTimeout(tick, 0);
+  };
 
   const startCompare = useCallback(
     (a: string, b: string, from: 'list' | 'trace') => {
@@ -223,8 +232,9 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
       if (comparisons.current.has(`${a} ${b}`)) return;
       Promise.all([modelFor(a), modelFor(b)])
         .then(([ma, mb]) => {
-          later(() => {
-            comparisons.current.set(`${a} ${b}`, compareTraces(ma, mb));
+          const job = compareTracesInSlices(ma, mb);
+          inSlices(job.step, (c) => {
+            comparisons.current.set(`${a} ${b}`, c);
             update((s) => (s.compare?.a === a && s.compare.b === b ? { ...s, compare: { ...s.compare, status: 'ready' } } : s));
           });
         })
@@ -239,6 +249,9 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
   const statsCache = useRef(new Map<string, TraceStats>());
   const statsKey = (id: string, g: StatsGrouping) => `${id} ${g.by === 'tag' ? `tag:${g.key}` : g.by}`;
   const groupingFor = (id: string, index: number): StatsGrouping => {
+    // The tag keys take a pass over every span: only looked for once the learner asks for them.
+    if (index === 0) return { by: 'service' };
+    if (index === 1) return { by: 'operation' };
     const model = models.current.get(id);
     const all = model ? groupingsOf(model) : [{ by: 'service' as const }];
     return all[index % all.length];
@@ -247,10 +260,10 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
     (id: string, grouping: number) => {
       const g = groupingFor(id, grouping);
       if (statsCache.current.has(statsKey(id, g))) return;
-      later(() => {
-        const model = models.current.get(id);
-        if (!model) return;
-        statsCache.current.set(statsKey(id, g), traceStats(model, g));
+      const model = models.current.get(id);
+      if (!model) return;
+      inSlices(traceStatsInSlices(model, g).step, (table) => {
+        statsCache.current.set(statsKey(id, g), table);
         update((s) => (s.stats?.id === id && s.stats.grouping === grouping ? { ...s, stats: { ...s.stats, status: 'ready' } } : s));
       });
     },
@@ -370,8 +383,7 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
     if (input === 't') {
       const grouping = ss.grouping + 1;
       const model = models.current.get(ss.id);
-      const n = model ? groupingsOf(model).length : 1;
-      const next = grouping % n;
+      const next = grouping < 2 ? grouping : grouping % (model ? groupingsOf(model).length : 1);
       update((st) => (st.stats ? { ...st, stats: { ...st.stats, grouping: next, selected: 0, scroll: 0, status: statsCache.current.has(statsKey(ss.id, groupingFor(ss.id, next))) ? 'ready' : 'computing' } } : st));
       return computeStats(ss.id, next);
     }
