@@ -18,11 +18,20 @@ export class UsageError extends Error {
 
 /** The command being run, for messages about its options (set once, before it starts). */
 let running = 'start';
+/** `--help` was asked for: the command's `parse` prints its usage (with the options it really takes) instead. */
+let helpWanted = false;
+
+/** Thrown by `parse` once the usage is printed: the command stops there, with status 0. */
+class HelpShown extends Error {}
 
 
 const version = () => (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  if (helpWanted) {
+    process.stdout.write(commandHelp(running, Object.keys(options)));
+    throw new HelpShown();
+  }
   try {
     return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -59,20 +68,23 @@ async function main(argv: string[]): Promise<number> {
       const guess = nearest(name, COMMAND_NAMES);
       throw new UsageError(`no command "${name}"${guess ? `; did you mean ${guess}?` : ''} (kubetutor --help lists them)`);
     }
-    process.stdout.write(commandHelp(name));
-    return 0;
+    running = name;
+    helpWanted = true;
+    return run(name, []);
   }
   if (cmd === '--version' || cmd === '-v') {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
   running = cmd && COMMAND_NAMES.includes(cmd) ? cmd : 'start';
-  if (asksHelp(running === cmd ? rest : argv)) {
-    process.stdout.write(commandHelp(running));
-    return 0;
-  }
+  helpWanted = asksHelp(running === cmd ? rest : argv);
   // For the tests of the top-level failure path: KUBETUTOR_FAULT=throw:COMMAND makes that command fail as a bug would.
-  if (process.env.KUBETUTOR_FAULT === `throw:${running}`) throw new Error(`injected fault (KUBETUTOR_FAULT=throw:${running})`);
+  if (!helpWanted && process.env.KUBETUTOR_FAULT === `throw:${running}`) throw new Error(`injected fault (KUBETUTOR_FAULT=throw:${running})`);
+  return run(cmd, rest, argv);
+}
+
+/** Loads and runs one command (`argv`: the whole command line, for the default command). */
+async function run(cmd: string | undefined, rest: string[], argv: string[] = rest): Promise<number> {
   switch (cmd ?? '') {
     case 'sandbox':
       return (await import('./commands/sandbox-command.js')).sandboxCommand(rest);
@@ -111,6 +123,10 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 1000).unref();
   },
   async (e: Error) => {
+    if (e instanceof HelpShown) {
+      process.exitCode = 0;
+      return;
+    }
     // User errors get one clear line. Anything else is one line too (what happened, where the
     // details are); its stack goes to the errors log, never to the terminal.
     if (e instanceof UsageError || e.name === 'UserError' || (e as { userError?: boolean }).userError) {

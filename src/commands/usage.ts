@@ -78,7 +78,7 @@ export const COMMANDS: Record<string, CommandUsage> = {
       'Instructor auto-play: each step\'s solution typed out, run, its checks awaited, then a',
       'pause for narration (space goes on; --pace MS goes on by itself). Stops on a failure.',
     ],
-    options: [['--pace MS', 'go on by itself MS milliseconds after each step passes'], ...START_OPTIONS.filter(([f]) => f !== '--plain')],
+    options: [['--pace MS', 'go on by itself MS milliseconds after each step passes'], ...START_OPTIONS.map(([f, d]): [string, string] => (f === '--plain' ? [f, 'refused: auto-play drives the lesson screen, so it needs a terminal'] : [f, d]))],
   },
   lint: {
     synopsis: 'kubetutor lint PATH',
@@ -172,11 +172,18 @@ function optionLines(options: Array<[string, string]>): string[] {
   return options.map(([f, d]) => (f.length > w ? `  ${f}\n  ${' '.repeat(w)}  ${d}` : `  ${f.padEnd(w)}  ${d}`));
 }
 
-/** `kubetutor COMMAND --help`. */
-export function commandHelp(name: string): string {
+export const UNDOCUMENTED = '(not described yet)';
+
+/**
+ * `kubetutor COMMAND --help`. `accepted`: the long options the command's parser takes; one this
+ * table does not describe is still listed (the test of the help makes sure none is).
+ */
+export function commandHelp(name: string, accepted: string[] = []): string {
   const c = COMMANDS[name];
+  const described = (long: string) => c.options.some(([flags]) => new RegExp(`--${long}(?![\\w-])`).test(flags));
+  const options: Array<[string, string]> = [...c.options, ...accepted.filter((long) => !described(long)).map((long): [string, string] => [`--${long}`, UNDOCUMENTED])];
   const lines = [`Usage: ${c.synopsis}`, '', ...c.summary];
-  if (c.options.length) lines.push('', 'Options:', ...optionLines(c.options));
+  if (options.length) lines.push('', 'Options:', ...optionLines(options));
   lines.push('', 'kubetutor --help lists every command.');
   return `${lines.join('\n')}\n`;
 }

@@ -26,6 +26,8 @@ describe('kubetutor COMMAND --help and kubetutor help COMMAND', () => {
       expect(r.stderr).toBe('');
       const synopsis = cmd === 'start' ? 'kubetutor [start]' : `kubetutor ${cmd}`;
       expect(r.stdout.startsWith(`Usage: ${synopsis}`), r.stdout).toBe(true);
+      // The options listed are the ones its parser takes, each described.
+      expect(r.stdout, `${args.join(' ')}: an option without a description`).not.toContain('(not described yet)');
     }
   });
 
