@@ -59,9 +59,18 @@ export class Authorizer {
       (r.resource === resource || r.resource === '*') &&
       (r.group === undefined || r.group === a.group) &&
       (!r.namespace || r.namespace === a.namespace);
-    if (this.refused.some(match)) return { allowed: false };
-    if (this.refused.length === 0) return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"' };
-    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "kubetutor-learner" of ClusterRole "kubetutor-learner" to Group "kubetutor:learners"' };
+    return this.refused.some(match) ? { allowed: false } : this.allowed();
+  }
+
+  private allowed(): Decision {
+    return this.refused.length === 0
+      ? { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"' }
+      : { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "kubetutor-learner" of ClusterRole "kubetutor-learner" to Group "kubetutor:learners"' };
+  }
+
+  /** Non-resource URLs (`kubectl auth can-i get /healthz`): no scenario refuses any. */
+  decidePath(verb: string, path: string): Decision {
+    return verb && path ? this.allowed() : { allowed: false };
   }
 
   /**

@@ -273,7 +273,7 @@ export class ApiServer {
         if (!ra && !spec.nonResourceAttributes) throw new ApiError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
         const d = ra
           ? this.authz.decide({ verb: ra.verb ?? '', group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined })
-          : this.authz.decide({ verb: spec.nonResourceAttributes?.verb ?? '', group: '', resource: `path:${spec.nonResourceAttributes?.path ?? ''}` });
+          : this.authz.decidePath(spec.nonResourceAttributes?.verb ?? '', spec.nonResourceAttributes?.path ?? '');
         return answer({ allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) });
       }
       case 'SelfSubjectRulesReview':
