@@ -33,26 +33,32 @@ export class ServiceAllocator {
     if (spec.clusterIP) spec.clusterIPs = [spec.clusterIP];
     const used = this.usedNodePorts(old?.metadata.uid);
     const oldPorts: Any[] = (old?.spec as Any)?.ports ?? [];
-    for (const p of (spec.ports ?? []) as Any[]) {
+    const ports = (spec.ports ?? []) as Any[];
+    const nodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+    // The ports given (or pinned, or kept from before) first, then random ones for the rest: a
+    // random pick must never take a port a later entry of the same Service asks for.
+    for (const p of ports) {
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
-      if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') {
+      if (!nodePorts) {
         delete p.nodePort;
         continue;
       }
       const pinned = this.pinnedNodePort(svc, p);
       if (pinned) p.nodePort = pinned;
       p.nodePort ??= oldPorts.find((o) => o.port === p.port && o.nodePort)?.nodePort;
-      if (p.nodePort) {
-        if (used.has(p.nodePort) && !pinned) {
-          throw new ApiError(422, 'Invalid', `Service "${svc.metadata.name}" is invalid: spec.ports[${spec.ports.indexOf(p)}].nodePort: Invalid value: ${p.nodePort}: provided port is already allocated`);
-        }
-      } else {
-        let n = 30000 + Math.floor(Math.random() * 2768);
-        while (used.has(n)) n = n >= 32767 ? 30000 : n + 1;
-        p.nodePort = n;
+      if (!p.nodePort) continue;
+      if (used.has(p.nodePort) && !pinned) {
+        throw new ApiError(422, 'Invalid', `Service "${svc.metadata.name}" is invalid: spec.ports[${ports.indexOf(p)}].nodePort: Invalid value: ${p.nodePort}: provided port is already allocated`);
       }
       used.add(p.nodePort);
+    }
+    for (const p of nodePorts ? ports : []) {
+      if (p.nodePort) continue;
+      let n = 30000 + Math.floor(Math.random() * 2768);
+      while (used.has(n)) n = n >= 32767 ? 30000 : n + 1;
+      p.nodePort = n;
+      used.add(n);
     }
     if (spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
     // No load balancer in the sandbox: EXTERNAL-IP stays <pending>, as on kind or minikube, so
