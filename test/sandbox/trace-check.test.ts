@@ -102,6 +102,17 @@ describe('trace check', () => {
     });
   });
 
+  test('istio-1.0: plain service names (productpage, reviews) and Jaeger at /api; all three of step 4 pass', async () => {
+    await withJaeger('istio-1.0', 6, async (url, env) => {
+      for (const path of ['productpage -> reviews', 'productpage -> reviews -> ratings']) {
+        const r = await evaluateCheck(trace({ url, path }), env);
+        expect(r.ok, r.summary).toBe(true);
+      }
+      const policy = await evaluateCheck(trace({ url, path: 'productpage -> reviews > istio-policy', eras: ['1.0', '1.1'] }), env);
+      expect(policy.summary).toMatch(/^✓ 6 of the newest 6 traces .* show productpage -> reviews > istio-policy/);
+    });
+  });
+
   test('modern: the istio-policy check is not expected (no Mixer) and passes saying so', async () => {
     await withJaeger('modern', 3, async (url, env) => {
       const policy = await evaluateCheck(trace({ url, path: 'productpage -> reviews > istio-policy', eras: ['1.0', '1.1'] }), env);
