@@ -84,12 +84,14 @@ const cache = new WeakMap<TraceModel, WeakMap<TraceModel, Map<number, TraceCompa
 const keysCache = new WeakMap<TraceModel, Map<string, string>>();
 
 /** Every span's alignment key (`service⁠\0operation`, the service without its namespace), built once per model. */
-function alignmentKeys(model: TraceModel): Map<string, string> {
+function* alignmentKeys(model: TraceModel): Generator<void, Map<string, string>> {
   let keys = keysCache.get(model);
   if (keys) return keys;
   keys = new Map();
   const bare = new Map<string, string>();
+  let k = 0;
   for (const n of model.spans.values()) {
+    if (++k % SLICE === 0) yield;
     let b = bare.get(n.service);
     if (b === undefined) bare.set(n.service, (b = bareService(n.service)));
     keys.set(n.spanID, `${b}\u0000${n.operation}`);
@@ -166,10 +168,8 @@ interface Pending {
 }
 
 function* compute(A: TraceModel, B: TraceModel, threshold: number): Generator<void, TraceComparison> {
-  const keysA = alignmentKeys(A);
-  yield;
-  const keysB = alignmentKeys(B);
-  yield;
+  const keysA = yield* alignmentKeys(A);
+  const keysB = yield* alignmentKeys(B);
   const keyOf = (model: TraceModel, id: string): string => (model === A ? keysA : keysB).get(id)!;
   const rows: CompareNode[] = [];
   const roots: number[] = [];
@@ -285,6 +285,7 @@ function* compute(A: TraceModel, B: TraceModel, threshold: number): Generator<vo
   const counts = { same: 0, changed: 0, onlyA: 0, onlyB: 0 };
   yield;
   for (let i = rows.length - 1; i >= 0; i--) {
+    if (i % SLICE === 0) yield;
     const n = rows[i];
     if (n.mark === '=' && n.childrenDiffer) n.mark = '~';
     if (n.mark !== '=' && n.parent >= 0) rows[n.parent].childrenDiffer = true;
@@ -297,6 +298,7 @@ function* compute(A: TraceModel, B: TraceModel, threshold: number): Generator<vo
   // The three largest duration changes, in one pass (no sort over every node).
   const top: Array<{ i: number; d: number }> = [];
   for (let i = 0; i < rows.length; i++) {
+    if (i % (SLICE * 4) === 0) yield;
     const n = rows[i];
     if (!(n.slower || n.faster) || !n.delta) continue;
     const d = Math.abs(n.delta);
