@@ -91,7 +91,8 @@ export class Player {
       this.session.view_(i);
       // Cleanup-like steps want the runner's processes stopped: the instructor's x.
       if (step.checks.some((c) => c.kind === 'process' && c.state === 'stopped')) await this.session.stopAllBackground();
-      for (const [j, line] of step.solution.entries()) {
+      // The solution for this cluster: its era's lines (the runner detected the era before the step's first check).
+      for (const { line, index: j } of this.session.solutionFor(i)) {
         if (this.stopped) return;
         // Typed out, a few characters per frame, so the room can read along.
         const text = line.run;

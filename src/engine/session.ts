@@ -26,6 +26,8 @@ import { isTrusted, lessonSource, trustLesson, UNTRUSTED_NOTICE } from '../lesso
 import { contextDrift, isDestructive, type ContextInfo } from './destructive.js';
 import { currentContextOf } from '../cluster/target.js';
 import { movedPortsLine, remapLessonPorts, remapPorts, shellLine, type PortMap } from '../lesson/port-remap.js';
+import { applies, eraWhy, lessonEra, lessonEras, namedEras, namedTools, whenText, eraName, type EraContext } from '../lesson/eras.js';
+import { onPath } from '../processes/on-path.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
 
@@ -44,6 +46,8 @@ export interface SessionView {
   vars: Record<string, string>;
   /** What the runner found out about the cluster, shown so the learner sees it. */
   found: { era?: string; version?: string; gatewayUrl?: string; gatewayHow?: string };
+  /** The lesson era of this cluster and the tools on PATH, which `when` blocks are matched against. */
+  eraContext?: EraContext;
   /** Set while the cluster cannot be reached or refuses the credentials; the step and progress are kept meanwhile. */
   clusterTrouble?: ClusterTrouble | null;
   /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
@@ -97,6 +101,7 @@ export class Session {
   /** Found by the runner (Istio era, Jaeger base path, service name, GATEWAY_URL); the learner's own exports win. */
   private autoVars: Record<string, string> = {};
   private facts: { era?: string; version?: string; gatewayHow?: string } = {};
+  private eraCtx: EraContext;
   private startedAt: number;
   private tmp = mkdtempSync(join(tmpdir(), 'kubetutor-session-'));
   readonly supervisor = new Supervisor();
@@ -119,6 +124,8 @@ export class Session {
   constructor(lesson: Lesson, readonly target: Target, private opts: SessionOptions = {}) {
     this.lesson = remapLessonPorts(lesson, opts.ports ?? new Map());
     this.state = initialState(lesson.steps.map((s) => s.id));
+    const tools = namedTools(lesson);
+    this.eraCtx = { tools: tools.size ? onPath(tools) : new Set() };
     this.beganOn = currentContextOf(target.kubeconfigPath) ?? { context: target.context, server: '' };
     if (!(opts.trusted ?? isTrusted(lesson))) {
       let src = { text: '', sha256: '' };
@@ -187,6 +194,7 @@ export class Session {
       output: this.output,
       vars: { ...this.autoVars, ...this.vars },
       found: { ...this.facts, gatewayUrl: this.autoVars.GATEWAY_URL },
+      eraContext: this.eraCtx,
       notice: this.notice,
       clusterTrouble: this.watching?.trouble ?? null,
       finished: isFinished(this.state),
@@ -244,12 +252,16 @@ export class Session {
     await this.run(cmd, step, index);
   }
 
-  /** Runs a step's solution commands in order (what `test` and "show me" use). */
-  async runSolution(step: number): Promise<void> {
+  /** The lines of a step's solution that apply to this cluster (its era, the tools on PATH), with their indices. */
+  solutionFor(step: number): Array<{ line: Command; index: number }> {
     const s = this.lesson.steps[step];
-    if (!s) return;
-    for (let i = 0; i < s.solution.length; i++) {
-      const ok = await this.runSolutionLine(step, i);
+    return (s?.solution ?? []).map((line, index) => ({ line, index })).filter((x) => applies(x.line.when, this.eraCtx));
+  }
+
+  /** Runs a step's solution commands for this cluster in order (what `test` and "show me" use). */
+  async runSolution(step: number): Promise<void> {
+    for (const { index } of this.solutionFor(step)) {
+      const ok = await this.runSolutionLine(step, index);
       if (!ok) break;
     }
   }
@@ -567,7 +579,11 @@ export class Session {
     if (this.watching?.trouble) return; // what could not be read is no news: keep what was found
     const next: Record<string, string> = { ...(facts ? istioVars(facts) : {}), ...(gw ? { GATEWAY_URL: gw.url } : {}) };
     const found = { era: facts?.era ?? undefined, version: facts?.version, gatewayHow: gw?.how };
-    if (JSON.stringify(next) !== JSON.stringify(this.autoVars) || JSON.stringify(found) !== JSON.stringify(this.facts)) {
+    const era = facts ? lessonEra(facts, lessonEras(this.lesson.eras, namedEras(this.lesson))) : undefined;
+    const why = facts && era ? eraWhy(facts, era) : undefined;
+    const eraChanged = era !== this.eraCtx.era || why !== this.eraCtx.why;
+    if (eraChanged) this.eraCtx = { ...this.eraCtx, ...(era ? { era } : {}), ...(why ? { why } : {}) };
+    if (eraChanged || JSON.stringify(next) !== JSON.stringify(this.autoVars) || JSON.stringify(found) !== JSON.stringify(this.facts)) {
       this.autoVars = next;
       this.facts = found;
       this.changed();
@@ -612,7 +628,14 @@ export class Session {
         env: this.commandEnv(),
         dashboardPort: this.localPort(DASHBOARD_PORT),
       };
-      results = await Promise.all(step.checks.map((c, i) => evaluate(remapPorts(c, this.portMap), { ...env, checkKey: checkKey(step.id, i) })));
+      // A check for other eras is not asked here: it counts as met, and says so.
+      results = await Promise.all(
+        step.checks.map((c, i) =>
+          applies(c.when, this.eraCtx)
+            ? evaluate(remapPorts(c, this.portMap), { ...env, checkKey: checkKey(step.id, i) })
+            : Promise.resolve({ ok: true, summary: `${c.title}: not asked here (${whenText(c.when)}; this cluster: ${this.eraCtx.era ? eraName(this.eraCtx.era) : 'era unknown'})` }),
+        ),
+      );
     } catch (e) {
       results = [{ ok: false, summary: `could not evaluate: ${(e as Error).message}` }];
     }

@@ -10,6 +10,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml'
 import { parseLabelSelector } from '../sandbox/api/selectors.js';
 import { convertTraceParam, type TraceParamType } from '../checks/trace-path.js';
 import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
+import { ERAS, isEra, parseWhen, type Era, type When } from './eras.js';
 
 type Report = (line: number, message: string) => void;
 
@@ -17,8 +18,8 @@ const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const PROCESS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
 const STEP_ONLY_LANGS = new Set(['check', 'hint', 'solution']);
-const FRONT_MATTER_KEYS = ['id', 'title', 'summary', 'requires'];
-const COMMAND_ATTRS = ['background', 'name', 'port'];
+const FRONT_MATTER_KEYS = ['id', 'title', 'summary', 'requires', 'eras'];
+const COMMAND_ATTRS = ['background', 'name', 'port', 'when'];
 
 // ---------------------------------------------------------------------------
 // Entry point
@@ -68,6 +69,7 @@ export function parseLesson(input: string | Uint8Array, file: string): Lesson {
     requires: front.requires,
     intro,
     steps,
+    ...(front.eras ? { eras: front.eras } : {}),
     file,
     dir: path.dirname(file),
   };
@@ -180,7 +182,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 // ---------------------------------------------------------------------------
 // Front matter
 
-interface FrontMatter { id?: string; title?: string; summary: string; requires: string[]; bodyStart: number }
+interface FrontMatter { id?: string; title?: string; summary: string; requires: string[]; eras?: Era[]; bodyStart: number }
 
 function parseFrontMatter(lines: string[], report: Report): FrontMatter {
   const out: FrontMatter = { summary: '', requires: [], bodyStart: 0 };
@@ -202,7 +204,7 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
   // The YAML's line 1 is the file's line 2.
   const y = parseYaml(lines.slice(1, close), 1, 'front matter', report);
   if (!y) return out;
-  const { doc, js: frontJs, lineOf } = y;
+  const { doc, js: frontJs, src: frontSrc, lineOf } = y;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
     report(1, 'front matter is missing "id"');
@@ -241,6 +243,24 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
           report(keyLine, `front matter: "requires" must be a list of command names (like [kubectl]), not ${describe(value)}`);
         } else out.requires = value.map((v: string) => v.trim());
         break;
+      case 'eras': {
+        // Read as written: YAML would make 1.0 the number 1.
+        const node = pair.value;
+        const items = isSeq(node) ? node.items : [];
+        const eras: Era[] = [];
+        let ok = isSeq(node) && items.length > 0;
+        for (const item of items) {
+          const r = (item as { range?: [number, number, number] | null } | null)?.range;
+          const raw = isScalar(item) && r ? frontSrc.slice(r[0], r[1]).trim().replace(/^(["'])(.*)\1$/, '$2') : '';
+          if (!isEra(raw)) {
+            report(r ? lineOf(r[0]) : keyLine, `front matter: "eras" lists ${raw ? `"${clipText(raw, 40)}"` : describe(isScalar(item) ? item.value : item)}, which is not an era (eras: ${ERAS.join(', ')})`);
+            ok = false;
+          } else if (!eras.includes(raw)) eras.push(raw);
+        }
+        if (!isSeq(node) || !items.length) report(keyLine, `front matter: "eras" must be a list of Istio eras (like [1.0, 1.1, modern]; eras: ${ERAS.join(', ')})`);
+        else if (ok) out.eras = eras;
+        break;
+      }
       default:
         report(keyLine, `front matter: unknown key "${clipText(key, 40)}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
     }
@@ -358,6 +378,10 @@ interface StepDraft {
   /** After a removed block: drop blank lines until the next text, so removal leaves one blank line. */
   skipBlanks: boolean;
   commandCount: number;
+  /** The prose cut at `::: when` sections (kept when the step has one). */
+  segments: Array<{ lines: string[]; when?: When }>;
+  hasSections: boolean;
+  hintWhen: Array<When | undefined>;
 }
 
 interface BodyResult {
@@ -376,11 +400,21 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
   const src = (line: number): SourceRef => ({ file, line });
   let cur = null as StepDraft | null; // (a cast, so TS does not narrow it to null: startStep assigns it)
 
+  /** The `::: when` section open now (prose, and the blocks in it, are for its eras). */
+  let section: { when: When; line: number } | null = null;
+
   const push = (line: string) => {
     if (!cur) { intro.push(line); return; }
     if (cur.skipBlanks && line.trim() === '') return;
     cur.skipBlanks = false;
     cur.body.push(line);
+    const last = cur.segments[cur.segments.length - 1];
+    if (last && last.when === section?.when) last.lines.push(line);
+    else cur.segments.push({ lines: [line], ...(section ? { when: section.when } : {}) });
+  };
+  const closeSection = (why: string) => {
+    if (section) report(section.line, `"::: when" section is not closed ${why}: end it with a ":::" line`);
+    section = null;
   };
 
   let i = start;
@@ -399,14 +433,39 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       else if (cur) {
         // A removed block becomes a paragraph break: the prose on either side stays apart, with one blank line.
         const body = cur.body;
-        if (body.length > 0 && body[body.length - 1].trim() !== '') body.push('');
+        if (body.length > 0 && body[body.length - 1].trim() !== '') {
+          body.push('');
+          cur.segments[cur.segments.length - 1]?.lines.push('');
+        }
         cur.skipBlanks = true;
       }
       i = close + 1;
       continue;
     }
+    const sectionLine = /^ {0,3}:::+[ \t]*(.*?)[ \t]*$/.exec(line);
+    if (sectionLine) {
+      const rest = sectionLine[1];
+      if (rest === '') {
+        if (!section) report(i + 1, '":::" closes a "::: when" section, but none is open');
+        section = null;
+      } else if (/^when(?:[ \t]|$)/.test(rest)) {
+        if (!cur) report(i + 1, '"::: when" sections go inside a step (after a "## " heading)');
+        else {
+          if (section) report(i + 1, `"::: when" sections do not nest (the one on line ${section.line} is still open)`);
+          const parsed = parseWhen(rest.slice(4));
+          if ('error' in parsed) report(i + 1, `::: when: ${parsed.error}`);
+          else {
+            section = { when: parsed.when, line: i + 1 };
+            cur.hasSections = true;
+          }
+        }
+      } else report(i + 1, `unknown ":::" section "${clipText(rest, 40)}": the one kind is "::: when era:…" (closed by ":::")`);
+      i++;
+      continue;
+    }
     const heading = /^ {0,3}##(?=[ \t]|$)(.*)$/.exec(line);
     if (heading) {
+      closeSection('before the next step');
       startStep(heading[1], i + 1);
       i++;
       continue;
@@ -415,9 +474,19 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     i++;
   }
 
+  closeSection('at the end of the file');
   return {
     intro: trimBlankLines(intro).join('\n'),
-    steps: steps.map((d) => ({ ...d.step, body: trimBlankLines(d.body).join('\n') })),
+    steps: steps.map((d) => {
+      const step: Step = { ...d.step, body: trimBlankLines(d.body).join('\n') };
+      if (d.hasSections) {
+        step.prose = d.segments
+          .map((g) => ({ text: trimBlankLines(g.lines).join('\n'), ...(g.when ? { when: g.when } : {}) }))
+          .filter((g) => g.text !== '');
+      }
+      if (d.hintWhen.some(Boolean)) step.hintWhen = d.hintWhen;
+      return step;
+    }),
     pendingProcessRefs,
     processNames,
   };
@@ -443,6 +512,9 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       body: [],
       skipBlanks: false,
       commandCount: 0,
+      segments: [],
+      hasSections: false,
+      hintWhen: [],
     };
     steps.push(cur);
   }
@@ -463,26 +535,35 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     if (info.trailing) {
       report(fenceLine, `unexpected text "${info.trailing}" after the language of a ${lang} block; attributes go in braces, like {background}`);
     }
+    const blockWhen = (): When | undefined => {
+      const own = info.attrs !== undefined ? onlyWhenAttr(info.attrs, lang, fenceLine, report) : undefined;
+      return combineWhen(section?.when, own);
+    };
     if (lang === 'check') {
-      if (info.attrs !== undefined) report(fenceLine, 'check blocks take no attributes');
+      const when = blockWhen();
       const parsed = parseChecks(content, fenceLine, file, report);
+      if (when) for (const c of parsed.checks) c.when = when;
       step.checks.push(...parsed.checks);
       pendingProcessRefs.push(...parsed.processRefs);
       return true;
     }
     if (lang === 'hint') {
-      if (info.attrs !== undefined) report(fenceLine, 'hint blocks take no attributes');
+      const when = blockWhen();
       const hint = trimBlankLines(content).join('\n');
       if (hint === '') report(fenceLine, 'hint block is empty');
-      else step.hints.push(hint);
+      else {
+        step.hints.push(hint);
+        cur.hintWhen.push(when);
+      }
       return true;
     }
     if (lang === 'solution') {
-      if (info.attrs !== undefined) report(fenceLine, 'solution blocks take no attributes');
+      const when = blockWhen();
       const cmds = splitCommands(content, 'lines', lang, fenceLine + 1, report);
       if (cmds.length === 0) report(fenceLine, 'solution block has no commands');
+      const first = step.solution.length;
       cmds.forEach((c, n) => {
-        step.solution.push({ run: c.run, background: false, name: `${step.id}-solution-${n + 1}`, source: src(c.line) });
+        step.solution.push({ run: c.run, background: false, name: `${step.id}-solution-${first + n + 1}`, ...(when ? { when } : {}), source: src(c.line) });
       });
       return true;
     }
@@ -491,6 +572,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     const hasPrompt = content.some((l) => PROMPT_RE.test(l));
     if (lang === 'console' && !hasPrompt) return false; // sample output, shown as written
     const attrs = parseCommandAttrs(info.attrs, lang, fenceLine, report);
+    const when = combineWhen(section?.when, attrs.when);
     let cmds: Array<{ run: string; line: number }>;
     if (hasPrompt) cmds = splitCommands(content, 'prompt', lang, fenceLine + 1, report);
     else {
@@ -508,7 +590,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     for (const c of cmds) {
       cur.commandCount++;
       const name = attrs.name ?? `${step.id}-${cur.commandCount}`;
-      const cmd: Command = { run: c.run, background: attrs.background, name, source: src(c.line) };
+      const cmd: Command = { run: c.run, background: attrs.background, name, ...(when ? { when } : {}), source: src(c.line) };
       if (attrs.port !== undefined) cmd.readyPort = attrs.port;
       if (attrs.background || attrs.name !== undefined) {
         const prev = processNames.get(name);
@@ -587,8 +669,8 @@ function parseCommandAttrs(
   lang: string,
   fenceLine: number,
   report: Report,
-): { background: boolean; name?: string; port?: number } {
-  const out: { background: boolean; name?: string; port?: number } = { background: false };
+): { background: boolean; name?: string; port?: number; when?: When } {
+  const out: { background: boolean; name?: string; port?: number; when?: When } = { background: false };
   if (!raw) return out;
   const tokens = raw.match(/[^\s=]+(?:=(?:"[^"]*"|'[^']*'|\S*))?/g) ?? [];
   for (const tok of tokens) {
@@ -606,6 +688,12 @@ function parseCommandAttrs(
           report(fenceLine, `name must be letters, digits, dots, dashes or underscores (like name=jaeger-forward), not "${value ?? ''}"`);
         } else out.name = value;
         break;
+      case 'when': {
+        const parsed = parseWhen(value ?? '');
+        if ('error' in parsed) report(fenceLine, `when: ${parsed.error}`);
+        else out.when = parsed.when;
+        break;
+      }
       case 'port': {
         const port = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
         if (!Number.isInteger(port) || port < 1 || port > 65535) report(fenceLine, `port must be a port number (1-65535), not "${value ?? ''}"`);
@@ -618,6 +706,33 @@ function parseCommandAttrs(
   }
   if (out.port !== undefined && !out.background) report(fenceLine, 'port= is only for background commands: add background');
   return out;
+}
+
+/** The attributes of a check, hint or solution block: `when=…` is the one they take. */
+function onlyWhenAttr(raw: string, lang: string, fenceLine: number, report: Report): When | undefined {
+  let when: When | undefined;
+  for (const tok of raw.match(/[^\s=]+(?:=(?:"[^"]*"|'[^']*'|\S*))?/g) ?? []) {
+    const eq = tok.indexOf('=');
+    const key = eq < 0 ? tok : tok.slice(0, eq);
+    const value = eq < 0 ? '' : tok.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2');
+    if (key !== 'when') {
+      report(fenceLine, `${lang} blocks take one attribute, when=… (like {when=era:modern}), not "${clipText(key, 40)}"`);
+      continue;
+    }
+    const parsed = parseWhen(value);
+    if ('error' in parsed) report(fenceLine, `when: ${parsed.error}`);
+    else when = parsed.when;
+  }
+  return when;
+}
+
+/** A block's own `when` inside a `::: when` section: its own eras if it names any, the tools of both. */
+function combineWhen(section: When | undefined, own: When | undefined): When | undefined {
+  if (!section) return own;
+  if (!own) return section;
+  const eras = own.eras ?? section.eras;
+  const tools = [...new Set([...(section.tools ?? []), ...(own.tools ?? [])])];
+  return { ...(eras ? { eras } : {}), ...(tools.length ? { tools } : {}) };
 }
 
 // ---------------------------------------------------------------------------

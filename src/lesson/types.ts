@@ -3,6 +3,8 @@
  * Pure data; see docs/lesson-format.md for how authors write it.
  */
 
+import type { Era, When } from './eras.js';
+
 /** Where something came from in the lesson file (1-based line). */
 export interface SourceRef { file: string; line: number }
 
@@ -15,6 +17,8 @@ export interface Lesson {
   /** Text before the first step (an introduction), as Markdown. */
   intro: string;
   steps: Step[];
+  /** The Istio eras the lesson is written for (front matter `eras:`); lint checks each has a solution. */
+  eras?: Era[];
   /** The lesson file's path, and its folder (commands run there; relative files resolve there). */
   file: string;
   dir: string;
@@ -28,8 +32,15 @@ export interface Step {
   commands: Command[];
   checks: Check[];
   hints: string[];
-  /** Commands that complete the step (run by `test`, shown on request). */
+  /** Commands that complete the step (run by `test`, shown on request). Lines with `when` are for some eras only. */
   solution: Command[];
+  /** Set when some hints are for some eras only: the conditions of `hints[i]` (undefined: every era). */
+  hintWhen?: Array<When | undefined>;
+  /**
+   * Set when the step has `::: when` prose: `body` cut into consecutive pieces, each for
+   * the eras of its section (undefined: every era). `body` still holds all of the text.
+   */
+  prose?: Array<{ text: string; when?: When }>;
   source: SourceRef;
 }
 
@@ -42,6 +53,8 @@ export interface Command {
   name: string;
   /** For a background process: the local port it serves once ready. */
   readyPort?: number;
+  /** For some eras (or tools) only: `when=era:1.0,1.1` on its fence, or a `::: when` section around it. */
+  when?: When;
   source: SourceRef;
 }
 
@@ -87,6 +100,8 @@ export type TraceCheck = {
 export interface CheckCommon {
   /** Short label shown in the UI; a default is derived from the parameters. */
   title: string;
+  /** For some eras only (`when=` on its check block): elsewhere it is not evaluated and counts as met. */
+  when?: When;
   /** Shown when the check fails. */
   hint?: string;
   source: SourceRef;

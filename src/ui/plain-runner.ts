@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { Session } from '../engine/session.js';
 import { renderMarkdown, lineText } from '../lesson/markdown.js';
 import { displayText } from '../text/display-text.js';
+import { commandOrder, eraAware, otherTag, proseLines, thisCluster, contextOf } from './era-marks.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
@@ -62,8 +63,11 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
         const step = v.lesson.steps[cur];
         write();
         write(`== Step ${cur + 1}/${v.lesson.steps.length}: ${step.title} ==`);
-        for (const l of renderMarkdown(step.body, width)) write(lineText(l));
-        for (const c of step.commands) write(`$ ${c.run}${c.background ? '   # runs in the background' : ''}`);
+        for (const l of proseLines(step, width, v.eraContext)) write(lineText(l));
+        if (eraAware(step.commands)) write(`commands for this cluster: ${thisCluster(contextOf(v.eraContext))}`);
+        for (const { command: c, applies } of commandOrder(step, v.eraContext)) {
+          write(`$ ${c.run}${c.background ? '   # runs in the background' : ''}${applies ? '' : `   # ${otherTag(c.when, v.eraContext)}`}`);
+        }
         write('checks (re-run every second):');
       }
       if (v.finished) {

@@ -11,6 +11,7 @@ import type { Check, CheckResult } from '../lesson/types.js';
 import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
 import type { UiState } from './ui-state.js';
 import { commandOutputRuns } from '../text/command-output.js';
+import { commandOrder, eraAware, hintTexts, otherTag, proseLines, solutionView, thisCluster, contextOf } from './era-marks.js';
 
 export interface Cell {
   text: string;
@@ -128,7 +129,7 @@ export interface Selectable { kind: 'command' | 'quiz'; index: number; checkInde
 export function selectables(view: SessionView): Selectable[] {
   const step = view.lesson.steps[view.engine.viewing];
   if (!step) return [];
-  const items: Selectable[] = step.commands.map((_, index) => ({ kind: 'command', index }));
+  const items: Selectable[] = commandOrder(step, view.eraContext).map(({ index }) => ({ kind: 'command', index }));
   step.checks.forEach((c, checkIndex) => {
     if (c.kind === 'quiz') c.options.forEach((_, index) => items.push({ kind: 'quiz', index, checkIndex }));
   });
@@ -235,8 +236,15 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   const commands: ScreenLine[] = [];
   let extraCommandLines = 0;
   if (step.commands.length) {
-    commands.push(plain('Commands', { bold: true }));
-    step.commands.forEach((c, i) => {
+    const byEra = eraAware(step.commands);
+    let separators = 0;
+    // Commands for some eras only: those for this cluster first, saying why; the others dimmed, marked.
+    commands.push(byEra ? [{ text: 'Commands', bold: true }, { text: ` for this cluster: ${thisCluster(contextOf(view.eraContext))}`, color: 'cyan' }] : plain('Commands', { bold: true }));
+    commandOrder(step, view.eraContext).forEach(({ command: c, index: i, applies: here }, shownAt, all) => {
+      if (byEra && !here && (shownAt === 0 || all[shownAt - 1].applies)) {
+        commands.push(plain('  for other Istio (not this cluster):', { dim: true }));
+        separators++;
+      }
       const selected = items[sel]?.kind === 'command' && items[sel].index === i;
       const proc = c.background ? view.processes.find((p) => p.name === c.name) : undefined;
       const fwd = c.background ? view.forwards.find((f) => f.name === c.name) : undefined;
@@ -252,7 +260,9 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
         commands.push([...head, { text: shown[0], inverse: true }, { text: running, color: 'yellow' }]);
         for (const l of shown.slice(1)) commands.push([{ text: ' '.repeat(2 + width(tag)) }, { text: l, inverse: true }]);
         if (shown.length < full.length) commands.push(plain(`${' '.repeat(2 + width(tag))}… ${full.length - shown.length} more lines: a taller or wider terminal shows them (s shows the solution)`, { dim: true }));
-        extraCommandLines = commands.length - 2 - i; // lines beyond one per command (the header is line 0)
+        extraCommandLines = commands.length - 2 - shownAt - separators; // lines beyond one per command (the header is line 0)
+      } else if (!here) {
+        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, dim: !selected }, { text: `  [${otherTag(c.when, view.eraContext)}]`, dim: true }, { text: running, color: 'yellow' }]);
       } else {
         commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
       }
@@ -293,15 +303,20 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
       wrap(d, Math.max(20, mainW - 26)).forEach((part, i) => text.push([{ text: pad(i ? '' : `  ${k}`, 24), color: 'cyan' }, { text: part }]));
     }
   } else if (ui.showSolution) {
-    text = [plain('Solution — the commands that complete this step:', { bold: true })];
-    for (const c of step.solution) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { color: 'cyan' })));
-    if (!step.solution.length) text.push(plain('(this step has no solution commands)', { dim: true }));
+    const sol = solutionView(step, view.eraContext);
+    text = [plain(sol.heading ? `Solution for this cluster: ${sol.heading}` : 'Solution — the commands that complete this step:', { bold: true })];
+    for (const c of sol.here) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { color: 'cyan' })));
+    if (!sol.here.length) text.push(plain(step.solution.length ? '(no solution lines for this cluster)' : '(this step has no solution commands)', { dim: true }));
+    for (const g of sol.others) {
+      text.push(plain(''), plain(`Not for this cluster — ${g.label}:`, { dim: true }));
+      for (const c of g.lines) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { dim: true })));
+    }
   } else if (ui.showHint) {
-    const hints = [...step.hints, ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
+    const hints = [...hintTexts(step, view.eraContext), ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
     text = [plain('Hints', { bold: true })];
     for (const h of hints.length ? hints : ['(no hints for this step)']) text.push(...renderMarkdown(h, mainW - 2).map(fromMarkdown), plain(''));
   } else {
-    text = renderMarkdown(step.body, mainW - 2).map(fromMarkdown);
+    text = proseLines(step, mainW - 2, view.eraContext).map(fromMarkdown);
   }
 
   // Fit: commands, output, notice and footer keep their lines; checks get what is left above a few
@@ -363,5 +378,5 @@ export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] 
 /** How far the step text can scroll (for PgDn). */
 export function textLength(view: SessionView, w: number): number {
   const step = view.lesson.steps[view.engine.viewing];
-  return step ? renderMarkdown(step.body, w).length : 0;
+  return step ? proseLines(step, w, view.eraContext).length : 0;
 }

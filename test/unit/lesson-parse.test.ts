@@ -228,7 +228,7 @@ describe('parseLesson on broken lessons', () => {
       'lesson.md:31: each check must be a mapping with "kind:" and its parameters, not "just-a-string"',
       'lesson.md:33: process check: no background command is named "nope" (background commands: one-1, one-2)',
       'lesson.md:37: port must be a port number (1-65535), not "99999"',
-      'lesson.md:37: unknown attribute "colour" on a bash block (known: background, name, port)',
+      'lesson.md:37: unknown attribute "colour" on a bash block (known: background, name, port, when)',
       'lesson.md:37: a background bash block must hold exactly one command (found 2)',
       'lesson.md:42: invalid step id "Two Words": use lowercase letters, digits and dashes',
       'lesson.md:44: check block is empty',
