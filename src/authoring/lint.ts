@@ -7,6 +7,7 @@ import { LessonError, type Lesson } from '../lesson/types.js';
 import { parseLesson } from '../lesson/parse.js';
 import { referencedVars } from '../lesson/interpolate.js';
 import { lintTraceCheck } from '../checks/trace-path.js';
+import { applies, eraName, lessonWhens, namedEras } from '../lesson/eras.js';
 
 export interface LintFinding { file: string; line: number; severity: 'error' | 'warning'; message: string }
 
@@ -51,6 +52,42 @@ export function lintLesson(text: string | Uint8Array, file: string): LintFinding
     }
     for (const name of setHere) exported.add(name);
   }
+  out.push(...eraFindings(lesson, typeof text === 'string' ? text : new TextDecoder().decode(text)));
   const seen = new Set<string>();
   return out.filter((f) => !seen.has(`${f.line} ${f.message}`) && seen.add(`${f.line} ${f.message}`)).sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Eras: every era the lesson claims (front matter `eras:`) gets a solution in each step whose
+ * solution differs by era, and no block is for an era the lesson does not claim.
+ */
+function eraFindings(lesson: Lesson, text: string): LintFinding[] {
+  const out: LintFinding[] = [];
+  const file = lesson.file;
+  const erasLine = Math.max(1, text.split(/\r?\n/).findIndex((l) => /^eras\s*:/.test(l)) + 1);
+  if (!lessonWhens(lesson).some((w) => w.eras?.length)) return out;
+  const claimed = lesson.eras;
+  if (!claimed) {
+    out.push({ file, line: 1, severity: 'warning', message: `blocks are marked for eras (${[...namedEras(lesson)].join(', ')}), but the front matter lists none: add eras: [...] so lint can check that every era has a solution` });
+    return out;
+  }
+  for (const step of lesson.steps) {
+    for (const block of [...step.commands, ...step.solution, ...step.checks]) {
+      for (const e of block.when?.eras ?? []) {
+        if (!claimed.includes(e)) out.push({ file, line: block.source.line, severity: 'warning', message: `this block is for era ${e}, which the lesson does not claim (front matter eras: ${claimed.join(', ')})` });
+      }
+    }
+    if (!step.solution.some((l) => l.when?.eras)) continue;
+    // Lines that need a tool may not run where it is missing: they do not count as covering an era.
+    const missing = claimed.filter((era) => !step.solution.some((l) => !l.when?.tools?.length && applies(l.when, { era, tools: new Set() })));
+    if (missing.length) {
+      out.push({
+        file,
+        line: step.solution[0].source.line,
+        severity: 'warning',
+        message: `step "${step.id}": its solution has no line for ${missing.map((e) => `${eraName(e)} (${e})`).join(', ')}, which the lesson claims (eras: ${claimed.join(', ')} on line ${erasLine}): add a solution block with when=era:${missing.join(',')}`,
+      });
+    }
+  }
+  return out;
 }

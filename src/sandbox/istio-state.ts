@@ -92,6 +92,15 @@ export class IstioState {
     }
   }
 
+  /** Kubernetes Ingresses, in every namespace (an ingress controller routes by them). */
+  ingresses(): KubeObject[] {
+    return this.list('networking.k8s.io', 'ingresses');
+  }
+
+  service(ns: string, name: string): KubeObject | undefined {
+    return this.list('', 'services', ns).find((s) => s.metadata.name === name);
+  }
+
   /** Gateways that select the ingress gateway pods and declare a server on `port`. */
   gatewaysOnPort(port: number, gwPod: KubeObject): KubeObject[] {
     return this.list('networking.istio.io', 'gateways').filter(

@@ -27,6 +27,7 @@ import { WorkloadRouter } from './workload-router.js';
 import { selfSignedCertificate } from './tls.js';
 import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
+import { INGRESS_CONTROLLER, INGRESS_CONTROLLER_LABELS, INGRESS_NS } from './scenarios/ingress.js';
 import { handlePortForwardUpgrade } from './portforward/index.js';
 import { handleExecUpgrade } from './exec/index.js';
 import { SimulatedContainers } from './container/runtime.js';
@@ -116,10 +117,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   for (const o of scenario.objects) {
     for (const p of ((o.spec as { ports?: Array<{ nodePort?: number }> } | undefined)?.ports ?? [])) if (typeof p?.nodePort === 'number') declared.add(p.nodePort);
   }
-  const gateway = await listenGateway(workloads, state, declared);
-  const services = new ServiceAllocator(ctx, (svc, port) =>
-    svc.metadata.namespace === 'istio-system' && svc.metadata.name === 'istio-ingressgateway' && port.name === 'http2' ? gateway.port : undefined,
-  );
+  const gateway = await listenNodePort(31380, declared, 'the ingress gateway', () => {
+    const gw = state.podsBy('istio-system', { istio: 'ingressgateway' }).find(IstioState.ready);
+    return gw && { pod: gw, port: state.era() === 'modern' ? 8080 : 80 };
+  }, workloads);
+  // A world with an ingress controller (the tracing Ingress): its `http` node port is real too.
+  const hasIngress = scenario.objects.some((o) => o.kind === 'Service' && o.metadata.namespace === INGRESS_NS && o.metadata.name === INGRESS_CONTROLLER);
+  const ingress = hasIngress
+    ? await listenNodePort(30080, new Set([...declared, gateway.port]), 'the ingress controller', () => {
+      const pod = state.podsBy(INGRESS_NS, INGRESS_CONTROLLER_LABELS).find(IstioState.ready);
+      return pod && { pod, port: 80 };
+    }, workloads).catch((e) => {
+      gateway.server.close();
+      throw e;
+    })
+    : undefined;
+  const services = new ServiceAllocator(ctx, (svc, port) => {
+    if (svc.metadata.namespace === 'istio-system' && svc.metadata.name === 'istio-ingressgateway' && port.name === 'http2') return gateway.port;
+    if (ingress && svc.metadata.namespace === INGRESS_NS && svc.metadata.name === INGRESS_CONTROLLER && port.name === 'http') return ingress.port;
+    return undefined;
+  });
 
   const admit = (op: 'create' | 'update' | 'delete', rt: ReturnType<ResourceTypes['all']>[number], obj: KubeObject, old: KubeObject | undefined) => {
     if (op === 'delete') return;
@@ -242,6 +259,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   }).catch((e: NodeJS.ErrnoException) => {
     gateway.server.close();
+    ingress?.server.close();
     if (e.code === 'EADDRINUSE') throw new PortInUseError(`port ${opts.port} on 127.0.0.1 is already in use; pick another with --port, or 0 for any free port`);
     throw e;
   });
@@ -264,6 +282,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => api.closeWatches(),
     () => workloads.close(),
     () => new Promise<void>((r) => { gateway.server.close(() => r()); gateway.closeAll(); }),
+    ...(ingress ? [() => new Promise<void>((r) => { ingress.server.close(() => r()); ingress.closeAll(); })] : []),
     () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); for (const s of sockets) s.destroy(); }),
     () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
   ];
@@ -289,19 +308,25 @@ function node(kubeletVersion: string): KubeObject {
 }
 
 /**
- * Binds the gateway's node port on 127.0.0.1: Istio's usual 31380 when free,
- * else another port in the node-port range.
+ * Binds a node port on 127.0.0.1 that leads to a pod's port (the ingress gateway's, an ingress
+ * controller's): the usual port (31380 for Istio's gateway) when free, else another in the
+ * node-port range that no Service declares.
  */
-async function listenGateway(workloads: WorkloadRouter, state: IstioState, avoid: ReadonlySet<number>): Promise<{ server: net.Server; port: number; closeAll: () => void }> {
+async function listenNodePort(
+  preferred: number,
+  avoid: ReadonlySet<number>,
+  what: string,
+  target: () => { pod: KubeObject; port: number } | undefined,
+  workloads: WorkloadRouter,
+): Promise<{ server: net.Server; port: number; closeAll: () => void }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const gw = state.podsBy('istio-system', { istio: 'ingressgateway' }).find(IstioState.ready);
-    if (!gw) return socket.destroy();
-    const target = state.era() === 'modern' ? 8080 : 80;
-    workloads.connect(gw, target).then(
+    const to = target();
+    if (!to) return socket.destroy();
+    workloads.connect(to.pod, to.port).then(
       (pod) => {
         socket.pipe(pod).pipe(socket);
         pod.on('error', () => socket.destroy());
@@ -316,13 +341,13 @@ async function listenGateway(workloads: WorkloadRouter, state: IstioState, avoid
       server.listen(port, '127.0.0.1', () => resolve(true));
     });
   const closeAll = () => sockets.forEach((s) => s.destroy());
-  if (await tryListen(31380)) return { server, port: 31380, closeAll };
+  if (await tryListen(preferred)) return { server, port: preferred, closeAll };
   for (let i = 0; i < 50; i++) {
     const p = 30000 + Math.floor(Math.random() * 2768);
     if (avoid.has(p)) continue;
     if (await tryListen(p)) return { server, port: p, closeAll };
   }
-  throw new PortInUseError('no free port in 30000-32767 on 127.0.0.1 for the ingress gateway');
+  throw new PortInUseError(`no free port in 30000-32767 on 127.0.0.1 for ${what}`);
 }
 
 function podLog(pod: KubeObject, container: string | undefined): string {

@@ -113,6 +113,9 @@ export class WorkloadRouter {
       }
       return { key, handler };
     }
+    if (labels['app.kubernetes.io/name'] === 'ingress-nginx' && labels['app.kubernetes.io/component'] === 'controller' && port === 80) {
+      return { key: 'ingress-nginx', handler: (req, res) => this.ingressRequest(req, res) };
+    }
     return undefined;
   }
 
@@ -155,6 +158,45 @@ export class WorkloadRouter {
       return this.bookinfoWorld(routed);
     });
     this.bookinfo(req, res);
+  }
+
+  /**
+   * An ingress controller's answer: the longest path of an Ingress rule that matches (host and
+   * path; Prefix and ImplementationSpecific match by path segments, as ingress-nginx does) leads
+   * to its backend Service's ready pod, the path passed on as it is.
+   */
+  private ingressRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    let best: { ns: string; backend: Any; len: number } | undefined;
+    for (const ing of this.state.ingresses()) {
+      for (const rule of ((ing.spec as Any)?.rules ?? []) as Any[]) {
+        if (rule.host && rule.host !== host) continue;
+        for (const p of (rule.http?.paths ?? []) as Any[]) {
+          const want = String(p.path ?? '/').trim() || '/';
+          const exact = p.pathType === 'Exact';
+          const base = want.replace(/\/+$/, '');
+          const hit = exact ? path === want : want === '/' || path === base || path.startsWith(`${base}/`);
+          if (hit && (!best || want.length > best.len)) best = { ns: ing.metadata.namespace ?? 'default', backend: p.backend ?? {}, len: want.length };
+        }
+      }
+    }
+    const page = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/html', server: 'nginx' });
+      res.end(`<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+    };
+    if (!best) return page(404, 'Not Found');
+    // networking.k8s.io/v1 (service.name, service.port.number|name) or the v1beta1 shape (serviceName, servicePort).
+    const name = best.backend.service?.name ?? best.backend.serviceName;
+    const wantPort = best.backend.service?.port?.number ?? best.backend.service?.port?.name ?? best.backend.servicePort;
+    const svc = name ? this.state.service(best.ns, String(name)) : undefined;
+    const sp = ((svc?.spec as Any)?.ports ?? []).find((p: Any) => p.port === wantPort || p.name === wantPort);
+    const pod = svc && (svc.spec as Any)?.selector ? this.state.podsBy(best.ns, (svc.spec as Any).selector).find(IstioState.ready) : undefined;
+    if (!sp || !pod) return page(503, 'Service Temporarily Unavailable');
+    const target = typeof sp.targetPort === 'number' ? sp.targetPort : sp.port;
+    const h = this.handlerFor(pod, target);
+    if (!h) return page(502, 'Bad Gateway');
+    h.handler(req, res);
   }
 
   /**

@@ -18,9 +18,14 @@
  * | modern       | modern | 1.29.6: istiod, Jaeger v2 addon at /jaeger, Telemetry at 100%, gateway 80→8080 |
  * | reviews-v1   | 1.1    | as ready, reviews-v2 and reviews-v3 scaled to 0: no request reaches ratings   |
  * | restricted   | 1.1    | as ready, but the learner's user may not list or watch pods (RBAC refusals)   |
+ * | istio-1.0-fresh, istio-1.1-fresh, modern-fresh | | as istio-1.0, istio-1.1, modern, without Bookinfo  |
+ * | istio-1.1-ingress | 1.1 | as istio-1.1, plus the tracing Ingress (`tracing.ingress.enabled=true`) and   |
+ * |              |        | an ingress-nginx controller on a node port                                    |
  *
  * Each scenario also says which Kubernetes it runs ({@link Scenario.kubernetes}: its era's, see
  * kubernetes-release.ts) and what the learner's user is refused ({@link Scenario.refused}).
+ *
+ * `ERA_FRESH_SCENARIOS` are the fresh worlds of every era, for `kubetutor test --eras`.
  *
  * The `ready` family is labelled era '1.1' (service names `productpage.default`
  * in traces, 1.1 object layout) but its Jaeger has no base path, because the
@@ -37,6 +42,7 @@ import type { IstioInstallOptions } from './install.js';
 import { istio10Objects } from './istio-1.0.js';
 import { istio11Objects } from './istio-1.1.js';
 import { istioModernObjects } from './istio-modern.js';
+import { ingressControllerObjects, tracingIngress } from './ingress.js';
 
 export { bookinfoGatewayObjects, bookinfoObjects } from './bookinfo.js';
 export { findObject, gatewayServerPorts, injectionEnabled, jaegerBasePath, meshConfig, traceSamplingPercent } from './inspect.js';
@@ -60,7 +66,11 @@ export interface Scenario {
 export const SCENARIO_NAMES = [
   'ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1',
   'restricted',
+  'istio-1.0-fresh', 'istio-1.1-fresh', 'modern-fresh', 'istio-1.1-ingress',
 ] as const satisfies readonly string[];
+
+/** A fresh world (Istio with tracing, no Bookinfo yet) of every era: the pre-release 1.1, 1.0, 1.1, current. */
+export const ERA_FRESH_SCENARIOS = ['fresh', 'istio-1.0-fresh', 'istio-1.1-fresh', 'modern-fresh'] as const satisfies readonly ScenarioName[];
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -72,6 +82,8 @@ interface World {
   install?: IstioInstallOptions;
   injection: boolean;
   bookinfo: boolean;
+  /** The tracing dashboard's Ingress and an ingress controller to serve it (1.0/1.1 Helm `tracing.ingress.enabled`). */
+  tracingIngress?: boolean;
 }
 
 interface Definition {
@@ -84,6 +96,11 @@ interface Definition {
   /** Last-step edits on the freshly built objects. */
   adjust?: (objects: KubeObject[]) => void;
 }
+
+const RELEASED_INSTALL: IstioInstallOptions = { tracing: true, enableTracing: true, samplingPercent: 100 };
+const ISTIO_10: World = { era: '1.0', install: RELEASED_INSTALL, injection: true, bookinfo: true };
+const ISTIO_11: World = { era: '1.1', install: RELEASED_INSTALL, injection: true, bookinfo: true };
+const MODERN: World = { era: 'modern', install: RELEASED_INSTALL, injection: true, bookinfo: true };
 
 const SEED_INSTALL: IstioInstallOptions = { tracing: true, enableTracing: true, samplingPercent: 100, prereleaseTracingGateway: true };
 const SEED_WORLD: World = { era: '1.1', install: SEED_INSTALL, injection: true, bookinfo: true };
@@ -121,15 +138,31 @@ const DEFINITIONS: Record<ScenarioName, Definition> = {
   },
   'istio-1.0': {
     description: 'Released Istio 1.0.9 demo install: no port 15032 on the gateway, Jaeger API at /api',
-    world: { era: '1.0', install: { tracing: true, enableTracing: true, samplingPercent: 100 }, injection: true, bookinfo: true },
+    world: ISTIO_10,
   },
   'istio-1.1': {
     description: 'Released Istio 1.1.4 demo install: 15032 on the gateway Service but no Gateway on it, Jaeger at /jaeger',
-    world: { era: '1.1', install: { tracing: true, enableTracing: true, samplingPercent: 100 }, injection: true, bookinfo: true },
+    world: ISTIO_11,
   },
   modern: {
     description: 'Istio 1.29 with istiod and the Jaeger addon at /jaeger, Telemetry sampling 100%, gateway 80→8080',
-    world: { era: 'modern', install: { tracing: true, enableTracing: true, samplingPercent: 100 }, injection: true, bookinfo: true },
+    world: MODERN,
+  },
+  'istio-1.0-fresh': {
+    description: 'As istio-1.0, Bookinfo not deployed yet',
+    world: { ...ISTIO_10, bookinfo: false },
+  },
+  'istio-1.1-fresh': {
+    description: 'As istio-1.1, Bookinfo not deployed yet',
+    world: { ...ISTIO_11, bookinfo: false },
+  },
+  'modern-fresh': {
+    description: 'As modern, Bookinfo not deployed yet',
+    world: { ...MODERN, bookinfo: false },
+  },
+  'istio-1.1-ingress': {
+    description: 'As istio-1.1, with the tracing dashboard\'s Ingress (tracing.ingress.enabled=true) behind an ingress-nginx node port',
+    world: { ...ISTIO_11, tracingIngress: true },
   },
   'reviews-v1': {
     description: 'As ready, but reviews-v2 and reviews-v3 are scaled to 0: reviews v1 answers every request and nothing calls ratings',
@@ -171,7 +204,7 @@ function setImage(objects: KubeObject[], ns: string, deploymentName: string, con
  * Creation order: namespaces, then CRDs, then built-in namespaced kinds, then
  * custom resources, so a simulator can create them one by one in list order.
  */
-const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment'];
+const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'Ingress'];
 
 function creationRank(o: KubeObject): number {
   const i = KIND_ORDER.indexOf(o.kind);
@@ -180,11 +213,12 @@ function creationRank(o: KubeObject): number {
 
 function build(name: ScenarioName): Scenario {
   const def = DEFINITIONS[name];
-  const { era, install, injection, bookinfo } = def.world;
+  const { era, install, injection, bookinfo, tracingIngress: ingress } = def.world;
   const objects: KubeObject[] = [...baseClusterObjects(injection)];
   if (era !== null && install) {
     objects.push(...istioCrds(era), ...istioObjects(era, install));
     if (bookinfo) objects.push(...bookinfoObjects(era), ...bookinfoGatewayObjects(era));
+    if (ingress) objects.push(...ingressControllerObjects(), tracingIngress());
   }
   def.adjust?.(objects);
   // Array.prototype.sort is stable: within a rank the authored order stays.
