@@ -12,7 +12,7 @@ import { applies, eraName, lessonWhens, namedEras } from '../lesson/eras.js';
 export interface LintFinding { file: string; line: number; severity: 'error' | 'warning'; message: string }
 
 /** Variables the runner itself provides to commands and checks. */
-const RUNNER_VARS = new Set(['KUBECONFIG', 'GATEWAY_URL', 'ISTIO_ERA', 'JAEGER_BASE', 'PRODUCTPAGE_SERVICE', 'KUBETUTOR_SESSION_DIR', 'HOME', 'PATH', 'USER']);
+const RUNNER_VARS = new Set(['KUBECONFIG', 'GATEWAY_URL', 'ISTIO_ERA', 'JAEGER_BASE', 'PRODUCTPAGE_SERVICE', 'JAEGER_URL', 'KUBETUTOR_SESSION_DIR', 'HOME', 'PATH', 'USER']);
 const KILL_BY_NAME = /(^|[\s;&|(])(killall|pkill)(\s|$)/;
 
 export function lintLesson(text: string | Uint8Array, file: string): LintFinding[] {

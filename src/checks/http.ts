@@ -1,6 +1,8 @@
 /** http: a GET answers the expected status (and its body contains a text). */
 import { clip, deadline, failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
+import { DASHBOARD_PORT, type IstioFacts } from '../cluster/era.js';
+import { dashboardDiagnosis } from './ports.js';
 
 export type HttpOutcome =
   | {
@@ -24,6 +26,18 @@ export type HttpOutcome =
 export interface HttpFacts {
   url: string;
   outcome: HttpOutcome;
+  /** Nothing listens on the dashboard's local port: the installed Istio, when the env could tell (which forward works). */
+  istio?: Pick<IstioFacts, 'era' | 'gatewayListens15032' | 'dashboard'>;
+}
+
+/** A URL on this machine's dashboard port (localhost:15032). */
+function onDashboardPort(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && Number(u.port) === DASHBOARD_PORT;
+  } catch {
+    return false;
+  }
 }
 
 export const HTTP_TIMEOUT_MS = 3000;
@@ -127,13 +141,19 @@ export function unanswered(url: string, o: Extract<HttpOutcome, { kind: 'error' 
 export const httpCheck: CheckKindModule<CheckOf<'http'>, HttpFacts> = {
   kind: 'http',
   async gather(check, env) {
-    return { url: check.url, outcome: await httpGet(check.url, { signal: env.signal }) };
+    const facts: HttpFacts = { url: check.url, outcome: await httpGet(check.url, { signal: env.signal }) };
+    if (facts.outcome.kind === 'error' && facts.outcome.code === 'ECONNREFUSED' && onDashboardPort(check.url) && env.istio) {
+      const istio = await env.istio().catch(() => undefined);
+      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: istio.dashboard };
+    }
+    return facts;
   },
-  judge(check, { url, outcome }) {
+  judge(check, { url, outcome, istio }) {
     const status = check.status ?? 200;
     const expected = `GET ${url} answers ${status}${check.contains !== undefined ? ` with a body containing "${check.contains}"` : ''}`;
     if (outcome.kind === 'error') {
       const { found, diagnosis } = unanswered(url, outcome);
+      if (istio) diagnosis.push(...dashboardDiagnosis(istio));
       return failed(check, `GET ${url}: ${found}`, { expected, found, diagnosis });
     }
     const got = `${outcome.status}${outcome.statusText ? ` ${outcome.statusText}` : ''}`;

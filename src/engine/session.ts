@@ -146,6 +146,7 @@ export class Session {
       this.notice ??= `saved progress unreadable: re-checking every step on the cluster… (${read.reason})`;
     }
     this.vars = { ...(saved?.vars ?? {}) };
+    this.autoVars = this.dashboardVars();
     this.startedAt = saved?.startedAt ?? Date.now();
     this.evaluateFn = opts.evaluate;
     const records = opts.processRecords;
@@ -317,6 +318,7 @@ export class Session {
     if (!f) return;
     const moved = await this.forwards.startOnPort(f.name, f.suggestedPort!);
     this.portMap.set(f.port, moved.port);
+    this.autoVars = { ...this.autoVars, ...this.dashboardVars() };
     this.notice = `${f.name} now forwards localhost:${moved.port}; the checks use that port (the lesson says ${f.port})`;
     this.jaeger = undefined;
     this.changed();
@@ -573,11 +575,19 @@ export class Session {
     void this.evaluateCurrent();
   }
 
+  /**
+   * JAEGER_URL: where the lesson's dashboard is, `http://localhost:15032` (on the port its forward
+   * really uses, when moved); a learner who reaches it another way (an Ingress) exports their own.
+   */
+  private dashboardVars(): Record<string, string> {
+    return { JAEGER_URL: `http://localhost:${this.portMap.get(DASHBOARD_PORT) ?? DASHBOARD_PORT}` };
+  }
+
   /** Era facts and GATEWAY_URL, found the way Istio's docs find them; read from the watch caches, so free. */
   private async discover(cluster: KubeClient, istio: () => Promise<IstioFacts | undefined>): Promise<void> {
     const [facts, gw] = await Promise.all([istio(), findGatewayUrl(cluster).catch(() => undefined)]);
     if (this.watching?.trouble) return; // what could not be read is no news: keep what was found
-    const next: Record<string, string> = { ...(facts ? istioVars(facts) : {}), ...(gw ? { GATEWAY_URL: gw.url } : {}) };
+    const next: Record<string, string> = { ...this.dashboardVars(), ...(facts ? istioVars(facts) : {}), ...(gw ? { GATEWAY_URL: gw.url } : {}) };
     const found = { era: facts?.era ?? undefined, version: facts?.version, gatewayHow: gw?.how };
     const era = facts ? lessonEra(facts, lessonEras(this.lesson.eras, namedEras(this.lesson))) : undefined;
     const why = facts && era ? eraWhy(facts, era) : undefined;
