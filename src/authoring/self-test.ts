@@ -109,6 +109,15 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 /** JUnit XML: one testcase per step. */
 export function junitXml(lesson: Lesson, scenario: string, reports: StepReport[]): string {
+  return junitSuites(lesson, [{ scenario, reports }]);
+}
+
+/** JUnit XML with one testsuite per scenario (`test --eras`), one testcase per step. */
+export function junitSuites(lesson: Lesson, runs: Array<{ scenario: string; reports: StepReport[] }>): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${runs.map((r) => junitSuite(lesson, r.scenario, r.reports)).join('\n')}\n</testsuites>\n`;
+}
+
+function junitSuite(lesson: Lesson, scenario: string, reports: StepReport[]): string {
   const failures = reports.filter((r) => !r.ok).length;
   const cases = lesson.steps.map((s) => {
     const r = reports.find((x) => x.step === s.id);
@@ -118,5 +127,5 @@ export function junitXml(lesson: Lesson, scenario: string, reports: StepReport[]
     return `    <testcase classname="${esc(lesson.id)}" name="${name}" time="${r.seconds.toFixed(3)}">${body}</testcase>`;
   });
   const skipped = lesson.steps.length - reports.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="kubetutor test ${esc(lesson.id)} (sandbox ${esc(scenario)})" tests="${lesson.steps.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  return `  <testsuite name="kubetutor test ${esc(lesson.id)} (sandbox ${esc(scenario)})" tests="${lesson.steps.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
 }

@@ -446,6 +446,11 @@ export function dashboardAccessOn(access: DashboardAccess, port: number): Dashbo
   };
 }
 
+/** JAEGER_URL for lesson commands and checks: the dashboard on this machine, on `port` (a moved forward's). */
+export function dashboardUrlVars(port: number = DASHBOARD_PORT): Record<string, string> {
+  return { JAEGER_URL: `http://localhost:${port}` };
+}
+
 /**
  * Variables for lesson commands and checks: ISTIO_ERA (`1.0`, `1.1`, `modern`,
  * or `none`), JAEGER_BASE (`''` or `/jaeger`), PRODUCTPAGE_SERVICE.

@@ -34,16 +34,23 @@ export async function checkCommand(argv: string[]): Promise<number> {
     } catch (e) {
       if (e instanceof ClusterError && (e.kind === 'unreachable' || e.kind === 'unauthorized')) throw userError(e.message);
     }
-    const { istioFactsOnce } = await import('../cluster/era.js');
+    const { istioFactsOnce, istioVars, dashboardUrlVars } = await import('../cluster/era.js');
+    const { applies, lessonEra, lessonEras, namedEras, namedTools, notAskedSummary } = await import('../lesson/eras.js');
+    const { onPath } = await import('../processes/on-path.js');
     const istio = istioFactsOnce(cluster);
+    // What the runner gives a lesson (JAEGER_URL, ISTIO_ERA, JAEGER_BASE, PRODUCTPAGE_SERVICE); the shell's own values win.
+    const facts = await istio();
+    const given = { ...dashboardUrlVars(), ...(facts ? istioVars(facts) : {}) };
+    for (const k of Object.keys(given)) if (process.env[k] !== undefined) given[k] = process.env[k]!;
+    const era = { ...(facts ? { era: lessonEra(facts, lessonEras(lesson.eras, namedEras(lesson))) } : {}), tools: onPath(namedTools(lesson)) };
     const rows: Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[]; expected?: string; found?: string }> = [];
     for (const step of steps) {
       const results: CheckResult[] = await Promise.all(
         step.checks.map((c, i) =>
-          evaluateCheck(c, {
+          !applies(c.when, era) ? Promise.resolve({ ok: true, summary: notAskedSummary(c.title, c.when, era) }) : evaluateCheck(c, {
             cluster,
             istio,
-            vars: {},
+            vars: given,
             lessonStartMicros: 0,
             processState: () => 'unknown',
             quizAnswer: () => undefined,

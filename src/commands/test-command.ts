@@ -10,14 +10,16 @@ import { movedPortsLine, portFlags, PORT_OPTIONS, refuseTakenForwardPorts } from
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    scenario: { type: 'string', default: 'fresh' },
+    scenario: { type: 'string' },
+    eras: { type: 'boolean', default: false },
     junit: { type: 'string' },
     lessons: { type: 'string', multiple: true },
     timeout: { type: 'string', default: '60' },
     trust: { type: 'boolean', default: false },
     ...PORT_OPTIONS,
   });
-  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S] [--junit FILE] [--port 15032=PORT]');
+  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S | --eras] [--junit FILE] [--port 15032=PORT]');
+  if (values.eras && values.scenario !== undefined) throw userError('--eras runs the fresh world of every era: give it or --scenario S, not both');
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw userError(`--timeout must be a number of seconds, not "${values.timeout}"`);
   const lesson = await loadLesson(positionals[0], values.lessons ?? []);
@@ -31,7 +33,8 @@ export async function testCommand(argv: string[]): Promise<number> {
   // Ctrl-C, SIGTERM, a closed terminal or an internal error: the solutions' processes stop too.
   const guard = commandExitGuard();
   try {
-    return await runSelfTest(lesson, { ...values, ports }, selfTest, junitXml);
+    if (values.eras) return await runEras(lesson, { ...values, ports }, selfTest);
+    return await runSelfTest(lesson, { ...values, scenario: values.scenario ?? 'fresh', ports }, selfTest, junitXml);
   } finally {
     guard.dispose();
   }
@@ -62,3 +65,45 @@ async function runSelfTest(
   if (values.junit) writeFileSync(values.junit, junitXml(lesson, values.scenario!, reports));
   return bad === 0 && notReached === 0 ? 0 : 1;
 }
+
+/**
+ * `--eras`: the lesson on the fresh world of every era, one after the other (each binds the
+ * lesson's local ports), one line per era with its time; the unmet checks under a failing one.
+ */
+async function runEras(
+  lesson: import('../lesson/types.js').Lesson,
+  values: { junit?: string; timeout?: string; ports: Map<number, number> },
+  selfTest: typeof import('../authoring/self-test.js').selfTest,
+): Promise<number> {
+  const { ERA_FRESH_SCENARIOS } = await import('../sandbox/scenarios/index.js');
+  const { junitSuites } = await import('../authoring/self-test.js');
+  const timeoutMs = Number(values.timeout) * 1000;
+  process.stdout.write(`testing ${lesson.id} on the fresh world of every era (${ERA_FRESH_SCENARIOS.join(', ')}): each step must fail before its solution and pass after\n`);
+  const runs: Array<{ scenario: string; reports: import('../authoring/self-test.js').StepReport[] }> = [];
+  let bad = 0;
+  for (const scenario of ERA_FRESH_SCENARIOS) {
+    const t0 = Date.now();
+    const reports = await selfTest(lesson, { scenario, timeoutMs, ports: values.ports });
+    const seconds = (Date.now() - t0) / 1000;
+    runs.push({ scenario, reports });
+    const behave = reports.filter((r) => r.ok).length;
+    const ok = behave === lesson.steps.length;
+    if (!ok) bad++;
+    process.stdout.write(`${ok ? '✓' : '✗'} ${scenario.padEnd(16)} ${ERA_OF[scenario] ?? ''}: ${behave} of ${lesson.steps.length} steps behave, ${seconds.toFixed(1)} s\n`);
+    for (const r of reports.filter((x) => !x.ok)) {
+      process.stdout.write(`    ✗ ${r.step}: ${r.problem}\n`);
+      for (const u of r.unmet ?? []) process.stdout.write(`        unmet: ${u}\n`);
+    }
+  }
+  process.stdout.write(`${lesson.id}: ${ERA_FRESH_SCENARIOS.length - bad} of ${ERA_FRESH_SCENARIOS.length} eras pass\n`);
+  if (values.junit) writeFileSync(values.junit, junitSuites(lesson, runs));
+  return bad === 0 ? 0 : 1;
+}
+
+/** The era each fresh world stands for, as the line names it. */
+const ERA_OF: Record<string, string> = {
+  fresh: '(Istio 1.1 pre-release)',
+  'istio-1.0-fresh': '(Istio 1.0)',
+  'istio-1.1-fresh': '(Istio 1.1)',
+  'modern-fresh': '(current Istio)',
+};

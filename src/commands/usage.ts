@@ -58,14 +58,15 @@ export const COMMANDS: Record<string, CommandUsage> = {
     ],
   },
   test: {
-    synopsis: 'kubetutor test LESSON [--scenario S] [--junit FILE] [--trust] [--port 15032=PORT]',
+    synopsis: 'kubetutor test LESSON [--scenario S | --eras] [--junit FILE] [--trust] [--port 15032=PORT]',
     summary: [
       'Self-test a lesson on a fresh sandbox (default scenario: fresh): every step\'s checks',
       'must fail before its solution runs and pass after. Exit 0 iff every step behaves.',
     ],
     options: [
       ['--scenario S', 'the sandbox scenario to start from (default: fresh)'],
-      ['--junit FILE', 'also write the results as JUnit XML'],
+      ['--eras', 'run it on the fresh world of every Istio era (fresh, istio-1.0-fresh, istio-1.1-fresh, modern-fresh), one line per era'],
+      ['--junit FILE', 'also write the results as JUnit XML (with --eras, one suite per era)'],
       ['--timeout S', 'seconds each step may take to pass after its solution (default: 60)'],
       ['--trust', 'run the solutions of a lesson that is not kubetutor\'s own (you have read it)'],
       ['--lessons DIR', 'also look for lessons in DIR (repeatable)'],

@@ -12,7 +12,7 @@ import type { CheckEnv } from '../checks/types.js';
 import { Supervisor, type ProcessInfo } from '../processes/supervisor.js';
 import { ForwardSupervisor, type ForwardInfo } from '../processes/forward-supervisor.js';
 import { interpolate } from '../lesson/interpolate.js';
-import { DASHBOARD_PORT, istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
+import { DASHBOARD_PORT, dashboardUrlVars, istioFactsOnce, istioVars, type IstioFacts } from '../cluster/era.js';
 import { findGatewayUrl } from '../cluster/gateway-url.js';
 import type { KubeClient } from '../cluster/kube-client.js';
 import type { ClusterTrouble } from '../cluster/watch-cache.js';
@@ -26,7 +26,7 @@ import { isTrusted, lessonSource, trustLesson, UNTRUSTED_NOTICE } from '../lesso
 import { contextDrift, isDestructive, type ContextInfo } from './destructive.js';
 import { currentContextOf } from '../cluster/target.js';
 import { movedPortsLine, remapLessonPorts, remapPorts, shellLine, type PortMap } from '../lesson/port-remap.js';
-import { applies, eraWhy, lessonEra, lessonEras, namedEras, namedTools, whenText, eraName, type EraContext } from '../lesson/eras.js';
+import { applies, eraWhy, lessonEra, lessonEras, namedEras, namedTools, notAskedSummary, type EraContext } from '../lesson/eras.js';
 import { onPath } from '../processes/on-path.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
@@ -580,7 +580,7 @@ export class Session {
    * really uses, when moved); a learner who reaches it another way (an Ingress) exports their own.
    */
   private dashboardVars(): Record<string, string> {
-    return { JAEGER_URL: `http://localhost:${this.portMap.get(DASHBOARD_PORT) ?? DASHBOARD_PORT}` };
+    return dashboardUrlVars(this.localPort(DASHBOARD_PORT));
   }
 
   /** Era facts and GATEWAY_URL, found the way Istio's docs find them; read from the watch caches, so free. */
@@ -643,7 +643,7 @@ export class Session {
         step.checks.map((c, i) =>
           applies(c.when, this.eraCtx)
             ? evaluate(remapPorts(c, this.portMap), { ...env, checkKey: checkKey(step.id, i) })
-            : Promise.resolve({ ok: true, summary: `${c.title}: not asked here (${whenText(c.when)}; this cluster: ${this.eraCtx.era ? eraName(this.eraCtx.era) : 'era unknown'})` }),
+            : Promise.resolve({ ok: true, summary: notAskedSummary(c.title, c.when, this.eraCtx) }),
         ),
       );
     } catch (e) {

@@ -154,3 +154,8 @@ export const namedEras = (lesson: Whens): Set<Era> => new Set(lessonWhens(lesson
 
 /** The tools a lesson's `when`s need (what the runner looks for on PATH). */
 export const namedTools = (lesson: Whens): Set<string> => new Set(lessonWhens(lesson).flatMap((w) => w.tools ?? []));
+
+/** The summary of a check that is for other eras: not evaluated here, and counted as met. */
+export function notAskedSummary(title: string, when: When | undefined, ctx: EraContext): string {
+  return `${title}: not asked here (${whenText(when)}; this cluster: ${ctx.era ? eraName(ctx.era) : 'era unknown'})`;
+}

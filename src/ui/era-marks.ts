@@ -11,9 +11,19 @@ const NO_CONTEXT: EraContext = { tools: new Set() };
 
 export const contextOf = (ctx: EraContext | undefined): EraContext => ctx ?? NO_CONTEXT;
 
-/** `current Istio (detected: istiod 1.29.6)`, or that the era is not known yet. */
+/** `current Istio — detected: istiod 1.29.6`, or that the era is not known yet. */
 export function thisCluster(ctx: EraContext): string {
-  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` (${ctx.why})` : ''}` : 'Istio era not detected yet';
+  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` — ${ctx.why}` : ''}` : 'Istio (era not detected yet)';
+}
+
+const SHORT: Record<string, string> = { modern: 'current', none: 'no Istio' };
+
+/** A compact mark for a block that does not apply here: `for 1.1-pre`, `for 1.0/1.1`, `needs istioctl`. */
+export function shortTag(when: When | undefined, ctx: EraContext | undefined): string {
+  const c = contextOf(ctx);
+  if (when?.eras && (!c.era || !when.eras.includes(c.era))) return `for ${when.eras.map((e) => SHORT[e] ?? e).join('/')}`;
+  const missing = (when?.tools ?? []).filter((t) => !c.tools.has(t));
+  return missing.length ? `needs ${missing.join(', ')}` : '';
 }
 
 /** Whether a step has blocks for some eras only (then the screen orders and marks them). */

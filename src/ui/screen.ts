@@ -11,7 +11,8 @@ import type { Check, CheckResult } from '../lesson/types.js';
 import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
 import type { UiState } from './ui-state.js';
 import { commandOutputRuns } from '../text/command-output.js';
-import { commandOrder, eraAware, hintTexts, otherTag, proseLines, solutionView, thisCluster, contextOf } from './era-marks.js';
+import { commandOrder, eraAware, hintTexts, proseLines, shortTag, solutionView, thisCluster, contextOf } from './era-marks.js';
+import { applies, whenText } from '../lesson/eras.js';
 
 export interface Cell {
   text: string;
@@ -131,7 +132,7 @@ export function selectables(view: SessionView): Selectable[] {
   if (!step) return [];
   const items: Selectable[] = commandOrder(step, view.eraContext).map(({ index }) => ({ kind: 'command', index }));
   step.checks.forEach((c, checkIndex) => {
-    if (c.kind === 'quiz') c.options.forEach((_, index) => items.push({ kind: 'quiz', index, checkIndex }));
+    if (c.kind === 'quiz' && applies(c.when, contextOf(view.eraContext))) c.options.forEach((_, index) => items.push({ kind: 'quiz', index, checkIndex }));
   });
   return items;
 }
@@ -239,10 +240,10 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     const byEra = eraAware(step.commands);
     let separators = 0;
     // Commands for some eras only: those for this cluster first, saying why; the others dimmed, marked.
-    commands.push(byEra ? [{ text: 'Commands', bold: true }, { text: ` for this cluster: ${thisCluster(contextOf(view.eraContext))}`, color: 'cyan' }] : plain('Commands', { bold: true }));
+    commands.push(byEra ? [{ text: 'Commands', bold: true }, { text: ` for ${thisCluster(contextOf(view.eraContext))}`, color: 'cyan' }] : plain('Commands', { bold: true }));
     commandOrder(step, view.eraContext).forEach(({ command: c, index: i, applies: here }, shownAt, all) => {
       if (byEra && !here && (shownAt === 0 || all[shownAt - 1].applies)) {
-        commands.push(plain('  for other Istio (not this cluster):', { dim: true }));
+        commands.push(plain('  not for this cluster:', { dim: true }));
         separators++;
       }
       const selected = items[sel]?.kind === 'command' && items[sel].index === i;
@@ -250,19 +251,20 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
       const fwd = c.background ? view.forwards.find((f) => f.name === c.name) : undefined;
       const tag = c.background ? `[${c.name}${fwd && fwd.state !== 'stopped' ? `: ${fwd.state}` : proc?.state === 'running' ? ': running' : ''}] ` : '';
       const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
-      const head: ScreenLine = [{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }];
+      const mark = here ? '' : `[${shortTag(c.when, view.eraContext)}] `;
+      const head: ScreenLine = [{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: mark, dim: true }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }];
       // The selected command is shown in full, exactly as it will run (Enter runs it), however long.
-      const room = mainW - 2 - width(tag) - width(running) - 2;
+      const room = mainW - 2 - width(mark) - width(tag) - width(running) - 2;
       const full = fullCommandLines(c.run, Math.max(10, room));
       if (selected && full.length > 1) {
         const most = Math.max(4, Math.floor(H / 2)); // a screen's worth at most
         const shown = full.length > most ? full.slice(0, most - 1) : full;
         commands.push([...head, { text: shown[0], inverse: true }, { text: running, color: 'yellow' }]);
-        for (const l of shown.slice(1)) commands.push([{ text: ' '.repeat(2 + width(tag)) }, { text: l, inverse: true }]);
-        if (shown.length < full.length) commands.push(plain(`${' '.repeat(2 + width(tag))}… ${full.length - shown.length} more lines: a taller or wider terminal shows them (s shows the solution)`, { dim: true }));
+        for (const l of shown.slice(1)) commands.push([{ text: ' '.repeat(2 + width(mark) + width(tag)) }, { text: l, inverse: true }]);
+        if (shown.length < full.length) commands.push(plain(`${' '.repeat(2 + width(mark) + width(tag))}… ${full.length - shown.length} more lines: a taller or wider terminal shows them (s shows the solution)`, { dim: true }));
         extraCommandLines = commands.length - 2 - shownAt - separators; // lines beyond one per command (the header is line 0)
       } else if (!here) {
-        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, dim: !selected }, { text: `  [${otherTag(c.when, view.eraContext)}]`, dim: true }, { text: running, color: 'yellow' }]);
+        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, dim: !selected }, { text: running, color: 'yellow' }]);
       } else {
         commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
       }
@@ -273,6 +275,11 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
   const checkBlocks: Array<{ ok: boolean; lines: ScreenLine[] }> = [];
   const attempted = st.attempted || st.status === 'failed';
   step.checks.forEach((c, i) => {
+    if (!applies(c.when, contextOf(view.eraContext))) {
+      // A check for other eras: one dim line, saying it is not asked here.
+      checkBlocks.push({ ok: true, lines: [plain(`– ${c.title}: not asked here (${whenText(c.when)})`, { dim: true })] });
+      return;
+    }
     const lines = checkLines(c, st.results[i], attempted, mainW - 2, view, step.id, i);
     if (c.kind === 'quiz') {
       c.options.forEach((opt, j) => {
@@ -304,12 +311,13 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
     }
   } else if (ui.showSolution) {
     const sol = solutionView(step, view.eraContext);
-    text = [plain(sol.heading ? `Solution for this cluster: ${sol.heading}` : 'Solution — the commands that complete this step:', { bold: true })];
-    for (const c of sol.here) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { color: 'cyan' })));
+    // Each line in full, cut (never wrapped at spaces) to the pane, as it will run.
+    text = [plain(sol.heading ? `Solution for ${sol.heading}` : 'Solution — the commands that complete this step:', { bold: true })];
+    for (const c of sol.here) text.push(...fullCommandLines(c.run, mainW - 2).map((l) => plain(l, { color: 'cyan' })));
     if (!sol.here.length) text.push(plain(step.solution.length ? '(no solution lines for this cluster)' : '(this step has no solution commands)', { dim: true }));
     for (const g of sol.others) {
       text.push(plain(''), plain(`Not for this cluster — ${g.label}:`, { dim: true }));
-      for (const c of g.lines) text.push(...c.run.split('\n').map((l, i) => plain(`${i ? '  ' : '$ '}${l}`, { dim: true })));
+      for (const c of g.lines) text.push(...fullCommandLines(c.run, mainW - 2).map((l) => plain(l, { dim: true })));
     }
   } else if (ui.showHint) {
     const hints = [...hintTexts(step, view.eraContext), ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
