@@ -454,12 +454,14 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
           if (section) report(i + 1, `"::: when" sections do not nest (the one on line ${section.line} is still open)`);
           const parsed = parseWhen(rest.slice(4));
           if ('error' in parsed) report(i + 1, `::: when: ${parsed.error}`);
-          else {
-            section = { when: parsed.when, line: i + 1 };
-            cur.hasSections = true;
-          }
+          // (Opened even when broken, so its ":::" does not count as a second mistake.)
+          section = { when: 'error' in parsed ? {} : parsed.when, line: i + 1 };
+          cur.hasSections = true;
         }
-      } else report(i + 1, `unknown ":::" section "${clipText(rest, 40)}": the one kind is "::: when era:…" (closed by ":::")`);
+      } else {
+        report(i + 1, `unknown ":::" section "${clipText(rest, 40)}": the one kind is "::: when era:…" (closed by ":::")`);
+        if (cur && !section) section = { when: {}, line: i + 1 };
+      }
       i++;
       continue;
     }

@@ -35,11 +35,12 @@ const BOOKINFO_DEPLOYMENTS = ['details-v1', 'ratings-v1', 'reviews-v1', 'reviews
 const EXPECTED_ERA: Record<string, IstioEra | null> = {
   ready: '1.1', fresh: '1.1', empty: null, 'no-tracing': '1.1', 'no-sidecar': '1.1', 'not-ready': '1.1', 'low-sampling': '1.1',
   'istio-1.0': '1.0', 'istio-1.1': '1.1', modern: 'modern', 'reviews-v1': '1.1', restricted: '1.1',
+  'istio-1.0-fresh': '1.0', 'istio-1.1-fresh': '1.1', 'modern-fresh': 'modern', 'istio-1.1-ingress': '1.1',
 };
 
 describe('scenario registry', () => {
   test('lists the scenarios in the documented order', () => {
-    expect([...SCENARIO_NAMES]).toEqual(['ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1', 'restricted']);
+    expect([...SCENARIO_NAMES]).toEqual(['ready', 'fresh', 'empty', 'no-tracing', 'no-sidecar', 'not-ready', 'low-sampling', 'istio-1.0', 'istio-1.1', 'modern', 'reviews-v1', 'restricted', 'istio-1.0-fresh', 'istio-1.1-fresh', 'modern-fresh', 'istio-1.1-ingress']);
     expect(listScenarios().map((s) => s.name)).toEqual([...SCENARIO_NAMES]);
   });
 
