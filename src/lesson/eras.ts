@@ -121,10 +121,10 @@ export function lessonEra(istio: { era: '1.0' | '1.1' | 'modern' | null; gateway
 }
 
 /** Why the cluster is of that era, in a few words: `detected: istiod 1.29.6`. */
-export function eraWhy(istio: { era: '1.0' | '1.1' | 'modern' | null; version?: string; controlPlane?: string; tracingGateway?: string; gatewayListens15032: boolean }, era: Era): string {
+export function eraWhy(istio: { era: '1.0' | '1.1' | 'modern' | null; version?: string; controlPlane?: string; gatewayListens15032: boolean }, era: Era): string {
   if (era === 'none') return 'detected: no istio-pilot or istiod in istio-system';
   const cp = `${istio.controlPlane ?? (era === 'modern' ? 'istiod' : 'istio-pilot')}${istio.version ? ` ${istio.version}` : ''}`;
-  if (era === '1.1-pre') return `detected: ${cp}, with the tracing Gateway ${istio.tracingGateway ?? ''} on 15032`.replace(' Gateway  on', ' Gateway on');
+  if (era === '1.1-pre') return `detected: ${cp}, a Gateway on 15032`;
   if (era === '1.1' && !istio.gatewayListens15032) return `detected: ${cp}, no Gateway on 15032`;
   return `detected: ${cp}`;
 }

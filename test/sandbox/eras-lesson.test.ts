@@ -30,7 +30,7 @@ async function open(scenario: string): Promise<Session> {
 }
 
 describe.each([
-  ['ready', '1.1-pre', /app=istio-ingressgateway .* 15032:15032$/, /with the tracing Gateway istio-system\/istio-tracing-gateway on 15032/],
+  ['ready', '1.1-pre', /app=istio-ingressgateway .* 15032:15032$/, /^detected: istio-pilot 1\.1\.4, a Gateway on 15032$/],
   ['istio-1.0', '1.0', /app=jaeger .* 15032:16686$/, /^detected: istio-pilot 1\.0\.9$/],
   ['istio-1.1', '1.1', /app=jaeger .* 15032:16686$/, /^detected: istio-pilot 1\.1\.4, no Gateway on 15032$/],
   ['modern', 'modern', /app=jaeger .* 15032:16686$/, /^detected: istiod 1\.29\.6$/],
