@@ -50,7 +50,7 @@ describe('trace check syntax', () => {
     const text = lesson('- kind: trace\n  url: http://x\n  path: productpage -> reviews -> istio-policy\n- kind: trace\n  url: http://x\n  path: reviews > istio-policy\n  eras: [1.0, 1.1]\n');
     expect(lintLesson(text, 'lesson.md').map((f) => `${f.line} ${f.severity}: ${f.message}`)).toEqual([
       '11 warning: trace check: "reviews -> istio-policy": istio-policy\'s Check span has no client span above it (the sidecar\'s Mixer filter makes the call); write "reviews > istio-policy"',
-      '11 warning: trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] so the check passes on modern Istio',
+      '11 warning: trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio',
     ]);
   });
 });
