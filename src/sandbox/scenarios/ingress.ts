@@ -6,8 +6,8 @@
  * it, a NodePort Service. The sandbox answers that node port on 127.0.0.1
  * and routes by the cluster's Ingress rules (workload-router.ts).
  *
- * The 1.1 chart rendered `extensions/v1beta1`; the sandbox stores Ingresses
- * as `networking.k8s.io/v1` (what a current API server converts it to).
+ * As the 1.1 chart rendered it: `extensions/v1beta1` (what the 1.1 world's
+ * Kubernetes 1.14 serves), `serviceName`/`servicePort`, the class as an annotation.
  */
 import type { KubeObject } from '../types.js';
 import { deployment, namespace, service, serviceAccount, type Labels } from './build.js';
@@ -20,12 +20,16 @@ export const INGRESS_CONTROLLER_LABELS: Labels = { 'app.kubernetes.io/name': 'in
 /** The Ingress Istio 1.1's tracing chart adds with `--set tracing.ingress.enabled=true`. */
 export function tracingIngress(): KubeObject {
   return {
-    apiVersion: 'networking.k8s.io/v1',
+    apiVersion: 'extensions/v1beta1',
     kind: 'Ingress',
-    metadata: { name: 'istio-tracing', namespace: 'istio-system', labels: { app: 'jaeger', chart: 'tracing', heritage: 'Tiller', release: 'istio' } },
+    metadata: {
+      name: 'istio-tracing',
+      namespace: 'istio-system',
+      labels: { app: 'jaeger', chart: 'tracing', heritage: 'Tiller', release: 'istio' },
+      annotations: { 'kubernetes.io/ingress.class': 'nginx' },
+    },
     spec: {
-      ingressClassName: 'nginx',
-      rules: [{ http: { paths: [{ path: '/jaeger', pathType: 'ImplementationSpecific', backend: { service: { name: 'tracing', port: { number: 80 } } } }] } }],
+      rules: [{ http: { paths: [{ path: '/jaeger', backend: { serviceName: 'tracing', servicePort: 80 } }] } }],
     },
   };
 }
