@@ -1,7 +1,7 @@
 /** http: a GET answers the expected status (and its body contains a text). */
 import { clip, deadline, failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
-import { DASHBOARD_PORT, type IstioFacts } from '../cluster/era.js';
+import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../cluster/era.js';
 import { dashboardDiagnosis } from './ports.js';
 
 export type HttpOutcome =
@@ -30,11 +30,11 @@ export interface HttpFacts {
   istio?: Pick<IstioFacts, 'era' | 'gatewayListens15032' | 'dashboard'>;
 }
 
-/** A URL on this machine's dashboard port (localhost:15032). */
-function onDashboardPort(url: string): boolean {
+/** A URL on this machine's dashboard port (localhost:15032, or where --port moved it). */
+function onDashboardPort(url: string, port: number): boolean {
   try {
     const u = new URL(url);
-    return ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && Number(u.port) === DASHBOARD_PORT;
+    return ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && Number(u.port) === port;
   } catch {
     return false;
   }
@@ -142,9 +142,10 @@ export const httpCheck: CheckKindModule<CheckOf<'http'>, HttpFacts> = {
   kind: 'http',
   async gather(check, env) {
     const facts: HttpFacts = { url: check.url, outcome: await httpGet(check.url, { signal: env.signal }) };
-    if (facts.outcome.kind === 'error' && facts.outcome.code === 'ECONNREFUSED' && onDashboardPort(check.url) && env.istio) {
+    const port = env.dashboardPort ?? DASHBOARD_PORT;
+    if (facts.outcome.kind === 'error' && facts.outcome.code === 'ECONNREFUSED' && onDashboardPort(check.url, port) && env.istio) {
       const istio = await env.istio().catch(() => undefined);
-      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: istio.dashboard };
+      if (istio) facts.istio = { era: istio.era, gatewayListens15032: istio.gatewayListens15032, dashboard: dashboardAccessOn(istio.dashboard, port) };
     }
     return facts;
   },

@@ -40,7 +40,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const istio = istioFactsOnce(cluster);
     // What the runner gives a lesson (JAEGER_URL, ISTIO_ERA, JAEGER_BASE, PRODUCTPAGE_SERVICE); the shell's own values win.
     const facts = await istio();
-    const given = { ...dashboardUrlVars(), ...(facts ? istioVars(facts) : {}) };
+    const given = { ...dashboardUrlVars(ports.get(DASHBOARD_PORT) ?? DASHBOARD_PORT), ...(facts ? istioVars(facts) : {}) };
     for (const k of Object.keys(given)) if (process.env[k] !== undefined) given[k] = process.env[k]!;
     const era = { ...(facts ? { era: lessonEra(facts, lessonEras(lesson.eras, namedEras(lesson))) } : {}), tools: onPath(namedTools(lesson)) };
     const rows: Array<{ step: string; check: string; ok: boolean; summary: string; diagnosis: string[]; expected?: string; found?: string }> = [];

@@ -25,9 +25,9 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const LESSON = join(ROOT, 'lessons', 'istio-jaeger');
 
 interface Run { code: number; stdout: string; stderr: string }
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, timeout = 60_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile('node', [CLI, ...args], { env: { ...process.env, ...env }, timeout }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -199,9 +199,11 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     await term.waitFor(/step 2 is unlocked/);
 
     // 2. port-forward: the source document's command, started from the step as a supervised child.
+    // On this era (1.1 pre-release) it applies: listed after the Gateway list and the Jaeger pod forward.
     term.keys('n');
     await term.waitFor(/Step 2\/5/);
-    await run(1, /\[jaeger-forward: healthy\]/);
+    await term.waitFor(/Commands for Istio 1\.1 pre-release — detected: istio-pilot 1\.1\.4/);
+    await run(2, /\[jaeger-forward: healthy\]/);
     await term.waitFor(/✓ 2 /);
     expect(await portFree(dash.port)).toBe(false);
 
@@ -272,8 +274,11 @@ describe.each([['istio-1.0'], ['istio-1.1'], ['modern']])('the whole lesson on %
     for (let i = 0; i < 4; i++) await s.runCommand(traffic, i);
     await until(3, 'traffic: Jaeger has productpage traces, under this era\'s base path and service name');
     const traces = step('traces');
-    s.answer('traces#0', 1);
-    s.answer('traces#1', 2);
+    // The quizzes: the first for every era, then the istio-policy one (1.0, 1.1) or the current-Istio one.
+    const quiz = (title: string) => `traces#${s.lesson.steps[traces].checks.findIndex((c) => c.title === title)}`;
+    s.answer(quiz('Client and server spans'), 1);
+    s.answer(quiz('The istio-policy span'), 2);
+    s.answer(quiz('No istio-policy span'), 1);
     const list = await s.traceSummaries();
     expect(list.length).toBeGreaterThan(0);
     s.traceOpened(list[0].traceID);
@@ -322,17 +327,31 @@ describe('kubetutor check --json gives the diagnosis for each broken world', () 
 
 
 describe('kubetutor test (self-test of a lesson)', () => {
-  test('the bundled lesson: every step fails before its solution and passes after; JUnit written', async () => {
+  test('the bundled lesson on every era (--eras): every step fails before its solution and passes after; JUnit written', async () => {
+    // One after the other: the pre-release 1.1 (fresh), 1.0, 1.1 and current Istio.
     const junit = join(mkdtempSync(join(tmpdir(), 'kubetutor-junit-')), 'report.xml');
-    const r = await cli(['test', 'istio-jaeger', '--junit', junit, ...(await movedDashboard()).flag]);
+    const r = await cli(['test', 'istio-jaeger', '--eras', '--junit', junit, ...(await movedDashboard()).flag], {}, 400_000);
     expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
+    expect(lines).toEqual([
+      expect.stringMatching(/^✓ fresh +\(Istio 1\.1 pre-release\): 5 of 5 steps behave, [\d.]+ s$/),
+      expect.stringMatching(/^✓ istio-1\.0-fresh +\(Istio 1\.0\): 5 of 5 steps behave, [\d.]+ s$/),
+      expect.stringMatching(/^✓ istio-1\.1-fresh +\(Istio 1\.1\): 5 of 5 steps behave, [\d.]+ s$/),
+      expect.stringMatching(/^✓ modern-fresh +\(current Istio\): 5 of 5 steps behave, [\d.]+ s$/),
+    ]);
+    expect(r.stdout).toMatch(/^istio-jaeger: 4 of 4 eras pass$/m);
+    const xml = readFileSync(junit, 'utf8');
+    for (const sc of ['fresh', 'istio-1.0-fresh', 'istio-1.1-fresh', 'modern-fresh']) expect(xml).toContain(`<testsuite name="kubetutor test istio-jaeger (sandbox ${sc})" tests="5" failures="0"`);
+    expect(xml.match(/<testcase /g)).toHaveLength(20);
+  }, 420_000);
+
+  test('one era: every step on its own line', async () => {
+    const r = await cli(['test', 'istio-jaeger', '--scenario', 'modern-fresh', ...(await movedDashboard()).flag], {}, 120_000);
     expect(r.code).toBe(0);
     for (const id of ['prerequisites', 'port-forward', 'traffic', 'traces', 'cleanup']) expect(r.stdout).toMatch(new RegExp(`^✓ ${id}: failed before its solution, passed [\\d.]+ s after$`, 'm'));
     expect(r.stdout).toMatch(/^istio-jaeger: 5 of 5 steps behave$/m);
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testsuite name="kubetutor test istio-jaeger \(sandbox fresh\)" tests="5" failures="0"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(5);
-  }, 180_000);
+  }, 150_000);
 
   /** A copy of the lesson with one edit, in a folder of its own (its manifests beside it). */
   function brokenCopy(edit: (text: string) => string): string {
