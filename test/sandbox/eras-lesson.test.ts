@@ -76,3 +76,13 @@ test('istio-1.1-ingress: the dashboard through the tracing Ingress passes step 2
   const list = await s.traceSummaries();
   expect(list.length).toBeGreaterThan(0);
 }, 90_000);
+
+test('JAEGER_URL follows a moved dashboard port (--port 15032=P)', async () => {
+  target = await openTarget({ sandbox: 'modern', sandboxTiming: FAST });
+  session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, trusted: true, ports: new Map([[15032, 15111]]) });
+  expect(session.view.vars.JAEGER_URL).toBe('http://localhost:15111');
+  session.start();
+  await eventually(() => session!.view.eraContext?.era, 20_000, 'era detected');
+  expect(session.view.vars.JAEGER_URL).toBe('http://localhost:15111');
+  expect(session.solutionFor(1).map((x) => x.line.run)).toEqual([expect.stringMatching(/ 15111:16686$/)]);
+}, 60_000);
