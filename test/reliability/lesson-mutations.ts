@@ -520,7 +520,7 @@ function hugeCases(r: Rng, s: Shape): Draft[] {
   let copies: string[] = [];
   let size = 0;
   for (let n = 1; size < 3_000_000; n++) {
-    const copy = body.map((l) => l.replace(/\{#([a-z-]+)\}/, `{#$1-${n}}`).replace(/name=(jaeger-forward(-pod)?)/, `name=$1-${n}`));
+    const copy = body.map((l) => l.replace(/\{#([a-z-]+)\}/, `{#$1-${n}}`).replace(/name=(jaeger-[a-z-]+)/, `name=$1-${n}`));
     copies = copies.concat(copy);
     size += copy.join('\n').length;
   }
