@@ -207,7 +207,7 @@ export function TraceViewer({ traces: fetched, loadTrace, initialTraceId, onQuit
   const modelFor = useCallback(async (id: string): Promise<TraceModel> => {
     const cached = models.current.get(id);
     if (cached) return cached;
-    const model = buildTraceModel(inertStrings(await live.current.loadTrace(id)));
+    const model = displayModel(buildTraceModel(await live.current.loadTrace(id)));
     models.current.set(id, model);
     return model;
   }, []);
