@@ -57,7 +57,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
             // `command` checks of a lesson that is not kubetutor's own run only once it is trusted.
             commandsAllowed: values.trust || isTrusted(lesson),
             cwd: lesson.dir,
-            env: { ...(process.env as Record<string, string>), KUBECONFIG: target.kubeconfigPath },
+            env: { ...(process.env as Record<string, string>), KUBECONFIG: target.kubeconfigPath, ...(target.sandbox ? { KUBECACHEDIR: target.sandbox.kubectlCacheDir } : {}) },
             dashboardPort: ports.get(DASHBOARD_PORT) ?? DASHBOARD_PORT,
           }, checkKey(step.id, i)),
         ),

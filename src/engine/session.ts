@@ -379,7 +379,7 @@ export class Session {
   private commandEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, KUBETUTOR_SESSION_DIR: this.tmp, ...this.autoVars, ...this.vars };
+    return { ...env, PATH: `${this.kubetutorShim()}${delimiter}${env.PATH ?? ''}`, KUBECONFIG: this.target.kubeconfigPath, ...(this.target.sandbox ? { KUBECACHEDIR: this.target.sandbox.kubectlCacheDir } : {}), KUBETUTOR_SESSION_DIR: this.tmp, ...this.autoVars, ...this.vars };
   }
 
   // ---- the trace viewer (effects for the UI) ---------------------------------------

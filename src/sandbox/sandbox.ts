@@ -9,7 +9,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { KubeObject } from './types.js';
 import { ApiServer, type ForbiddenRule } from './api/server.js';
 import { ApiError } from './api/http-util.js';
@@ -70,6 +70,13 @@ export class Sandbox {
     private busy: () => boolean,
     /** Fault switches for the API server (outage, dropped or expired watches, latency, errors): see faults.ts. */
     readonly faults: SandboxFaults,
+    /**
+     * A kubectl cache folder of this run's own, for KUBECACHEDIR. kubectl keeps discovery on disk
+     * per host and port for hours (~/.kube/cache/discovery/127.0.0.1_PORT): a later sandbox on a
+     * reused port that serves another Kubernetes release's groups would otherwise be read from
+     * the earlier one's cache.
+     */
+    readonly kubectlCacheDir: string,
   ) {}
 
   /** Kubernetes objects of a kind, for tests and tools that sit beside the API. */
@@ -271,6 +278,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const tempConfig = !opts.kubeconfigOut;
   const kubeconfigPath = opts.kubeconfigOut ?? join(tmpdir(), `kubetutor-sandbox-${process.pid}-${port}.kubeconfig`);
   writeKubeconfig(kubeconfigPath, kubeconfigText);
+  const kubectlCacheDir = mkdtempSync(join(tmpdir(), 'kubetutor-kubectl-cache-'));
 
   const closers: Array<() => void | Promise<void>> = [
     () => {
@@ -285,8 +293,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ...(ingress ? [() => new Promise<void>((r) => { ingress.server.close(() => r()); ingress.closeAll(); })] : []),
     () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); for (const s of sockets) s.destroy(); }),
     () => { if (tempConfig) rmSync(kubeconfigPath, { force: true }); },
+    () => rmSync(kubectlCacheDir, { recursive: true, force: true }),
   ];
-  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0, faults);
+  return new Sandbox(scenarioName, url, token, kubeconfigPath, kubeconfigText, gateway.port, store, types, api, workloads, closers.reverse(), () => scheduled || pods.pending() > 0, faults, kubectlCacheDir);
 }
 
 export class PortInUseError extends Error {}

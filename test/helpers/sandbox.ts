@@ -29,7 +29,7 @@ export function kubectl(sandbox: Sandbox, args: string[], opts: { version?: stri
     const child = execFile(
       kubectlPath(opts.version),
       ['--kubeconfig', sandbox.kubeconfigPath, ...args],
-      { env: { ...process.env, KUBECONFIG: '', HOME: process.env.HOME ?? '/tmp', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      { env: { ...process.env, KUBECONFIG: '', KUBECACHEDIR: sandbox.kubectlCacheDir, HOME: process.env.HOME ?? '/tmp', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
     );
     if (opts.input !== undefined) {
@@ -61,7 +61,7 @@ export async function eventually<T>(fn: () => T | Promise<T>, ms = 10_000, what 
  * is pushed onto `track` so the caller's afterAll can stop it.
  */
 export function kubectlPortForward(sb: Sandbox, args: string[], track: ChildProcess[], version?: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(kubectlPath(version), ['--kubeconfig', sb.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+  const child = spawn(kubectlPath(version), ['--kubeconfig', sb.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', KUBECACHEDIR: sb.kubectlCacheDir } });
   track.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
