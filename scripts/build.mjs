@@ -9,9 +9,10 @@
  * Type checking is tsc's job (`npm run typecheck`).
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleJaegerWebScript } from './jaeger-web-bundle.mjs';
+import { noticesText, runtimeImports } from './third-party-notices.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bench = process.argv[2] === 'bench';
@@ -20,8 +21,11 @@ rmSync(outdir, { recursive: true, force: true });
 // The sandbox's Jaeger web page script, carried as a string (src/sandbox/workloads/jaeger-web/client-script.ts).
 const jaegerWebScript = await bundleJaegerWebScript(root);
 
-await build({
+// ws's optional native speed-ups: required inside try/catch, absent here.
+const OPTIONAL = ['bufferutil', 'utf-8-validate'];
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: bench ? { index: 'test/bench/index.ts' } : { cli: 'src/cli.ts' },
   outdir,
   bundle: true,
@@ -34,11 +38,20 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"', __KUBETUTOR_JAEGER_WEB_JS__: JSON.stringify(jaegerWebScript) },
   // Ink loads react-devtools-core only when DEV=true; it is not a dependency.
   alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs` },
-  // ws's optional native speed-ups: required inside try/catch, absent here.
-  external: ['bufferutil', 'utf-8-validate'],
+  external: OPTIONAL,
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __kubetutorCreateRequire } from 'node:module'; const require = __kubetutorCreateRequire(import.meta.url);" },
   // Smaller sources load faster and take less memory (V8 keeps every script's source).
   minify: true,
   logLevel: 'warning',
 });
+
+if (!bench) {
+  // kubetutor has no runtime dependencies: everything it needs is in dist/. Refuse a bundle that
+  // would load a package from node_modules, and ship the licences of what it bundles.
+  // Also required only inside try/catch, and absent: node-fetch's `encoding`, debug's `supports-color`.
+  const leaking = runtimeImports(result.metafile, [...OPTIONAL, 'encoding', 'supports-color']);
+  if (leaking.length) throw new Error(`the bundle would load from node_modules at run time: ${leaking.join(', ')} (bundle them, or list them as optional in scripts/build.mjs)`);
+  const own = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+  writeFileSync(`${outdir}/THIRD-PARTY-NOTICES.txt`, noticesText(result.metafile, root, own));
+}

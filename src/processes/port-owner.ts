@@ -2,11 +2,14 @@
  * Who holds a local TCP port, and which port is free instead. On Linux the
  * holder is found by reading /proc: the listening socket's inode from
  * /proc/net/tcp{,6}, then the process with an fd pointing at `socket:[inode]`.
- * Processes we may not inspect (other users', without privileges) are skipped.
- * Nothing here signals a process: a holder is only reported.
+ * Without /proc (macOS) lsof names the pid and ps its command line (see
+ * process-table.ts). Processes we may not inspect (other users', without
+ * privileges) are skipped. Nothing here signals a process: a holder is only
+ * reported.
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import net from 'node:net';
+import { lsofListeners, procfsUsable, psInfo } from './process-table.js';
 
 export interface PortHolder {
   pid: number;
@@ -96,8 +99,12 @@ export async function listeningInodes(port: number, procRoot = '/proc'): Promise
   return inodes;
 }
 
-/** The process listening on local TCP `port`, if it is one we may inspect. Linux only; undefined elsewhere. */
+/** The process listening on local TCP `port`, if it is one we may inspect (from /proc, or lsof and ps without it). */
 export async function whoHolds(port: number, procRoot = '/proc'): Promise<PortHolder | undefined> {
+  if (!procfsUsable(procRoot)) {
+    const [pid] = await lsofListeners(port);
+    return pid === undefined ? undefined : { pid, command: await commandLine(pid, procRoot) };
+  }
   const inodes = await listeningInodes(port, procRoot);
   if (inodes.size === 0) return undefined;
   const targets = new Set([...inodes].map((i) => `socket:[${i}]`));
@@ -123,6 +130,7 @@ export async function whoHolds(port: number, procRoot = '/proc'): Promise<PortHo
 
 /** A process's command line (from /proc/PID/cmdline, or its name when that is empty). */
 export async function commandLine(pid: number, procRoot = '/proc'): Promise<string> {
+  if (!procfsUsable(procRoot)) return psInfo(pid)?.args || '?';
   try {
     const raw = await readFile(`${procRoot}/${pid}/cmdline`, 'utf8');
     const cmd = raw.split('\0').filter((s) => s.length > 0).join(' ').trim();
@@ -139,6 +147,7 @@ export async function commandLine(pid: number, procRoot = '/proc'): Promise<stri
 
 /** The process group of `pid` (field 5 of /proc/PID/stat), if readable. */
 export async function processGroupOf(pid: number, procRoot = '/proc'): Promise<number | undefined> {
+  if (!procfsUsable(procRoot)) return psInfo(pid)?.pgid;
   try {
     const stat = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
     // `pid (comm) state ppid pgrp …`: comm may hold spaces and parentheses; it ends at the last ')'.

@@ -5,13 +5,15 @@
  * `$XDG_STATE_HOME/kubetutor/processes/`: several runners may write at once.
  *
  * A process is recognised by its pid *and* its start time (field 22 of
- * /proc/PID/stat) and boot: a recycled pid never matches, and nothing is ever
- * matched by name. Linux only; elsewhere nothing is recorded, so nothing is
- * ever signalled.
+ * /proc/PID/stat, with the boot it counts from; without /proc, as on macOS,
+ * `ps -o lstart=` in UTC seconds): a recycled pid never matches, and nothing
+ * is ever matched by name. Where neither can be read nothing is recorded, so
+ * nothing is ever signalled.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../engine/progress.js';
+import { procfsUsable, psInfo, PS_CLOCK } from './process-table.js';
 
 /** `$XDG_STATE_HOME/kubetutor/processes/` (default `~/.local/state/kubetutor/processes/`). */
 export function processRecordsDir(): string {
@@ -22,9 +24,12 @@ export interface ProcessRecord {
   pid: number;
   /** The process group it leads (the runner starts each child in a group of its own). */
   pgid: number;
-  /** Clock ticks after boot at which it started (/proc/PID/stat field 22). */
+  /** Clock ticks after boot at which it started (/proc/PID/stat field 22); without /proc, UTC seconds from ps. */
   startTime: number;
-  /** /proc/sys/kernel/random/boot_id when it started: ticks mean nothing across a reboot. */
+  /**
+   * The clock `startTime` counts on: /proc/sys/kernel/random/boot_id when it started (ticks mean
+   * nothing across a reboot), or `ps-lstart-utc` for ps's wall-clock seconds.
+   */
   bootId: string;
   /** The runner's name for it (`jaeger-forward`). */
   name: string;
@@ -50,8 +55,12 @@ export function parseProcStat(text: string): { pgid: number; startTime: number }
   return { pgid, startTime };
 }
 
-/** A process's group and start time now, or undefined when it is gone (or unreadable, or not Linux). */
+/** A process's group and start time now, or undefined when it is gone (or a zombie, or cannot be read). */
 export function procIdentity(pid: number, procRoot = '/proc'): { pgid: number; startTime: number } | undefined {
+  if (!procfsUsable(procRoot)) {
+    const ps = psInfo(pid);
+    return ps && !ps.state.startsWith('Z') ? { pgid: ps.pgid, startTime: ps.startTime } : undefined;
+  }
   try {
     const text = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
     // A zombie still has its stat line, but it is not running anything any more.
@@ -68,6 +77,7 @@ export function bootId(procRoot = '/proc'): string {
   return (cachedBootId ??= readBootId(procRoot));
 }
 function readBootId(procRoot: string): string {
+  if (!procfsUsable(procRoot)) return PS_CLOCK;
   try {
     return readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim();
   } catch {
@@ -121,6 +131,8 @@ export interface StopResult {
 }
 
 export class ProcessRecords {
+  private me: { pgid: number; startTime: number } | undefined;
+
   constructor(
     readonly dir: string,
     private procRoot = '/proc',
@@ -137,7 +149,7 @@ export class ProcessRecords {
    */
   add(pid: number, info: Pick<ProcessRecord, 'name' | 'command' | 'lesson' | 'target'>): (() => void) | undefined {
     const id = procIdentity(pid, this.procRoot);
-    const me = procIdentity(process.pid, this.procRoot);
+    const me = (this.me ??= procIdentity(process.pid, this.procRoot)); // this runner's own start time never changes
     if (!id || !me) return undefined;
     const rec: ProcessRecord = { pid, pgid: id.pgid, startTime: id.startTime, bootId: bootId(this.procRoot), ...info, owner: { pid: process.pid, startTime: me.startTime }, startedAt: new Date().toISOString() };
     const file = this.file(pid, id.startTime);

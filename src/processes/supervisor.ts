@@ -3,10 +3,11 @@
  * as port-forwards. Each runs in its own process group so it can be stopped
  * with everything it spawned; only processes started here are ever signalled.
  */
-import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { EventEmitter } from 'node:events';
 import { registerSupervisor, unregisterSupervisor } from './live-supervisors.js';
+import { procIdentity } from './process-records.js';
+import { processTableKind } from './process-table.js';
 
 export type ProcessState = 'running' | 'exited' | 'failed' | 'stopped';
 
@@ -164,16 +165,12 @@ export class Supervisor extends EventEmitter {
 /** Ended: no such process, or a zombie nobody has reaped yet (this process is exiting). */
 function processGone(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    process.kill(pid, 0);
   } catch {
-    try {
-      process.kill(pid, 0);
-      return false; // alive, and no /proc to say more
-    } catch {
-      return true;
-    }
+    return true;
   }
+  // It exists: running, or a zombie (procIdentity reads /proc, or ps without it; undefined for a zombie).
+  return processTableKind() !== 'none' && procIdentity(pid) === undefined;
 }
 
 function sleepSync(ms: number): void {

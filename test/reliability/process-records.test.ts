@@ -1,6 +1,7 @@
 /** The /proc parsing behind process records: pure, with the awkward command names the kernel allows. */
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { PROC, NO_PROC } from '../helpers/proc.js';
 import { describeRecord, leftoverHeadline, parseProcStat, procIdentity, type ProcessRecord } from '../../src/processes/process-records.js';
 
 describe('parseProcStat', () => {
@@ -19,10 +20,13 @@ describe('parseProcStat', () => {
     expect(parseProcStat('12 (x) S 1 2')).toBeUndefined();
   });
 
-  test('agrees with this very process', () => {
+  test('agrees with this very process (from /proc; from ps where /proc is hidden)', () => {
     const id = procIdentity(process.pid)!;
     expect(id.startTime).toBeGreaterThan(0);
-    expect(parseProcStat(readFileSync(`/proc/${process.pid}/stat`, 'utf8'))).toEqual(id);
+    const stat = parseProcStat(readFileSync(`${PROC}/${process.pid}/stat`, 'utf8'))!;
+    expect(id.pgid).toBe(stat.pgid);
+    if (!NO_PROC) expect(id).toEqual(stat);
+    else expect(Math.abs(id.startTime - (bootTime() + stat.startTime / 100))).toBeLessThanOrEqual(1); // ps: UTC seconds
   });
 });
 
@@ -32,3 +36,8 @@ test('the prompt lines', () => {
   expect(leftoverHeadline(1)).toBe('1 process from an earlier kubetutor run is still running');
   expect(leftoverHeadline(2)).toBe('2 processes from an earlier kubetutor run are still running');
 });
+
+/** Boot time in UTC seconds (btime of /proc/stat); clock ticks are 100 a second on Linux. */
+function bootTime(): number {
+  return Number(/^btime (\d+)$/m.exec(readFileSync(`${PROC}/stat`, 'utf8'))![1]);
+}

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tmux } from '../helpers/tmux.js';
 import { eventually, freePort, sleep } from '../helpers/sandbox.js';
-import { parseProcStat } from '../../src/processes/process-records.js';
+import { procIdentity } from '../../src/processes/process-records.js';
+import { PROC } from '../helpers/proc.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -26,12 +27,12 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 function tagged(tag: string): Array<{ pid: number; cmd: string }> {
   const needle = `KT_TEST_RUN=${tag}\0`;
   const out: Array<{ pid: number; cmd: string }> = [];
-  for (const e of readdirSync('/proc')) {
+  for (const e of readdirSync(PROC)) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      const env = readFileSync(`/proc/${e}/environ`, 'latin1');
+      const env = readFileSync(`${PROC}/${e}/environ`, 'latin1');
       if (!env.startsWith(needle) && !env.includes(`\0${needle}`)) continue;
-      out.push({ pid: Number(e), cmd: readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      out.push({ pid: Number(e), cmd: readFileSync(`${PROC}/${e}/cmdline`, 'utf8').split('\0').join(' ').trim() });
     } catch {
       /* gone, or not ours */
     }
@@ -42,7 +43,7 @@ const isRunner = (p: { cmd: string }) => p.cmd.includes(CLI);
 const children = (tag: string) => tagged(tag).filter((p) => !isRunner(p));
 const alive = (pid: number) => {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`${PROC}/${pid}/stat`, 'utf8');
     return !/\)\s+Z\s/.test(stat);
   } catch {
     return false;
@@ -245,7 +246,8 @@ describe('after a SIGKILL of the runner', () => {
     // the pid was recycled. It must be neither offered nor signalled, and its record is dropped.
     const bystander = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
     spawned.push(bystander);
-    const id = parseProcStat(readFileSync(`/proc/${bystander.pid}/stat`, 'utf8'))!;
+    // Its start time as the runner records it (from /proc, or from ps where there is none).
+    const id = procIdentity(bystander.pid!)!;
     const recDir = join(state, 'kubetutor', 'processes');
     const records = readdirSync(recDir);
     expect(records).toHaveLength(2);
