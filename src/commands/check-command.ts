@@ -6,7 +6,8 @@ import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-fl
 import type { CheckResult } from '../lesson/types.js';
 import { isTrusted } from '../lesson/trust.js';
 import { displayText, inertJson } from '../text/display-text.js';
-import { checkUrl, localUrlPort, remapLessonPorts, type PortMap } from '../lesson/port-remap.js';
+import { checkUrl, lessonForwards, localUrlPort, remapLessonPorts, type PortMap } from '../lesson/port-remap.js';
+import { interpolate } from '../lesson/interpolate.js';
 import type { Check, Lesson } from '../lesson/types.js';
 import { DASHBOARD_PORT } from '../cluster/era.js';
 import { describeHolder, portInUse, whoHolds } from '../processes/port-owner.js';
@@ -64,7 +65,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       );
       // A check of a local port that fails while something listens there: say which process that is.
       await Promise.all(step.checks.map(async (c, i) => {
-        if (!results[i].ok) results[i] = { ...results[i], diagnosis: [...(results[i].diagnosis ?? []), ...(await holderNote(c, asWritten, ports))] };
+        if (!results[i].ok) results[i] = { ...results[i], diagnosis: [...(results[i].diagnosis ?? []), ...(await holderNote(c, given, asWritten, ports))] };
       }));
       step.checks.forEach((c, i) => rows.push({ step: step.id, check: c.title, ok: results[i].ok, summary: results[i].summary, diagnosis: results[i].diagnosis ?? [], expected: results[i].expected, found: results[i].found }));
     }
@@ -93,8 +94,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
  * For a failed check on a local port that something listens on (the page is not Jaeger's, the
  * port should be closed): the process holding it, and what to do. Empty otherwise.
  */
-async function holderNote(check: Check, asWritten: Lesson, ports: PortMap): Promise<string[]> {
-  const url = checkUrl(check);
+async function holderNote(check: Check, vars: Record<string, string>, asWritten: Lesson, ports: PortMap): Promise<string[]> {
+  const raw = checkUrl(check);
+  const url = raw === undefined ? undefined : interpolate(raw, vars);
   const port = url !== undefined ? localUrlPort(url) : check.kind === 'port-closed' ? check.port : undefined;
   if (port === undefined || !(await portInUse(port))) return [];
   const holder = await whoHolds(port).catch(() => undefined);
@@ -102,7 +104,7 @@ async function holderNote(check: Check, asWritten: Lesson, ports: PortMap): Prom
   if (check.kind === 'port-closed') return [`${who}: stop that process (only it)`];
   if (holder && /\bport-forward\b|\bdashboard\b/.test(holder.command)) return [`${who}: is it forwarding to the right pod and port?`];
   // The lesson's port as written, so the advice names the flag the learner would pass.
-  const lessonPort = [...ports].find(([, to]) => to === port)?.[0] ?? (asWritten.steps.some((s) => s.commands.some((c) => c.readyPort === port)) ? port : undefined);
+  const lessonPort = [...ports].find(([, to]) => to === port)?.[0] ?? (lessonForwards(asWritten).some((f) => f.command.readyPort === port) ? port : undefined);
   const flag = lessonPort !== undefined ? `, or forward another local port and run again with --port ${lessonPort}=THAT_PORT` : '';
   return [`${who}, not a port-forward: stop that process${flag}`];
 }

@@ -57,14 +57,13 @@ describe('the commands say at once who holds the port, and what to do', () => {
     const r = await cli(['test', 'istio-jaeger', ...dash.flag], { XDG_STATE_HOME: state });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`kubetutor: port ${dash.port}, where the lesson's forwards "jaeger-forward" and "jaeger-forward-pod" listen (step port-forward), is taken by pid ${holder.pid} (`);
+    expect(r.stderr).toMatch(new RegExp(`^kubetutor: port ${dash.port}, where the lesson's forwards ("[\\w-]+", )*"[\\w-]+" and "[\\w-]+" listen \\(step port-forward\\), is taken by pid ${holder.pid} \\(`));
     expect(r.stderr).toMatch(new RegExp(`\\(\\S*node \\S*other-program\\.mjs ${dash.port}\\)\\. Stop that process, or run again with --port 15032=\\d+ \\(or --port 15032=auto for any free port\\)\\.\n$`));
   });
 
   test('kubetutor check: the failing dashboard check names the holder', async () => {
     const r = await cli(['check', 'istio-jaeger', '--sandbox=ready', '--step', 'port-forward', ...dash.flag], { XDG_STATE_HOME: state });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`✓ port-forward: something listens on 127.0.0.1:${dash.port}`);
     expect(r.stdout).toContain(`✗ port-forward: GET http://localhost:${dash.port}/ answered 200 OK without "Jaeger UI"`);
     expect(r.stdout).toMatch(new RegExp(`· 127\\.0\\.0\\.1:${dash.port} is held by pid ${holder.pid} \\(.*other-program\\.mjs \\d+\\), not a port-forward: stop that process, or forward another local port and run again with --port 15032=THAT_PORT`));
   });
