@@ -6,7 +6,9 @@
 import { LessonError, type Lesson } from '../lesson/types.js';
 import { parseLesson } from '../lesson/parse.js';
 import { referencedVars } from '../lesson/interpolate.js';
-import { lintTraceCheck } from '../checks/trace-path.js';
+import { parseTracePath } from '../lesson/trace-path.js';
+import { bareService } from '../traces/trace-model.js';
+import type { CheckOf } from '../checks/types.js';
 import { applies, eraName, lessonWhens, namedEras } from '../lesson/eras.js';
 
 export interface LintFinding { file: string; line: number; severity: 'error' | 'warning'; message: string }
@@ -88,6 +90,24 @@ function eraFindings(lesson: Lesson, text: string): LintFinding[] {
         message: `step "${step.id}": its solution has no line for ${missing.map((e) => `${eraName(e)} (${e})`).join(', ')}, which the lesson claims (eras: ${claimed.join(', ')} on line ${erasLine}): add a solution block with when=era:${missing.join(',')}`,
       });
     }
+  }
+  return out;
+}
+
+/** What the lesson linter warns about in a trace check (it parses, but will not do what the author means). */
+export function lintTraceCheck(check: CheckOf<'trace'>): string[] {
+  const p = parseTracePath(check.path);
+  if ('error' in p) return [];
+  const out: string[] = [];
+  for (const h of p.hops) {
+    if (h.link === 'call' && bareService(h.to) === 'istio-policy') {
+      out.push(`trace check: "${h.from} -> ${h.to}": istio-policy's Check span has no client span above it (the sidecar's Mixer filter makes the call); write "${h.from} > ${h.to}"`);
+    }
+  }
+  // Either the check's own eras, or its block's (`check {when=era:1.0,1.1}`), may keep it off modern Istio.
+  const offModern = !!check.eras || (!!check.when?.eras && !check.when.eras.includes('modern'));
+  if (p.hops.some((h) => bareService(h.to) === 'istio-policy') && !offModern) {
+    out.push('trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio');
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import type { KubeClient } from '../cluster/kube-client.js';
 import { ClusterError } from '../cluster/kube-client.js';
 import type { Check, CheckResult } from '../lesson/types.js';
-import type { KubeObject } from '../sandbox/types.js';
+import type { KubeObject } from '../kube/types.js';
 import type { CheckEnv } from './types.js';
 
 /** A passed check: the summary only. */

@@ -4,7 +4,7 @@
  * and condenses objects into small fact records; judging reads only those.
  */
 import { ClusterError, type KubeClient } from '../cluster/kube-client.js';
-import type { KubeObject } from '../sandbox/types.js';
+import type { KubeObject } from '../kube/types.js';
 import type { CheckResult } from '../lesson/types.js';
 import { clip, failed, listing, passed, plural, readObject, readObjects, requireCluster, shellWord, usableObjects } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';

@@ -32,9 +32,9 @@
  * API, the cluster's era) and judge (pure, over the traces) are here.
  */
 import type { IstioEraName, IstioFacts } from '../cluster/era.js';
-import { parseTracePath, type TraceHop } from './trace-path.js';
-import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
-import { parseGoDuration } from '../sandbox/workloads/go-duration.js';
+import { parseTracePath, type TraceHop } from '../lesson/trace-path.js';
+import type { JaegerTrace } from '../traces/jaeger-model.js';
+import { parseGoDuration } from '../kube/go-duration.js';
 import { JaegerClient, JaegerError } from '../traces/jaeger-client.js';
 import type { SpanNode, TraceModel } from '../traces/model-types.js';
 import { bareService, buildTraceModel, formatDuration } from '../traces/trace-model.js';

@@ -4,7 +4,8 @@
  * in the steady state (an unconditional replace; a create the first time, or when it is gone).
  * Errors are remembered in `lastError`, never thrown: a broken class link must not break a lesson.
  */
-import { CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
+import { loadKubeconfig } from '../kube/kubeconfig.js';
 import { toConfigMap, type LearnerProgress } from './progress-record.js';
 
 export const REPORT_INTERVAL_MS = 500;
@@ -63,9 +64,7 @@ export class ClassReporter {
     readonly learner: string,
     opts: { context?: string } = {},
   ) {
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
-    if (opts.context) kc.setCurrentContext(opts.context);
+    const kc = loadKubeconfig({ file: kubeconfigPath }, opts.context);
     this.api = kc.makeApiClient(CoreV1Api);
   }
 

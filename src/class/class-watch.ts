@@ -3,7 +3,8 @@
  * namespace, then one WATCH (client-node's ListWatch), re-established with a growing delay
  * if it fails. No polling: an idle class costs one open watch.
  */
-import { CoreV1Api, KubeConfig, ListWatch, type V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, ListWatch, type V1ConfigMap } from '@kubernetes/client-node';
+import { loadKubeconfig } from '../kube/kubeconfig.js';
 import { StoppableWatch } from '../cluster/watch-cache.js';
 import { fromConfigMap, PROGRESS_SELECTOR, type LearnerProgress } from './progress-record.js';
 
@@ -23,10 +24,7 @@ export interface ClassWatchOptions {
 }
 
 export function watchClass(kubeconfigPath: string | undefined, namespace: string, onChange: (records: LearnerProgress[]) => void, opts: ClassWatchOptions = {}): ClassWatch {
-  const kc = new KubeConfig();
-  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
-  else kc.loadFromDefault();
-  if (opts.context) kc.setCurrentContext(opts.context);
+  const kc = loadKubeconfig(kubeconfigPath ? { file: kubeconfigPath } : { default: true }, opts.context);
   const core = kc.makeApiClient(CoreV1Api);
   const stats = { lists: 0, watches: 0, errors: 0 };
   const listFn = () => {

@@ -17,9 +17,10 @@
  */
 import YAML from 'yaml';
 import { ClusterError, type KubeClient } from './kube-client.js';
-import type { KubeObject } from '../sandbox/types.js';
+import type { KubeObject } from '../kube/types.js';
 
-export type IstioEraName = '1.0' | '1.1' | 'modern';
+import type { IstioEraName } from '../kube/istio-era.js';
+export type { IstioEraName };
 
 /** How to reach the Jaeger dashboard on local port 15032 here, and why that way. */
 export interface DashboardAccess {

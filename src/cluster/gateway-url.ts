@@ -5,7 +5,7 @@
  * InternalIP).
  */
 import { ClusterError, type KubeClient } from './kube-client.js';
-import type { KubeObject } from '../sandbox/types.js';
+import type { KubeObject } from '../kube/types.js';
 
 export const GATEWAY_NAMESPACE = 'istio-system';
 export const GATEWAY_SERVICE = 'istio-ingressgateway';

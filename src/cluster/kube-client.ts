@@ -11,7 +11,8 @@ import {
   ServerConfiguration,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { KubeObject } from '../sandbox/types.js';
+import type { KubeObject } from '../kube/types.js';
+import { KubeconfigError, loadKubeconfig } from '../kube/kubeconfig.js';
 import { WatchCache, type ResourceInfo } from './watch-cache.js';
 import { retryingHttpLibrary } from './read-retry.js';
 
@@ -103,24 +104,12 @@ export class KubeClient {
 
   /** A client for the kubeconfig `text` (YAML), at its current context or `context`. */
   static fromKubeconfigText(text: string, context?: string, options?: KubeClientOptions): KubeClient {
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromString(text);
-    } catch (e) {
-      throw new ClusterError('other', `the kubeconfig cannot be read: ${firstLine(e)}`);
-    }
-    return new KubeClient(withContext(kc, context, 'the kubeconfig'), options);
+    return new KubeClient(asClusterError(() => loadKubeconfig({ text }, context)), options);
   }
 
   /** A client for the kubeconfig file at `path`, at its current context or `context`. */
   static fromFile(path: string, context?: string, options?: KubeClientOptions): KubeClient {
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromFile(path);
-    } catch (e) {
-      throw new ClusterError('other', `the kubeconfig ${path} cannot be read: ${firstLine(e)}`);
-    }
-    return new KubeClient(withContext(kc, context, path), options);
+    return new KubeClient(asClusterError(() => loadKubeconfig({ file: path }, context)), options);
   }
 
   get contextName(): string {
@@ -245,16 +234,14 @@ export class KubeClient {
   }
 }
 
-function withContext(kc: KubeConfig, context: string | undefined, source: string): KubeConfig {
-  if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
-      throw new ClusterError('other', `context "${context}" is not in ${source} (contexts there: ${known})`);
-    }
-    kc.setCurrentContext(context);
+/** A kubeconfig that cannot be used is a ClusterError here, as every other reason this client cannot start. */
+function asClusterError(load: () => KubeConfig): KubeConfig {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof KubeconfigError) throw new ClusterError('other', e.message);
+    throw e;
   }
-  if (!kc.getCurrentContext()) throw new ClusterError('other', `${source} has no current context: pick one with kubectl config use-context, or pass --context`);
-  return kc;
 }
 
 /** The `message` of the Status the API server sent (client-node hands the body over as text or parsed JSON). */

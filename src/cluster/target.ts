@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import YAML from 'yaml';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox } from '../sandbox/index.js';
 import type { KubeClient } from './kube-client.js';
-import { writeKubeconfig } from '../sandbox/kubeconfig.js';
+import { writeKubeconfig } from '../kube/kubeconfig.js';
 
 export interface TargetOptions {
   /** A scenario name, or true for the default scenario. */
@@ -44,7 +44,7 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
     return openCluster(opts.kubeconfig, opts.context);
   }
   const scenario = sandboxScenario(opts);
-  const { startSandbox, UnknownScenarioError } = await import('../sandbox/sandbox.js');
+  const { startSandbox, UnknownScenarioError } = await import('../sandbox/index.js');
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ scenario, timing: opts.sandboxTiming });

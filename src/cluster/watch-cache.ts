@@ -12,8 +12,8 @@
  * first that gets through brings the others back at once.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { KubeObject } from '../sandbox/types.js';
-import { matchesLabels, parseLabelSelector } from '../sandbox/api/selectors.js';
+import type { KubeObject } from '../kube/types.js';
+import { matchesLabels, parseLabelSelector } from '../kube/selectors.js';
 import { isConnectionError } from './read-retry.js';
 
 export interface ResourceInfo { plural: string; namespaced: boolean }

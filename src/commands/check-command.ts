@@ -1,5 +1,5 @@
 /** `kubetutor check LESSON [--step ID] [--json] [target]`: evaluate once; exit 0 iff every check passes. */
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { loadLesson } from '../lesson/load.js';
 import { openTarget, userError } from '../cluster/target.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';

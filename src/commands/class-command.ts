@@ -3,7 +3,7 @@
  * stuck longest and on what, totals per step — from the learners' progress ConfigMaps, through
  * one LIST and one WATCH (no polling). Redraws at most twice a second.
  */
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
 import { watchClass } from '../class/class-watch.js';
 import { classToText, stepIdsOf, summarizeClass } from '../class/class-view.js';

@@ -4,7 +4,7 @@
  * with --yes, stops them. Only recorded processes whose pid and start time
  * still match are listed or signalled (see process-records.ts).
  */
-import { parse, UsageError } from '../cli.js';
+import { parse, UsageError } from './args.js';
 import { describeRecord, describeStops, leftoverHeadline, ProcessRecords, processRecordsDir } from '../processes/process-records.js';
 import { displayText } from '../text/display-text.js';
 

@@ -1,7 +1,7 @@
 /** `kubetutor import PAGE.md [--out DIR]`: turn an istio.io Hugo page into a lesson skeleton to fill with checks. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
 import { importSkeleton } from '../lesson/hugo.js';
 import { parseLesson } from '../lesson/parse.js';

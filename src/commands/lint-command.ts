@@ -1,7 +1,7 @@
 /** `kubetutor lint PATH`: validate a lesson (file or folder); exit non-zero on errors, warnings listed. */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
 import { lintLesson } from '../authoring/lint.js';
 import { displayText } from '../text/display-text.js';

@@ -1,5 +1,5 @@
 /** `kubetutor list`: the lessons found, bundled and in --lessons folders. */
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { bundledLessonsDir, findLessons } from '../lesson/load.js';
 import { displayText } from '../text/display-text.js';
 

@@ -1,7 +1,7 @@
 /** `kubetutor sandbox`: the embedded cluster in the foreground. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 
 function userError(message: string): Error {
   return Object.assign(new Error(message), { userError: true });
@@ -20,7 +20,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     'list-scenarios': { type: 'boolean', default: false },
   });
   if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
-  const { listScenarios } = await import('../sandbox/scenarios/index.js');
+  const { listScenarios } = await import('../sandbox/index.js');
   if (values['list-scenarios']) {
     const rows = listScenarios();
     const w = Math.max(...rows.map((r) => r.name.length));
@@ -29,7 +29,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError(`--port must be a port number (0-65535), not "${values.port}"`);
-  const { startSandbox, UnknownScenarioError, PortInUseError } = await import('../sandbox/sandbox.js');
+  const { startSandbox, UnknownScenarioError, PortInUseError } = await import('../sandbox/index.js');
   let sandbox;
   try {
     sandbox = await startSandbox({ scenario: values.scenario as string, port, kubeconfigOut: (values['kubeconfig-out'] as string | undefined) ?? defaultKubeconfigPath() });

@@ -1,5 +1,5 @@
 /** `kubetutor [start] [LESSON]`: the interactive lesson (the TUI), or plain text without a TTY. */
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { loadLesson } from '../lesson/load.js';
 import { openTarget, sandboxScenario, sandboxTarget, userError, wantsCluster, type Target } from '../cluster/target.js';
 import { loadProgress, progressFile } from '../engine/progress.js';

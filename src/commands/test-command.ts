@@ -1,6 +1,6 @@
 /** `kubetutor test LESSON [--scenario S] [--junit FILE]`: self-test a lesson on a fresh sandbox. */
 import { writeFileSync } from 'node:fs';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
 import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
@@ -75,7 +75,7 @@ async function runEras(
   values: { junit?: string; timeout?: string; ports: Map<number, number> },
   selfTest: typeof import('../authoring/self-test.js').selfTest,
 ): Promise<number> {
-  const { ERA_FRESH_SCENARIOS } = await import('../sandbox/scenarios/index.js');
+  const { ERA_FRESH_SCENARIOS } = await import('../sandbox/index.js');
   const { junitSuites } = await import('../authoring/self-test.js');
   const timeoutMs = Number(values.timeout) * 1000;
   process.stdout.write(`testing ${lesson.id} on the fresh world of every era (${ERA_FRESH_SCENARIOS.join(', ')}): each step must fail before its solution and pass after\n`);

@@ -5,9 +5,9 @@
  * and `--json --format otlp` (the trace as OTLP JSON, for other tools).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
-import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerTrace } from '../traces/jaeger-model.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import { recordOpened as record } from '../traces/opened-marker.js';
 import { BIG_TRACE_TEXT, releaseMemory } from '../traces/release-memory.js';

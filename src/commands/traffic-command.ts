@@ -5,7 +5,7 @@
  * GATEWAY_URL itself: from the environment, or from the cluster.
  */
 import { existsSync } from 'node:fs';
-import { parse } from '../cli.js';
+import { parse } from './args.js';
 import { defaultKubeconfigFiles, userError } from '../cluster/target.js';
 import type { RequestResult } from '../traffic/generator.js';
 import { displayText } from '../text/display-text.js';

@@ -1,7 +1,7 @@
 /** Progress per lesson and target, in the XDG state directory, written atomically. */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stateDir } from '../state-dir.js';
 
 export interface Progress {
   lesson: string;
@@ -13,9 +13,7 @@ export interface Progress {
   updatedAt: string;
 }
 
-export function stateDir(): string {
-  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'kubetutor');
-}
+export { stateDir };
 
 export function progressFile(lesson: string, target: string): string {
   return join(stateDir(), 'progress', `${lesson}@${target}.json`);

@@ -18,7 +18,7 @@ import type { KubeClient } from '../cluster/kube-client.js';
 import type { ClusterTrouble } from '../cluster/watch-cache.js';
 import { recordOpened } from '../traces/opened-marker.js';
 import type { TraceSummary } from '../traces/model-types.js';
-import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerTrace } from '../traces/jaeger-model.js';
 import { engineReducer, initialState, isFinished, type EngineAction, type EngineState } from './engine-state.js';
 import { keepBroken, readProgress, saveProgress, type Progress } from './progress.js';
 import { packageRoot } from '../package-root.js';

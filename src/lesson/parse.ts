@@ -7,8 +7,8 @@
 
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import { parseLabelSelector } from '../sandbox/api/selectors.js';
-import { convertTraceParam, type TraceParamType } from '../checks/trace-path.js';
+import { parseLabelSelector } from '../kube/selectors.js';
+import { convertTraceParam, type TraceParamType } from './trace-path.js';
 import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
 import { ERAS, isEra, parseWhen, type Era, type When } from './eras.js';
 

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import type { Lesson } from './types.js';
 import { bundledLessonsDir } from './load.js';
-import { stateDir } from '../engine/progress.js';
+import { stateDir } from '../state-dir.js';
 
 const storeFile = () => join(stateDir(), 'trusted-lessons.json');
 

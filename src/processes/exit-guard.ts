@@ -16,7 +16,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stateDir } from '../engine/progress.js';
+import { stateDir } from '../state-dir.js';
 import { stopAllSupervised, supervisedCount } from './live-supervisors.js';
 
 export interface ExitGuardOptions {

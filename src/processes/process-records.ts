@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir } from '../engine/progress.js';
+import { stateDir } from '../state-dir.js';
 import { procfsUsable, psInfo, PS_CLOCK } from './process-table.js';
 
 /** `$XDG_STATE_HOME/kubetutor/processes/` (default `~/.local/state/kubetutor/processes/`). */

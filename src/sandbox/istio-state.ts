@@ -4,10 +4,10 @@
  * which ports, and which Bookinfo pods are ready and carry sidecars.
  */
 import YAML from 'yaml';
-import type { IstioEra, KubeObject } from './types.js';
+import type { IstioEra, KubeObject } from '../kube/types.js';
 import type { Store } from './api/store.js';
 import type { ResourceTypes } from './api/resource-types.js';
-import { matchesSelectorObject } from './api/selectors.js';
+import { matchesSelectorObject } from '../kube/selectors.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,6 +1,4 @@
-/** The kubeconfig that points kubectl and client-node at a running sandbox. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+/** The kubeconfig that points kubectl and client-node at a running sandbox (written with src/kube/kubeconfig.ts). */
 import YAML from 'yaml';
 
 export const SANDBOX_CONTEXT = 'kubetutor-sandbox';
@@ -16,12 +14,4 @@ export function sandboxKubeconfig(server: string, token: string): string {
     'current-context': SANDBOX_CONTEXT,
     preferences: {},
   });
-}
-
-/** Writes the file with mode 0600 (it holds the bearer token), atomically. */
-export function writeKubeconfig(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
 }

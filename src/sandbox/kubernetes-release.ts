@@ -17,7 +17,7 @@
  * The `kubectl` on this project's machines is a dispatcher that runs the kubectl matching the
  * server's minor (and its built-in 1.32 when it has none), so `minor` is also what picks it.
  */
-import type { IstioEra } from './types.js';
+import type { IstioEra } from '../kube/types.js';
 
 export interface KubernetesRelease {
   /** `1.14` */

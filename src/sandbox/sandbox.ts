@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { KubeObject } from './types.js';
+import type { KubeObject } from '../kube/types.js';
 import { ApiServer, type ForbiddenRule } from './api/server.js';
 import { ApiError } from './api/http-util.js';
 import { Authorizer } from './api/authorizer.js';
@@ -25,7 +25,8 @@ import { admitCrd, collectGarbage, NamespaceTerminator, syncCrdTypes } from './c
 import { IstioState } from './istio-state.js';
 import { WorkloadRouter } from './workload-router.js';
 import { selfSignedCertificate } from './tls.js';
-import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { sandboxKubeconfig } from './kubeconfig.js';
+import { writeKubeconfig } from '../kube/kubeconfig.js';
 import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
 import { INGRESS_CONTROLLER, INGRESS_CONTROLLER_LABELS, INGRESS_NS } from './scenarios/ingress.js';
 import { handlePortForwardUpgrade } from './portforward/index.js';

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { KubeObject } from './types.js';
+import type { KubeObject } from '../kube/types.js';
 import { duplexPair } from './duplex-pair.js';
 import { IstioState } from './istio-state.js';
 import { TraceStore, createJaegerQueryHandler, createBookinfoHandler, createBookinfoServiceHandler, type BookinfoWorld, type MeshCaller, type ReviewsVersion } from './workloads/index.js';

@@ -6,8 +6,8 @@
  * 50,000-span comparison costs a frame no more than a 12-span one. Every mark
  * is text as well as colour (`+ - ~ =`, `▼ ▲` on the sorted column).
  */
-import type { Cell, ScreenLine } from '../ui/screen.js';
-import { fit, truncate, width as textWidth } from '../ui/screen.js';
+import type { Cell, ScreenLine } from '../text/cells.js';
+import { fit, truncate, width as textWidth } from '../text/cells.js';
 import type { CompareNode, TraceComparison } from './trace-compare.js';
 import { signedDuration, signedPct } from './trace-compare.js';
 import { formatDuration } from './trace-model.js';

@@ -6,8 +6,8 @@
  * failed calls and a few orphans (spans whose parent was never reported).
  * Deterministic for a given seed.
  */
-import type { JaegerKeyValue, JaegerProcess, JaegerSpan, JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
-import { seededRng, type Rng } from '../sandbox/workloads/rng.js';
+import type { JaegerKeyValue, JaegerProcess, JaegerSpan, JaegerTrace } from './jaeger-model.js';
+import { seededRng, type Rng } from '../kube/rng.js';
 
 export interface GenerateOptions {
   /** Seed of the pseudo-random generator (default 1). */

@@ -21,7 +21,7 @@ import type {
   JaegerReference,
   JaegerSpan,
   JaegerTrace,
-} from '../sandbox/workloads/jaeger-model.js';
+} from './jaeger-model.js';
 import { otlpToJaeger } from './otlp.js';
 
 export type JaegerErrorKind =

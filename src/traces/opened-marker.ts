@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerTrace } from './jaeger-model.js';
 
 export const TRACES_OPENED_FILE = 'traces-opened';
 

@@ -7,7 +7,7 @@
  * (Unix nanoseconds as decimal strings), typed attributes, status, events.
  * Pure.
  */
-import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerTrace } from './jaeger-model.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -9,8 +9,8 @@
  *  › istio-ingressgateway: productpage.def…      12      0 ████████  24.13ms  10:12:01.123
  *      ■ details (2)  ■ istio-policy (4)  ■ productpage (3)  …               4f3a2c1
  */
-import type { Cell, ScreenLine } from '../ui/screen.js';
-import { fit, truncate, width as textWidth } from '../ui/screen.js';
+import type { Cell, ScreenLine } from '../text/cells.js';
+import { fit, truncate, width as textWidth } from '../text/cells.js';
 import type { TraceSummary } from './model-types.js';
 import { formatDuration } from './trace-model.js';
 import { EIGHTHS, serviceColor } from './waterfall-layout.js';

@@ -17,7 +17,7 @@
  *   (Zipkin's shared span ids) it becomes the client's child, as Jaeger's own
  *   span-id deduper does.
  */
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaeger-model.js';
 import type {
   CriticalSection,
   KeyValue,

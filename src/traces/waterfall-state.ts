@@ -6,7 +6,7 @@
  */
 import type { SpanNode, TraceModel } from './model-types.js';
 import { searchSpans } from './trace-model.js';
-import { orderIndex, rowsOf, waterfallListRows, waterfallNameWidth, type WaterfallSize } from './waterfall-layout.js';
+import { orderIndex, rowsOf, waterfallListRows, waterfallNameWidth, type WaterfallSize } from './waterfall-geometry.js';
 
 export interface WaterfallSearch {
   /** The text searched for. */

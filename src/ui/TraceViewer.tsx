@@ -10,7 +10,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Box, useInput } from 'ink';
 import { Line, useTerminalSize } from './terminal.js';
 import { fit, type ScreenLine } from './screen.js';
-import type { JaegerTrace } from '../sandbox/workloads/jaeger-model.js';
+import type { JaegerTrace } from '../traces/jaeger-model.js';
 import type { TraceModel, TraceSummary } from '../traces/model-types.js';
 import { buildTraceModel } from '../traces/trace-model.js';
 import { displayText, inertStrings } from '../text/display-text.js';

@@ -13,16 +13,10 @@ import type { UiState } from './ui-state.js';
 import { commandOutputRuns } from '../text/command-output.js';
 import { commandOrder, eraAware, hintTexts, proseLines, shortTag, solutionView, thisCluster, contextOf } from './era-marks.js';
 import { applies, whenText } from '../lesson/eras.js';
+import { fit, pad, truncate, width, type Cell, type ScreenLine } from '../text/cells.js';
 
-export interface Cell {
-  text: string;
-  color?: 'green' | 'red' | 'yellow' | 'cyan' | 'blue' | 'magenta' | 'gray';
-  bold?: boolean;
-  dim?: boolean;
-  inverse?: boolean;
-  underline?: boolean;
-}
-export type ScreenLine = Cell[];
+export type { Cell, ScreenLine } from '../text/cells.js';
+export { fit, truncate, width } from '../text/cells.js';
 
 export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: '✗', current: '●', checking: '◌', locked: '○' };
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
@@ -46,36 +40,6 @@ export const HELP_LINES: Array<[string, string]> = [
   ['?', 'show or hide this help'],
   ['q  or  Ctrl-C', 'quit (stops every process kubetutor started)'],
 ];
-
-export function width(s: string): number {
-  return [...s].length;
-}
-
-export function truncate(s: string, w: number): string {
-  if (w <= 0) return '';
-  const chars = [...s];
-  return chars.length <= w ? s : chars.slice(0, Math.max(0, w - 1)).join('') + '…';
-}
-
-function pad(s: string, w: number): string {
-  const n = width(s);
-  return n >= w ? truncate(s, w) : s + ' '.repeat(w - n);
-}
-
-/** Clips a line of cells to `w` columns and pads it to exactly `w`. */
-export function fit(line: ScreenLine, w: number): ScreenLine {
-  const out: ScreenLine = [];
-  let used = 0;
-  for (const c of line) {
-    if (used >= w) break;
-    const room = w - used;
-    const text = width(c.text) > room ? truncate(c.text, room) : c.text;
-    out.push({ ...c, text });
-    used += width(text);
-  }
-  if (used < w) out.push({ text: ' '.repeat(w - used) });
-  return out;
-}
 
 const plain = (text: string, style: Omit<Cell, 'text'> = {}): ScreenLine => [{ text, ...style }];
 

@@ -17,7 +17,7 @@ import { initialWaterfallState } from '../../src/traces/waterfall-state.js';
 import { compareTraces, compareTracesInSlices } from '../../src/traces/trace-compare.js';
 import { traceStats, traceStatsInSlices } from '../../src/traces/trace-stats.js';
 import { layoutComparison, layoutStats } from '../../src/traces/analysis-layout.js';
-import type { JaegerTrace } from '../../src/sandbox/workloads/jaeger-model.js';
+import type { JaegerTrace } from '../../src/traces/jaeger-model.js';
 import { spawnPty } from './pty.js';
 import { median, percentile, round, sleep, type Figure } from './stats.js';
 

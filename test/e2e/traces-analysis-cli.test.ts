@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildProductpageTrace } from '../../src/sandbox/workloads/istio-trace.js';
-import { seededRng } from '../../src/sandbox/workloads/rng.js';
+import { seededRng } from '../../src/kube/rng.js';
 import { otlpToJaeger } from '../../src/traces/otlp.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import type { KubeObject } from '../../src/sandbox/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
 import { startFastSandbox, eventually } from '../helpers/sandbox.js';
 
 /** An HTTP GET straight into a pod's port, the way a port-forward reaches it. */

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import net from 'node:net';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import type { KubeObject } from '../../src/sandbox/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
 import { Supervisor } from '../../src/processes/supervisor.js';
 import { ForwardSupervisor, type ForwardInfo, type ForwardState } from '../../src/processes/forward-supervisor.js';
 import { freePortNear, portInUse } from '../../src/processes/port-owner.js';

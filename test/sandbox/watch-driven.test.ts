@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { Session } from '../../src/engine/session.js';
-import type { KubeObject } from '../../src/sandbox/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, kubectl, eventually, sleep } from '../helpers/sandbox.js';

@@ -12,7 +12,7 @@ import { containerEnvironment, serviceLinkVariables } from '../../src/sandbox/co
 import { posixToJs } from '../../src/sandbox/container/grep.js';
 import { COMMANDS, notFoundError } from '../../src/sandbox/container/runtime.js';
 import { parseShell, ShellSyntaxError } from '../../src/sandbox/container/shell-syntax.js';
-import type { KubeObject } from '../../src/sandbox/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
 
 const info = { podName: 'ratings-v1-abc', namespace: 'default', podIp: '10.244.0.7', container: 'ratings', image: 'ratings:1' };
 

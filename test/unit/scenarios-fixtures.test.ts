@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { bookinfoGatewayObjects, bookinfoObjects, getScenario } from '../../src/sandbox/scenarios/index.js';
-import type { IstioEra, KubeObject } from '../../src/sandbox/types.js';
+import type { IstioEra, KubeObject } from '../../src/kube/types.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

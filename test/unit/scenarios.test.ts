@@ -4,7 +4,7 @@ import {
   bookinfoGatewayObjects, bookinfoObjects, gatewayServerPorts, getScenario, injectionEnabled, jaegerBasePath,
   listScenarios, meshConfig, NOT_READY_BROKEN_IMAGE, SCENARIO_NAMES, traceSamplingPercent, type Scenario,
 } from '../../src/sandbox/scenarios/index.js';
-import type { IstioEra, KubeObject } from '../../src/sandbox/types.js';
+import type { IstioEra, KubeObject } from '../../src/kube/types.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

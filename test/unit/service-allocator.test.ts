@@ -4,7 +4,7 @@ import { Store } from '../../src/sandbox/api/store.js';
 import { ResourceTypes } from '../../src/sandbox/api/resource-types.js';
 import { ControllerContext, DEFAULT_TIMING } from '../../src/sandbox/controllers/context.js';
 import { ServiceAllocator } from '../../src/sandbox/controllers/service-controllers.js';
-import type { KubeObject } from '../../src/sandbox/types.js';
+import type { KubeObject } from '../../src/kube/types.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { LessonError } from '../../src/lesson/types.js';
 import { lintLesson } from '../../src/authoring/lint.js';
-import { parseTracePath } from '../../src/checks/trace-path.js';
+import { parseTracePath } from '../../src/lesson/trace-path.js';
 
 const lesson = (checks: string) => `---\nid: t\ntitle: T\n---\n\n## Step {#s}\n\nText.\n\n\`\`\`check\n${checks}\`\`\`\n`;
 const problems = (text: string): string[] => {

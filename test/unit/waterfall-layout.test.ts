@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildProductpageTrace } from '../../src/sandbox/workloads/istio-trace.js';
-import type { JaegerSpan, JaegerTrace } from '../../src/sandbox/workloads/jaeger-model.js';
-import { seededRng } from '../../src/sandbox/workloads/rng.js';
+import type { JaegerSpan, JaegerTrace } from '../../src/traces/jaeger-model.js';
+import { seededRng } from '../../src/kube/rng.js';
 import { generateTrace } from '../../src/traces/generate.js';
 import type { TraceModel } from '../../src/traces/model-types.js';
 import { buildTraceModel, formatDuration, summarizeTrace } from '../../src/traces/trace-model.js';

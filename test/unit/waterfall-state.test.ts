@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildProductpageTrace } from '../../src/sandbox/workloads/istio-trace.js';
-import { seededRng } from '../../src/sandbox/workloads/rng.js';
+import { seededRng } from '../../src/kube/rng.js';
 import { generateTrace } from '../../src/traces/generate.js';
 import type { TraceModel } from '../../src/traces/model-types.js';
 import { buildTraceModel, searchSpans } from '../../src/traces/trace-model.js';

@@ -10,7 +10,7 @@ import {
   type JaegerTrace,
   type ProductpageTraceOptions,
 } from '../../src/sandbox/workloads/index.js';
-import type { IstioEra } from '../../src/sandbox/types.js';
+import type { IstioEra } from '../../src/kube/types.js';
 
 const NOW = 1_700_000_000_000_000;
 

@@ -17,7 +17,7 @@
  * `Quantity` its string, `bytes` base64.
  */
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { PROTOBUF_MESSAGES, PROTOBUF_ROOTS } from './protobuf-schema.js';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';

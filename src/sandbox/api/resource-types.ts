@@ -2,7 +2,7 @@
  * The kinds the sandbox serves: built-in ones, and whatever a
  * CustomResourceDefinition adds once it is applied.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 
 export interface GroupVersion { group: string; version: string }
 

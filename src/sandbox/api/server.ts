@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import YAML from 'yaml';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { ApiError, readBody, sendError, sendJson, statusBody } from './http-util.js';
 import { apiVersionOf, resourceKey, type ResourceType, type ResourceTypes } from './resource-types.js';
 import { StoreError, type Store } from './store.js';
@@ -14,7 +14,7 @@ import { aggregatedDiscovery, aggregatedVersionAccepted, legacyApiVersions, lega
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
 import { toTable } from './tables.js';
 import { serveWatch, type WatchHandle } from './watch.js';
-import { checkFieldSelectorSupported, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import { checkFieldSelectorSupported, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from '../../kube/selectors.js';
 import { jsonMergePatch, jsonPatch, PatchError, strategicMergePatch } from './patch.js';
 import { Authorizer, type AccessRule, type RequestAttributes } from './authorizer.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError, ProtobufUnknownKindError } from './protobuf-decode.js';

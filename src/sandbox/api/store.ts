@@ -3,7 +3,7 @@
  * the whole cluster, and a bounded event history that watches replay from.
  */
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { resourceKey, type ResourceType } from './resource-types.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -2,7 +2,7 @@
  * Server-side printing: the meta.k8s.io/v1 Table that `kubectl get` asks for,
  * with the columns a real API server shows for each kind.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import type { ResourceType } from './resource-types.js';
 
 interface Column { name: string; type: string; format?: string; description: string; priority: number }

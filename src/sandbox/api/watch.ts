@@ -4,7 +4,7 @@
  * bookmarks and a server-side timeout.
  */
 import type { ServerResponse } from 'node:http';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import type { ResourceType } from './resource-types.js';
 import { resourceKey } from './resource-types.js';
 import { StoreError, type Store, type StoreEvent } from './store.js';

@@ -2,15 +2,9 @@
 import type { ByteSource, Output } from './byte-streams.js';
 import type { ContainerFs } from './container-fs.js';
 import type { MeshClient } from './mesh-client.js';
+import type { ContainerInfo } from './container-info.js';
 
-/** The container a command runs in. */
-export interface ContainerInfo {
-  podName: string;
-  namespace: string;
-  podIp: string;
-  container: string;
-  image: string;
-}
+export type { ContainerInfo } from './container-info.js';
 
 export interface CommandContext {
   /** argv[0] is the name the command was called by. */

@@ -6,7 +6,7 @@
  * IP, `NAME_SERVICE_HOST`, `NAME_SERVICE_PORT[_PORTNAME]` and the Docker
  * style `NAME_PORT…` variables — plus the API server's `KUBERNETES_…`.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,7 +4,7 @@
  * whatever commands write (`curl -o`, `>`), kept per container across execs
  * like a real container's writable layer, within a small size limit.
  */
-import type { ContainerInfo } from './command-types.js';
+import type { ContainerInfo } from './container-info.js';
 
 /** Bytes one container's written files may take. */
 const MAX_WRITTEN_BYTES = 4 * 1024 * 1024;

@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { IstioState } from '../istio-state.js';
 import type { WorkloadRouter } from '../workload-router.js';
 

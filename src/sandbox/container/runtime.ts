@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ExecIO, ExecOutcome } from '../exec/index.js';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import type { WorkloadRouter } from '../workload-router.js';
 import { ByteSource } from './byte-streams.js';
 import type { Command, CommandContext, ContainerInfo } from './command-types.js';

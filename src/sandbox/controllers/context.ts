@@ -1,5 +1,5 @@
 /** What every simulated controller shares: the store, the kinds, timing knobs and an event recorder. */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import type { ResourceTypes, ResourceType } from '../api/resource-types.js';
 import type { Store } from '../api/store.js';
 

@@ -3,7 +3,7 @@
  * owners), namespace termination, and CustomResourceDefinitions becoming
  * served kinds.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { now, type ControllerContext } from './context.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

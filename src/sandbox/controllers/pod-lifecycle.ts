@@ -4,7 +4,7 @@
  * after a short delay — or ErrImagePull → ImagePullBackOff for an image that
  * cannot be pulled, with the events a real node records.
  */
-import type { KubeObject, IstioEra } from '../types.js';
+import type { KubeObject, IstioEra } from '../../kube/types.js';
 import { now, type ControllerContext } from './context.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 /** Service admission (cluster IPs, node ports) and the Endpoints controller. */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { ApiError } from '../api/http-util.js';
-import { matchesSelectorObject } from '../api/selectors.js';
+import { matchesSelectorObject } from '../../kube/selectors.js';
 import type { ControllerContext } from './context.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -4,8 +4,8 @@
  * count of Pods, and both report status the way `kubectl rollout` reads it.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../types.js';
-import { matchesSelectorObject } from '../api/selectors.js';
+import type { KubeObject } from '../../kube/types.js';
+import { matchesSelectorObject } from '../../kube/selectors.js';
 import { now, type ControllerContext } from './context.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

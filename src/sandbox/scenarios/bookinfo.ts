@@ -10,7 +10,7 @@
  *   and scratch volumes; the Gateway listens on 8080, not 80.
  * All in namespace `default`, written as `apps/v1` (selector = app+version).
  */
-import type { IstioEra, KubeObject } from '../types.js';
+import type { IstioEra, KubeObject } from '../../kube/types.js';
 import { customResource, deployment, service, serviceAccount, type ContainerSpec, type DeploymentSpec, type Labels } from './build.js';
 
 const NS = 'default';

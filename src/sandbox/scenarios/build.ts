@@ -8,7 +8,7 @@
  * (the API server's defaults), CRDs as `apiextensions.k8s.io/v1`.
  * No status, uid, resourceVersion or timestamps: the API server adds those.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 
 export type Labels = Record<string, string>;
 

@@ -4,7 +4,7 @@
  * kubeadm sets it up). The API server itself serves `default/kubernetes`, so
  * it is not listed here.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { configMap, deployment, namespace, service, serviceAccount } from './build.js';
 
 const DNS = { 'k8s-app': 'kube-dns' };

@@ -10,7 +10,7 @@
  * - modern: `v1`, `v1beta1`, `v1alpha3` served, `v1alpha3` still the storage
  *   version; Telemetry in `telemetry.istio.io` (`v1alpha1` storage, `v1`).
  */
-import type { IstioEra, KubeObject } from '../types.js';
+import type { IstioEra, KubeObject } from '../../kube/types.js';
 import type { Labels } from './build.js';
 
 interface KindDef {

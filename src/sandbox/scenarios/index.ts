@@ -32,7 +32,7 @@
  * pre-release tracing chart only set one when asked to: the simulator should
  * take the base path from the objects ({@link jaegerBasePath}), not the era.
  */
-import type { IstioEra, KubeObject } from '../types.js';
+import type { IstioEra, KubeObject } from '../../kube/types.js';
 import type { AccessRule } from '../api/authorizer.js';
 import { kubernetesForEra, type KubernetesRelease } from '../kubernetes-release.js';
 import { bookinfoGatewayObjects, bookinfoObjects } from './bookinfo.js';

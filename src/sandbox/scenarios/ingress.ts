@@ -9,7 +9,7 @@
  * As the 1.1 chart rendered it: `extensions/v1beta1` (what the 1.1 world's
  * Kubernetes 1.14 serves), `serviceName`/`servicePort`, the class as an annotation.
  */
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { deployment, namespace, service, serviceAccount, type Labels } from './build.js';
 
 export const INGRESS_NS = 'ingress-nginx';

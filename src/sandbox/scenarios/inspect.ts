@@ -5,7 +5,7 @@
  * Pure functions; nothing here mutates its input.
  */
 import { parse } from 'yaml';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 
 type Dict = Record<string, unknown>;
 

@@ -11,7 +11,7 @@
  * - the mesh config names the collector as `defaultConfig.zipkinAddress`.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import {
   configMap, customResource, deployment, env, fieldEnv, namespace, service, serviceAccount, tcpPorts, tillerLabels,
   type ContainerSpec, type Labels,

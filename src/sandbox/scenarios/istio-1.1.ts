@@ -17,7 +17,7 @@
  * and Jaeger without a base path, so `http://localhost:15032/` is the UI.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import {
   configMap, customResource, deployment, env, fieldEnv, namespace, service, serviceAccount, tcpPorts, tillerLabels,
   type ContainerSpec, type Labels, type ServicePortSpec,

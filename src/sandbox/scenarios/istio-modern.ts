@@ -13,7 +13,7 @@
  *   tracing is sent over OpenTelemetry to `jaeger-collector:4317`.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../types.js';
+import type { KubeObject } from '../../kube/types.js';
 import {
   configMap, customResource, deployment, env, fieldEnv, namespace, service, serviceAccount, tcpPorts,
   type Labels,

@@ -9,7 +9,7 @@
  * list); 503 "no healthy upstream" when productpage has no ready pod.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IstioEra } from '../types.js';
+import type { IstioEra } from '../../kube/types.js';
 import type { TraceStore } from './trace-store.js';
 import { type BookinfoApp, type ReviewsVersion, matchBookinfoRoute, pathOnly, reviewsCallsRatings } from './bookinfo-routes.js';
 import { type FailingCall, type MeshCaller, type PodRef, DEFAULT_PODS, buildProductpageTrace } from './istio-trace.js';
@@ -24,7 +24,7 @@ import {
   reviewsJson,
 } from './bookinfo-page.js';
 import { type RequestHandler, headerValue, requestUrl, sendBody, sendJson } from './http-util.js';
-import { type Rng, defaultRng, pick, randomRequestId } from './rng.js';
+import { type Rng, defaultRng, pick, randomRequestId } from '../../kube/rng.js';
 
 export interface BookinfoWorld {
   era: IstioEra;

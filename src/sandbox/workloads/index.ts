@@ -1,5 +1,5 @@
 /** Simulated workloads behind sandbox pod ports: Bookinfo via the Istio ingress gateway, and Jaeger. */
-export * from './jaeger-model.js';
+export * from '../../traces/jaeger-model.js';
 export { TraceStore, normalizeTraceId, tagAsString, DEFAULT_SEARCH_LIMIT, DEFAULT_MAX_TRACES } from './trace-store.js';
 export type { TraceQuery, TraceStoreOptions, OperationEntry } from './trace-store.js';
 export {
@@ -22,7 +22,7 @@ export type { BookinfoWorld, BookinfoHandlerOptions, BookinfoServiceOptions } fr
 export { matchBookinfoRoute, productpageCalls, reviewsCallsRatings } from './bookinfo-routes.js';
 export type { BookinfoApp, ReviewsVersion, BookinfoRoute } from './bookinfo-routes.js';
 export { PRODUCTPAGE_TITLE, DETAILS_ERROR, REVIEWS_ERROR, RATINGS_ERROR, starColor } from './bookinfo-page.js';
-export { parseGoDuration, GoDurationError } from './go-duration.js';
-export { seededRng, defaultRng } from './rng.js';
-export type { Rng } from './rng.js';
+export { parseGoDuration, GoDurationError } from '../../kube/go-duration.js';
+export { seededRng, defaultRng } from '../../kube/rng.js';
+export type { Rng } from '../../kube/rng.js';
 export type { RequestHandler } from './http-util.js';

@@ -36,9 +36,9 @@
  * share an id; Jaeger's query service gives the server half its own id and
  * makes it CHILD_OF the client half. We emit that deduplicated form.
  */
-import type { IstioEra } from '../types.js';
-import type { JaegerKeyValue, JaegerProcess, JaegerSpan, JaegerTrace } from './jaeger-model.js';
-import { stringTag } from './jaeger-model.js';
+import type { IstioEra } from '../../kube/types.js';
+import type { JaegerKeyValue, JaegerProcess, JaegerSpan, JaegerTrace } from '../../traces/jaeger-model.js';
+import { stringTag } from '../../traces/jaeger-model.js';
 import {
   type BookinfoApp,
   type ReviewsVersion,
@@ -46,7 +46,7 @@ import {
   productpageCalls,
   reviewsCallsRatings,
 } from './bookinfo-routes.js';
-import { type Rng, defaultRng, randInt, randomHex, randomRequestId } from './rng.js';
+import { type Rng, defaultRng, randInt, randomHex, randomRequestId } from '../../kube/rng.js';
 
 export interface PodRef {
   name: string;

@@ -15,9 +15,9 @@
  * filled for the service/operation lists and left 0 for trace answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JaegerApiError, JaegerEnvelope, JaegerTrace } from './jaeger-model.js';
+import type { JaegerApiError, JaegerEnvelope, JaegerTrace } from '../../traces/jaeger-model.js';
 import { TraceStore, DEFAULT_SEARCH_LIMIT, type TraceQuery } from './trace-store.js';
-import { GoDurationError, parseGoDuration } from './go-duration.js';
+import { GoDurationError, parseGoDuration } from '../../kube/go-duration.js';
 import { type RequestHandler, requestUrl, sendBody, sendJson } from './http-util.js';
 import { createJaegerUiHandler } from './jaeger-web/ui-handler.js';
 

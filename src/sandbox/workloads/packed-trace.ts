@@ -27,7 +27,7 @@
  * A tag is `key << 8 | kind << 4 | type` and a value word: a pool id (string), 0/1 (bool) or a nums index (number).
  * A span's start and duration are nums[2i], nums[2i+1].
  */
-import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTagType, JaegerTrace } from './jaeger-model.js';
+import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTagType, JaegerTrace } from '../../traces/jaeger-model.js';
 
 /** Interned strings with reference counts; ids of released strings are reused. */
 export class StringPool {

@@ -13,8 +13,8 @@
  * object per span), so the 10,000 traces a busy room leaves cost about 3 KB
  * each; a trace of an unusual shape is kept as it came.
  */
-import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaeger-model.js';
-import { spanProcess } from './jaeger-model.js';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from '../../traces/jaeger-model.js';
+import { spanProcess } from '../../traces/jaeger-model.js';
 import { type PackedQuery, type PackedTrace, StringPool, packTrace, packedServices, packedTraceMatches, releaseTrace, unpackTrace } from './packed-trace.js';
 
 export interface TraceQuery {

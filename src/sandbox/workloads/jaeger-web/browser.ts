@@ -11,7 +11,7 @@
  *   jump from one half of a client/server pair to the other.
  * It renders with the same functions the server uses.
  */
-import type { JaegerTrace } from '../jaeger-model.js';
+import type { JaegerTrace } from '../../../traces/jaeger-model.js';
 import { buildTraceModel, summarizeTrace } from '../../../traces/trace-model.js';
 import { renderOperationOptions, renderResults, renderSearchView, renderServiceOptions } from './search-view.js';
 import { renderTraceMissing, renderTraceView } from './trace-view.js';

@@ -6,7 +6,7 @@
  * routes call (`source`), so the page and the API never disagree.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JaegerTrace } from '../jaeger-model.js';
+import type { JaegerTrace } from '../../../traces/jaeger-model.js';
 import { sendBody } from '../http-util.js';
 import { buildTraceModel, summarizeTrace } from '../../../traces/trace-model.js';
 import { renderPage, type PageView } from './page.js';

@@ -1,17 +1,16 @@
 /**
  * The `trace` check's path syntax and parameter types, for the lesson parser
  * and linter (pure, and light: the parser loads it without the Jaeger client
- * that src/checks/trace.ts, the kind's gather and judge, needs).
+ * that src/checks/trace.ts, the kind's gather and judge, needs; the linter's
+ * warnings about trace checks are in src/authoring/lint.ts).
  *
  *   productpage -> reviews -> ratings     each -> a call: a client span of the
  *                                         caller, the callee's server span its child
  *   reviews > istio-policy                a span of istio-policy right under one of
  *                                         reviews, with no client span (Mixer's Check)
  */
-import type { IstioEraName } from '../cluster/era.js';
-import type { CheckOf } from './types.js';
-import { parseGoDuration } from '../sandbox/workloads/go-duration.js';
-import { bareService } from '../traces/trace-model.js';
+import { ISTIO_ERA_NAMES } from '../kube/istio-era.js';
+import { parseGoDuration } from '../kube/go-duration.js';
 
 export interface TraceHop {
   from: string;
@@ -40,7 +39,7 @@ export function parseTracePath(text: string): { hops: TraceHop[]; services: stri
 
 export type TraceParamType = 'path' | 'tags' | 'duration' | 'eras';
 
-const ERAS: readonly IstioEraName[] = ['1.0', '1.1', 'modern'];
+const ERAS = ISTIO_ERA_NAMES;
 
 /**
  * Validates one of the kind's own parameter types for the lesson parser:
@@ -83,22 +82,3 @@ export function convertTraceParam(type: TraceParamType, param: string, v: unknow
     }
   }
 }
-
-/** What the lesson linter warns about in a trace check (it parses, but will not do what the author means). */
-export function lintTraceCheck(check: CheckOf<'trace'>): string[] {
-  const p = parseTracePath(check.path);
-  if ('error' in p) return [];
-  const out: string[] = [];
-  for (const h of p.hops) {
-    if (h.link === 'call' && bareService(h.to) === 'istio-policy') {
-      out.push(`trace check: "${h.from} -> ${h.to}": istio-policy's Check span has no client span above it (the sidecar's Mixer filter makes the call); write "${h.from} > ${h.to}"`);
-    }
-  }
-  // Either the check's own eras, or its block's (`check {when=era:1.0,1.1}`), may keep it off modern Istio.
-  const offModern = !!check.eras || (!!check.when?.eras && !check.when.eras.includes('modern'));
-  if (p.hops.some((h) => bareService(h.to) === 'istio-policy') && !offModern) {
-    out.push('trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio');
-  }
-  return out;
-}
-

@@ -1,0 +1,57 @@
+/**
+ * The one place a kubeconfig is read (client-node's KubeConfig, at a chosen or the current
+ * context, checked) and written (mode 0600, atomically). Every reader of a cluster starts here:
+ * the cluster client, the classroom watch and reporter; the sandbox writes its own with it.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** A kubeconfig that cannot be used as asked; the message says which and what to do. */
+export class KubeconfigError extends Error {
+  override name = 'KubeconfigError';
+  /** Said in one line, with no stack (src/cli.ts). */
+  readonly userError = true;
+}
+
+/** Where the kubeconfig comes from: a file, its text (YAML), or kubectl's default ($KUBECONFIG, ~/.kube/config). */
+export type KubeconfigSource = { file: string } | { text: string } | { default: true };
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
+/** The kubeconfig from `source`, switched to `context` when one is given, with a current context. */
+export function loadKubeconfig(source: KubeconfigSource, context?: string): KubeConfig {
+  const kc = new KubeConfig();
+  let name: string;
+  try {
+    if ('file' in source) {
+      name = source.file;
+      kc.loadFromFile(source.file);
+    } else if ('text' in source) {
+      name = 'the kubeconfig';
+      kc.loadFromString(source.text);
+    } else {
+      name = 'the kubeconfig';
+      kc.loadFromDefault();
+    }
+  } catch (e) {
+    throw new KubeconfigError('file' in source ? `the kubeconfig ${source.file} cannot be read: ${firstLine(e)}` : `the kubeconfig cannot be read: ${firstLine(e)}`);
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      throw new KubeconfigError(`context "${context}" is not in ${name} (contexts there: ${known})`);
+    }
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentContext()) throw new KubeconfigError(`${name} has no current context: pick one with kubectl config use-context, or pass --context`);
+  return kc;
+}
+
+/** Writes the file with mode 0600 (it may hold a bearer token), atomically. */
+export function writeKubeconfig(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
