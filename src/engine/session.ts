@@ -87,6 +87,11 @@ export class Session {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private evaluating: string | null = null;
+  /**
+   * Cancels the checks running for the current step (CheckEnv.signal): aborted when the current
+   * step changes or the session closes, so no HTTP request, Jaeger query or shell outlives it.
+   */
+  private stepChecks: { step: number; controller: AbortController } | undefined;
   private watching: import('../cluster/watch-cache.js').WatchCache | undefined;
   private changeQueued = false;
   /** The self-rechecking interval grows while nothing changes (for probes: HTTP, ports, Jaeger). */
@@ -211,8 +216,24 @@ export class Session {
   private dispatch(a: EngineAction): void {
     const next = engineReducer(this.state, a);
     if (next === this.state) return;
+    const moved = next.current !== this.state.current;
     this.state = next;
+    if (moved) this.abortStepChecks();
     this.changed();
+  }
+
+  /** The signal the checks of step `idx` run under (one controller per step, made when its checks first run). */
+  private stepSignal(idx: number): AbortSignal {
+    if (this.stepChecks?.step !== idx) {
+      this.abortStepChecks();
+      this.stepChecks = { step: idx, controller: new AbortController() };
+    }
+    return this.stepChecks.controller.signal;
+  }
+
+  private abortStepChecks(): void {
+    this.stepChecks?.controller.abort();
+    this.stepChecks = undefined;
   }
 
   // ---- intents -------------------------------------------------------------
@@ -352,6 +373,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.abortStepChecks();
     this.watching?.stop();
     await this.forwards.stopAll();
     this.forwards.dispose();
@@ -611,6 +633,7 @@ export class Session {
     if (!step || this.closed) return;
     this.evaluating = step.id;
     this.dispatch({ type: 'checks-started', step: step.id });
+    const signal = this.stepSignal(idx);
     let results: CheckResult[];
     try {
       const evaluate = await this.evaluator();
@@ -637,6 +660,7 @@ export class Session {
         cwd: this.lesson.dir,
         env: this.commandEnv(),
         dashboardPort: this.localPort(DASHBOARD_PORT),
+        signal,
       };
       // A check for other eras is not asked here: it counts as met, and says so.
       results = await Promise.all(
@@ -651,6 +675,11 @@ export class Session {
     }
     this.evaluating = null;
     if (this.closed) return;
+    if (signal.aborted) {
+      // The step changed under these checks: what they found is about a step no longer current.
+      this.kick();
+      return;
+    }
     if (this.watching?.trouble && !results.every((r) => r.ok)) {
       // Failing while the cluster is out of reach says nothing about the learner's work: the step
       // keeps its results; the cluster's return re-checks at once (and this, every interval).
