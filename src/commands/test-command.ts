@@ -12,6 +12,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     scenario: { type: 'string' },
     eras: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '1' },
     junit: { type: 'string' },
     lessons: { type: 'string', multiple: true },
     timeout: { type: 'string', default: '60' },
@@ -33,7 +34,9 @@ export async function testCommand(argv: string[]): Promise<number> {
   // Ctrl-C, SIGTERM, a closed terminal or an internal error: the solutions' processes stop too.
   const guard = commandExitGuard();
   try {
-    if (values.eras) return await runEras(lesson, { ...values, ports }, selfTest);
+    const jobs = Number(values.jobs);
+    if (!(jobs === 1 || jobs === 2)) throw userError(`--jobs must be 1 or 2 (eras tested at once), not "${values.jobs}"`);
+    if (values.eras) return await runEras(lesson, { ...values, ports, jobs }, selfTest);
     return await runSelfTest(lesson, { ...values, scenario: values.scenario ?? 'fresh', ports }, selfTest, junitXml);
   } finally {
     guard.dispose();
@@ -67,34 +70,66 @@ async function runSelfTest(
 }
 
 /**
- * `--eras`: the lesson on the fresh world of every era, one after the other (each binds the
- * lesson's local ports), one line per era with its time; the unmet checks under a failing one.
+ * `--eras`: the lesson on the fresh world of every era, one line per era with its time (in era
+ * order), the unmet checks under a failing one. One era at a time by default; with `jobs` 2, two
+ * at once, the second worker's forwards on free local ports of their own.
  */
 async function runEras(
   lesson: import('../lesson/types.js').Lesson,
-  values: { junit?: string; timeout?: string; ports: Map<number, number> },
+  values: { junit?: string; timeout?: string; ports: Map<number, number>; jobs: number },
   selfTest: typeof import('../authoring/self-test.js').selfTest,
 ): Promise<number> {
   const { ERA_FRESH_SCENARIOS } = await import('../sandbox/index.js');
   const { junitSuites } = await import('../authoring/self-test.js');
   const timeoutMs = Number(values.timeout) * 1000;
   process.stdout.write(`testing ${lesson.id} on the fresh world of every era (${ERA_FRESH_SCENARIOS.join(', ')}): each step must fail before its solution and pass after\n`);
-  const runs: Array<{ scenario: string; reports: import('../authoring/self-test.js').StepReport[] }> = [];
+  type Done = { scenario: string; reports: import('../authoring/self-test.js').StepReport[]; seconds: number };
+  const done: Array<Done | undefined> = ERA_FRESH_SCENARIOS.map(() => undefined);
+  let printed = 0;
   let bad = 0;
-  for (const scenario of ERA_FRESH_SCENARIOS) {
-    const t0 = Date.now();
-    const reports = await selfTest(lesson, { scenario, timeoutMs, ports: values.ports });
-    const seconds = (Date.now() - t0) / 1000;
-    runs.push({ scenario, reports });
-    const behave = reports.filter((r) => r.ok).length;
-    const ok = behave === lesson.steps.length;
-    if (!ok) bad++;
-    process.stdout.write(`${ok ? '✓' : '✗'} ${scenario.padEnd(16)} ${ERA_OF[scenario] ?? ''}: ${behave} of ${lesson.steps.length} steps behave, ${seconds.toFixed(1)} s\n`);
-    for (const r of reports.filter((x) => !x.ok)) {
-      process.stdout.write(`    ✗ ${r.step}: ${r.problem}\n`);
-      for (const u of r.unmet ?? []) process.stdout.write(`        unmet: ${u}\n`);
+  const print = () => {
+    for (; printed < done.length && done[printed]; printed++) {
+      const { scenario, reports, seconds } = done[printed]!;
+      const behave = reports.filter((r) => r.ok).length;
+      const ok = behave === lesson.steps.length;
+      if (!ok) bad++;
+      process.stdout.write(`${ok ? '✓' : '✗'} ${scenario.padEnd(16)} ${ERA_OF[scenario] ?? ''}: ${behave} of ${lesson.steps.length} steps behave, ${seconds.toFixed(1)} s\n`);
+      for (const r of reports.filter((x) => !x.ok)) {
+        process.stdout.write(`    ✗ ${r.step}: ${r.problem}\n`);
+        for (const u of r.unmet ?? []) process.stdout.write(`        unmet: ${u}\n`);
+      }
     }
-  }
+  };
+  // Worker 0 uses the ports as given; another worker moves each forward port to a free one.
+  const workerPorts = async (w: number): Promise<Map<number, number>> => {
+    if (w === 0) return values.ports;
+    const { lessonForwards } = await import('../lesson/port-remap.js');
+    const { ephemeralPort } = await import('../processes/port-owner.js');
+    const taken = new Set(values.ports.values());
+    const map = new Map<number, number>();
+    for (const { command } of lessonForwards(lesson)) {
+      if (map.has(command.readyPort!)) continue;
+      let p = await ephemeralPort();
+      while (taken.has(p)) p = await ephemeralPort();
+      taken.add(p);
+      map.set(command.readyPort!, p);
+    }
+    return map;
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(values.jobs, ERA_FRESH_SCENARIOS.length) }, async (_, w) => {
+      const ports = await workerPorts(w);
+      for (let i = next++; i < ERA_FRESH_SCENARIOS.length; i = next++) {
+        const scenario = ERA_FRESH_SCENARIOS[i];
+        const t0 = Date.now();
+        const reports = await selfTest(lesson, { scenario, timeoutMs, ports });
+        done[i] = { scenario, reports, seconds: (Date.now() - t0) / 1000 };
+        print();
+      }
+    }),
+  );
+  const runs = done.map((d) => ({ scenario: d!.scenario, reports: d!.reports }));
   process.stdout.write(`${lesson.id}: ${ERA_FRESH_SCENARIOS.length - bad} of ${ERA_FRESH_SCENARIOS.length} eras pass\n`);
   if (values.junit) writeFileSync(values.junit, junitSuites(lesson, runs));
   return bad === 0 ? 0 : 1;

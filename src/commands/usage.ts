@@ -58,7 +58,7 @@ export const COMMANDS: Record<string, CommandUsage> = {
     ],
   },
   test: {
-    synopsis: 'kubetutor test LESSON [--scenario S | --eras] [--junit FILE] [--trust] [--port 15032=PORT]',
+    synopsis: 'kubetutor test LESSON [--scenario S | --eras [--jobs 2]] [--junit FILE] [--trust] [--port 15032=PORT]',
     summary: [
       'Self-test a lesson on a fresh sandbox (default scenario: fresh): every step\'s checks',
       'must fail before its solution runs and pass after. Exit 0 iff every step behaves.',
@@ -66,6 +66,7 @@ export const COMMANDS: Record<string, CommandUsage> = {
     options: [
       ['--scenario S', 'the sandbox scenario to start from (default: fresh)'],
       ['--eras', 'run it on the fresh world of every Istio era (fresh, istio-1.0-fresh, istio-1.1-fresh, modern-fresh), one line per era'],
+      ['--jobs N', 'with --eras: eras tested at once, 1 (default) or 2 (the second on free local ports of its own)'],
       ['--junit FILE', 'also write the results as JUnit XML (with --eras, one suite per era)'],
       ['--timeout S', 'seconds each step may take to pass after its solution (default: 60)'],
       ['--trust', 'run the solutions of a lesson that is not kubetutor\'s own (you have read it)'],
