@@ -37,7 +37,9 @@ const result = await build({
   // React's production build: no development checks on every render.
   define: { 'process.env.NODE_ENV': '"production"', __KUBETUTOR_JAEGER_WEB_JS__: JSON.stringify(jaegerWebScript) },
   // Ink loads react-devtools-core only when DEV=true; it is not a dependency.
-  alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs` },
+  // Node's own punycode module is deprecated (a warning on stderr from Node 21 on): the
+  // URL code of the Kubernetes client gets the userland package of the same name instead.
+  alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs`, punycode: `${root}/node_modules/punycode/punycode.js` },
   external: OPTIONAL,
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __kubetutorCreateRequire } from 'node:module'; const require = __kubetutorCreateRequire(import.meta.url);" },

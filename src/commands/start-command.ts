@@ -19,9 +19,14 @@ export async function startCommand(argv: string[], mode: { play?: boolean } = {}
   try {
     return await runStart(argv, mode, guard);
   } finally {
+    recording?.stop();
+    recording = undefined;
     guard.dispose();
   }
 }
+
+/** The --record of the running command, stopped when it ends. */
+let recording: import('../ui/cast-recorder.js').CastRecorder | undefined;
 
 async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGuard): Promise<number> {
   const { values, positionals } = parse(normalizeSandboxFlag(argv), {
@@ -32,8 +37,9 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     class: { type: 'string' },
     name: { type: 'string' },
     ...PORT_OPTIONS,
+    record: { type: 'string' },
     ...(mode.play ? { pace: { type: 'string' } } : {}),
-  } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
+  } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { record: { type: 'string' }; plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
   if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
   if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
@@ -46,7 +52,10 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   const ports = await portFlags(lesson, values.port);
   // In front of a room, a forward that cannot start is said before the play begins, with who holds its port.
   if (mode.play) await refuseTakenForwardPorts(lesson, ports);
+  if (values.record !== undefined && plain) throw userError('--record records the lesson screen: it needs a terminal');
   leanHeap();
+  // --record FILE: everything the terminal is sent from here on, as an asciicast v2 file.
+  if (values.record !== undefined) recording = (await import('../ui/cast-recorder.js')).recordCast(values.record);
   const targetOpts = targetOptions(values);
   // chalk ignores NO_COLOR by itself; Ink's colours follow FORCE_COLOR, read when it loads.
   if (!plain && process.env.NO_COLOR) process.env.FORCE_COLOR = '0';

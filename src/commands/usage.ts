@@ -29,6 +29,7 @@ const START_OPTIONS: Array<[string, string]> = [
   ['--class NAMESPACE', 'record your progress in NAMESPACE for the instructor\'s `kubetutor class`'],
   ['--name NAME', 'your name in the class (default: your user name)'],
   PORT_OPTION,
+  ['--record FILE', 'keep what the terminal shows as an asciicast v2 file (asciinema play FILE)'],
 ];
 
 export const COMMANDS: Record<string, CommandUsage> = {
