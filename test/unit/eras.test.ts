@@ -10,7 +10,7 @@ import { commandOrder, hintTexts, proseLines, solutionView } from '../../src/ui/
 import { renderScreen } from '../../src/ui/screen.js';
 import { startingView } from '../../src/ui/first-frame.js';
 import { initialUi } from '../../src/ui/ui-state.js';
-import { lineText } from '../../src/lesson/markdown.js';
+import { lineText } from '../../src/ui/markdown.js';
 
 const LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger', 'lesson.md');
 const ctx = (era: EraContext['era'], tools: string[] = []): EraContext => ({ ...(era ? { era } : {}), tools: new Set(tools), why: 'detected: test' });
