@@ -70,7 +70,7 @@ function blocks(tokens: Token[], from: number, to: number, ctx: Ctx, tight: bool
     const close = closing(tokens, i);
     switch (t.type) {
       case 'heading_open':
-        parts.push(wrapInline(tokens[i + 1], ctx.width, { heading: true, bold: true }, true));
+        parts.push(wrapInline(tokens[i + 1], ctx.width, { heading: true }, true));
         break;
       case 'paragraph_open':
         parts.push(wrapInline(tokens[i + 1], ctx.width, {}));
@@ -127,7 +127,7 @@ function code(content: string, width: number): Line[] {
   const rows = content.replace(/\n$/, '').split('\n');
   const out: Line[] = [];
   for (const raw of rows) {
-    const text = expandTabs(raw).trimEnd();
+    const text = expandTabs(raw, 4).trimEnd();
     if (text === '') { out.push([]); continue; }
     const room = Math.max(1, width - 2);
     if (cellWidth(text) <= room) { out.push([{ text: '  ' }, { text, code: true }]); continue; }
