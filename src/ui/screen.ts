@@ -58,8 +58,10 @@ export function fit(line: ScreenLine, w: number): ScreenLine {
   for (const c of line) {
     if (used >= w) break;
     const room = w - used;
-    const cw = cellWidth(c.text);
-    const text = cw > room ? truncateCells(c.text, room) : c.text;
+    // A screen line is one line: a newline in outside text (a diagnosis, a summary) shows as a space.
+    const raw = c.text.includes('\n') ? c.text.replace(/\r?\n/g, ' ') : c.text;
+    const cw = cellWidth(raw);
+    const text = cw > room ? truncateCells(raw, room) : raw;
     out.push({ ...c, text });
     used += cw > room ? cellWidth(text) : cw;
   }
@@ -190,13 +192,17 @@ function headerLine(view: SessionView, vi: number, W: number, wide: boolean): Sc
   const n = lesson.steps.length;
   const passed = engine.steps.filter((s) => s.status === 'passed').length;
   const step = lesson.steps[vi];
-  const target = ` ${wide ? 'target: ' : ''}${view.targetLabel} `;
   const lead = `${wide ? ` kubetutor · ${lesson.title} ·` : ''} Step ${vi + 1} of ${n} · `;
   const tail = ` · ${passed === n ? `all ${n} passed` : `${passed} passed`}`;
+  // The counter first, then the target (always on screen, cut if it must be), then the title in what is left.
+  const counterW = cellWidth(lead) + cellWidth(tail) - 3;
+  const fullTarget = ` ${wide ? 'target: ' : ''}${view.targetLabel} `;
+  const targetRoom = Math.max(8, W - counterW - 1);
+  const target = cellWidth(fullTarget) <= targetRoom ? fullTarget : `${truncateCells(fullTarget.trimEnd(), targetRoom - 1)} `;
   const room = W - cellWidth(lead) - cellWidth(tail) - cellWidth(target) - 1;
   const title = room >= 8 ? fitWords(step.title, room) : '';
   const left = `${lead}${title}${title ? tail : tail.slice(3)}`;
-  const targetShown = cellWidth(left) + cellWidth(target) <= W ? target : '';
+  const targetShown = cellWidth(left) + cellWidth(target) <= W ? target : truncateCells(target, Math.max(0, W - cellWidth(left)));
   return fit([{ text: padCells(left, W - cellWidth(targetShown)), bold: true }, { text: targetShown, color: view.targetKind === 'cluster' ? 'magenta' : 'cyan', bold: true }], W);
 }
 

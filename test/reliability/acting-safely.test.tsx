@@ -108,12 +108,12 @@ describe('a lesson from outside the bundled set', () => {
       expect(f).toContain(file);
       expect(f).toMatch(/sha256 [0-9a-f]{16}/);
       expect(f).toContain(`touch "${dir}/ran"`); // the source itself, command included
-      await pressUntil(stdin, 'n', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'n', lastFrame, /Step 1 of 1/);
       expect(existsSync(join(dir, 'ran'))).toBe(false);
       expect(isTrusted({ file })).toBe(false);
 
       await pressUntil(stdin, '\r', lastFrame, /Read this lesson before it runs anything/);
-      await pressUntil(stdin, 'y', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'y', lastFrame, /Step 1 of 1/);
       await eventually(() => existsSync(join(dir, 'ran')), 10_000, 'the command to run after y');
       expect(isTrusted({ file })).toBe(true); // recorded: not asked again next time
     } finally {
@@ -237,14 +237,14 @@ describe('destructive cleanup', () => {
     const session = new Session(await loadLesson(dir), target, { intervalMs: 200, trusted: true });
     const { lastFrame, stdin, unmount } = render(<App session={session} copy={() => undefined} />);
     try {
-      await frameMatching(lastFrame, /Step 1\/1/);
+      await frameMatching(lastFrame, /Step 1 of 1/);
       const f = await pressUntil(stdin, '\r', lastFrame, /deletes things from the cluster/);
       expect(f).toContain('context prod-eu (https://203.0.113.7:6443)');
       expect(f).toContain('$ kubectl delete configmap doomed -n default');
-      await pressUntil(stdin, 'n', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'n', lastFrame, /Step 1 of 1/);
       expect(sb.store.get(cm, 'default', 'doomed')).toBeDefined();
       await pressUntil(stdin, '\r', lastFrame, /Run it there\? \(y\/N\)/);
-      await pressUntil(stdin, 'y', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'y', lastFrame, /Step 1 of 1/);
       await eventually(() => !sb.store.get(cm, 'default', 'doomed'), 15_000, 'the delete to run after y');
     } finally {
       unmount();

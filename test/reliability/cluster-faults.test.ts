@@ -352,7 +352,7 @@ describe('a session and the lesson screen through cluster faults', () => {
       await sb.faults.outage();
       const during = await frameMatching(lastFrame, UNREACHABLE, 10_000);
       // The learner keeps their place: still step 1, nothing shown as failed by the outage.
-      expect(during).toMatch(/Step 1\/5/);
+      expect(during).toMatch(/Step 1 of 5/);
       expect(during).not.toMatch(/cannot reach the cluster/);
       expect(ui.session.view.engine.current).toBe(0);
       // The change that satisfies the step happens while the API is down.
@@ -380,7 +380,7 @@ describe('a session and the lesson screen through cluster faults', () => {
     const ui = openApp(lesson, target, KubeClient.fromKubeconfigText(sb.kubeconfig), 200);
     closers.push(() => ui.close());
     const { lastFrame, stdin } = ui.app;
-    await frameMatching(lastFrame, /Step 2\/3[\s\S]*✗ .*unlock-me/);
+    await frameMatching(lastFrame, /Step 2 of 3[\s\S]*✗ .*unlock-me/);
     const before = ui.session.view.engine.steps.map((s) => ({ id: s.id, status: s.status, results: s.results }));
     await sb.faults.outage();
     await frameMatching(lastFrame, UNREACHABLE, 10_000);
