@@ -62,7 +62,7 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
         shownStep = cur;
         const step = v.lesson.steps[cur];
         write();
-        write(`== Step ${cur + 1}/${v.lesson.steps.length}: ${step.title} ==`);
+        write(`== Step ${cur + 1} of ${v.lesson.steps.length}: ${step.title} ==`);
         if (eraAware(step.commands)) write(`commands for this cluster: ${thisCluster(contextOf(v.eraContext))}`);
         const applies = new Map(commandOrder(step, v.eraContext).map((c) => [c.index, c.applies]));
         // The step as it reads: each command right after the prose that introduces it.
