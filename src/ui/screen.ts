@@ -15,6 +15,7 @@ import { cellWidth, fitWords, graphemes, padCells, sliceCells, truncateCells, wr
 import { fromMarkdown, layoutStep, stopsOf, type PlacedStop, type Stop, type StepDocument } from './step-document.js';
 import { displayText } from '../text/display-text.js';
 import type { UiState } from './ui-state.js';
+import { solutionView } from './era-marks.js';
 
 export type { Cell, ScreenLine } from './cells.js';
 
@@ -346,9 +347,15 @@ function overlayLines(view: SessionView, ui: UiState, step: Step, st: SessionVie
   }
   if (ui.showSteps) return stepList(view, w);
   if (ui.showSolution) {
-    const out: ScreenLine[] = [plain('Solution — the commands that complete this step:', { bold: true })];
-    for (const c of step.solution) out.push(...wrapCommand(c.run, w));
+    // The era's own solution first, in full; those for other eras under their label (src/ui/era-marks.ts).
+    const sv = solutionView(step, view.eraContext);
+    const out: ScreenLine[] = [plain(sv.heading ? `Solution for ${sv.heading}:` : 'Solution — the commands that complete this step:', { bold: true })];
+    for (const c of sv.here) out.push(...wrapCommand(c.run, w));
     if (!step.solution.length) out.push(plain('(this step has no solution commands)', { dim: true }));
+    for (const o of sv.others) {
+      out.push([], plain(`${o.label}:`, { dim: true }));
+      for (const c of o.lines) out.push(...wrapCommand(c.run, w).map((l) => l.map((x) => ({ ...x, dim: true }))));
+    }
     return out;
   }
   if (ui.showHint) {

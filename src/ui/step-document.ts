@@ -11,7 +11,7 @@ import { renderMarkdown, type Line as MdLine } from './markdown.js';
 import { cellWidth, expandTabs, fitWords, wrapPieces, type Cell, type ScreenLine } from './cells.js';
 import { displayText } from '../text/display-text.js';
 import { commandOutputRuns } from '../text/command-output.js';
-import { commandOrder, shortTag } from './era-marks.js';
+import { commandOrder, contextOf, eraAware, shortTag, thisCluster } from './era-marks.js';
 
 /** Something ↑/↓ (Tab) can focus: a command, or one option of a quiz. */
 export type Stop =
@@ -79,6 +79,8 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
   const commandCount = step.commands.length;
   let lastParagraphTop = 0;
   const output = matchOutput(view, stepIndex, step);
+  // A step with commands for some eras only says which cluster this is, once, at its top.
+  if (eraAware(step.commands)) lines.push([{ text: `Commands for ${thisCluster(contextOf(view.eraContext))}`, dim: true }], []);
 
   step.blocks.forEach((b, bi) => {
     if (lines.length > 0) lines.push([]);
