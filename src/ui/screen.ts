@@ -14,7 +14,7 @@ import { renderMarkdown } from './markdown.js';
 import { cellWidth, fitWords, graphemes, padCells, sliceCells, truncateCells, wrapText, type Cell, type ScreenLine } from './cells.js';
 import { fromMarkdown, layoutStep, stopsOf, type PlacedStop, type Stop, type StepDocument } from './step-document.js';
 import { displayText } from '../text/display-text.js';
-import type { UiState } from './ui-state.js';
+import type { ScreenNav, UiState } from './ui-state.js';
 import { solutionView } from './era-marks.js';
 
 export type { Cell, ScreenLine } from './cells.js';
@@ -121,16 +121,7 @@ const toSelectable = (s: Stop): Selectable => (s.kind === 'command' ? { kind: 'c
 
 export interface ScreenSize { width: number; height: number }
 
-/** What the keys need to know of the laid-out screen: where the stops are and how much shows. */
-export interface ScreenNav {
-  stops: PlacedStop[];
-  /** Rows of the document window, and the document's length. */
-  height: number;
-  total: number;
-  /** The scroll actually used (the UI's, clamped). */
-  scroll: number;
-  focus: number;
-}
+export type { ScreenNav } from './ui-state.js';
 
 export interface ScreenLayout { lines: ScreenLine[]; nav: ScreenNav }
 

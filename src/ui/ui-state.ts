@@ -3,7 +3,19 @@
  * notice was dismissed. A pure reducer; moves that need the laid-out document (where each block
  * sits) take it as `ScreenNav` (from screen.ts) and stay pure too.
  */
-import type { ScreenNav } from './screen.js';
+import type { PlacedStop } from './step-document.js';
+
+/** What the keys need to know of the laid-out screen: where the stops are and how much shows. */
+export interface ScreenNav {
+  stops: PlacedStop[];
+  /** Rows of the document window, and the document's length. */
+  height: number;
+  total: number;
+  /** The scroll actually used (the UI's, clamped). */
+  scroll: number;
+  focus: number;
+}
+
 
 export interface UiState {
   /** The focused stop (a command, or a quiz option) of the viewed step, in document order. */
