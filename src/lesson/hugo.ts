@@ -219,8 +219,7 @@ export function hugoToLessonMarkdown(text: string, file: string): string {
       const { named } = shortcodeAttrs(m ? m[1] : '');
       const caption = named.caption ?? named.title ?? named.alt ?? 'image';
       const link = named.link ?? named.src ?? '';
-      // A picture the terminal cannot show: a Markdown image, which the runner shows as its caption and file.
-      emit(`${indent}![${caption.replace(/[[\]]/g, '\\$&')}](${link.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`);
+      emit(`${indent}*Figure: ${caption}*${link ? ` (${link})` : ''}`);
       continue;
     }
 
