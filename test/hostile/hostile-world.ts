@@ -43,7 +43,9 @@ export async function plantHostileWorld(sb: Sandbox): Promise<void> {
   const events = rt(sb, '/events');
   HOSTILE.forEach((h, i) => {
     const pod = sb.store.get(pods, NS, podOf(i))!;
-    const now = new Date(Date.now() + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    // A minute ahead: the simulated kubelet's own Warning events (ErrImagePull, BackOff) must stay older than
+    // these whatever second they land in, or they push a hostile event out of the three the diagnosis shows.
+    const now = new Date(Date.now() + 60_000 + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     sb.store.create(events, {
       apiVersion: 'v1',
       kind: 'Event',
