@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
+import { ByteQueue } from '../streaming/byte-queue.js';
 
 export const WS_TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -101,8 +102,7 @@ export interface WsFrameHandlers {
  * control frames are delivered whole.
  */
 export class WsFrameDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly bytes = new ByteQueue();
   /** Remaining payload bytes of the data frame being relayed, or -1 between frames. */
   private remaining = -1;
   private mask: Buffer | null = null;
@@ -113,10 +113,7 @@ export class WsFrameDecoder {
   constructor(private readonly handlers: WsFrameHandlers) {}
 
   push(chunk: Buffer): void {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
+    this.bytes.push(chunk);
     for (;;) {
       if (this.remaining >= 0) {
         if (!this.relayPayload()) return;
@@ -128,14 +125,9 @@ export class WsFrameDecoder {
 
   /** Relays as much of the current data frame's payload as is buffered. True when the frame is done. */
   private relayPayload(): boolean {
-    while (this.remaining > 0 && this.buffered > 0) {
-      const chunk = this.chunks[0]!;
-      const n = Math.min(chunk.length, this.remaining);
-      let piece = chunk.subarray(0, n);
-      if (n === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(n);
-      this.buffered -= n;
-      this.remaining -= n;
+    while (this.remaining > 0 && this.bytes.length > 0) {
+      let piece = this.bytes.takeSome(this.remaining);
+      this.remaining -= piece.length;
       if (this.mask) piece = this.unmask(piece);
       this.handlers.onData(piece);
     }
@@ -159,8 +151,8 @@ export class WsFrameDecoder {
 
   /** Parses one frame header (and a whole control frame). False when more bytes are needed. */
   private readHeader(): boolean {
-    if (this.buffered < 2) return false;
-    const head = this.peek(Math.min(this.buffered, 14));
+    if (this.bytes.length < 2) return false;
+    const head = this.bytes.peek(Math.min(this.bytes.length, 14));
     const b0 = head[0]!;
     const b1 = head[1]!;
     const fin = (b0 & 0x80) !== 0;
@@ -191,9 +183,9 @@ export class WsFrameDecoder {
       if (opcode !== Opcode.CLOSE && opcode !== Opcode.PING && opcode !== Opcode.PONG) {
         throw new WebSocketProtocolError(`unknown control opcode ${opcode}`);
       }
-      if (this.buffered < off + len) return false;
-      const header = this.take(off);
-      let payload = this.take(len);
+      if (this.bytes.length < off + len) return false;
+      const header = this.bytes.take(off);
+      let payload = this.bytes.take(len);
       if (masked) {
         this.mask = header.subarray(off - 4, off);
         this.maskOffset = 0;
@@ -212,29 +204,11 @@ export class WsFrameDecoder {
     }
     if (len > MAX_FRAME_PAYLOAD) throw new WebSocketProtocolError('frame too long', CLOSE_TOO_BIG);
     this.inMessage = !fin;
-    const header = this.take(off);
+    const header = this.bytes.take(off);
     this.mask = masked ? Buffer.from(header.subarray(off - 4, off)) : null;
     this.maskOffset = 0;
     this.remaining = len;
     return true;
-  }
-
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) return first.subarray(0, n);
-    const merged = Buffer.concat(this.chunks);
-    this.chunks = [merged];
-    return merged.subarray(0, n);
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    const first = this.peek(n);
-    const chunk = this.chunks[0]!;
-    if (chunk.length === n) this.chunks.shift();
-    else this.chunks[0] = chunk.subarray(n);
-    this.buffered -= n;
-    return first;
   }
 }
 

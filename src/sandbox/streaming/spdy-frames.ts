@@ -10,6 +10,8 @@
  * `uint32 length + value`.
  */
 
+import { ByteQueue } from './byte-queue.js';
+
 export const SPDY_VERSION = 3;
 
 export const FrameType = {
@@ -84,28 +86,25 @@ export class SpdyProtocolError extends Error {
  * Frames may span chunks; one chunk may hold many frames.
  */
 export class FrameParser {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly bytes = new ByteQueue();
 
   /** Bytes received but not yet returned as frames. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.bytes.length;
   }
 
   push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.bytes.push(chunk);
   }
 
   /** Next complete frame, or null when more bytes are needed. */
   next(): SpdyFrame | null {
-    if (this.buffered < FRAME_HEADER_LENGTH) return null;
-    const header = this.peek(FRAME_HEADER_LENGTH);
+    if (this.bytes.length < FRAME_HEADER_LENGTH) return null;
+    const header = this.bytes.peek(FRAME_HEADER_LENGTH);
     const length = header.readUIntBE(5, 3);
-    if (this.buffered < FRAME_HEADER_LENGTH + length) return null;
-    this.take(FRAME_HEADER_LENGTH);
-    const payload = this.take(length);
+    if (this.bytes.length < FRAME_HEADER_LENGTH + length) return null;
+    this.bytes.take(FRAME_HEADER_LENGTH);
+    const payload = this.bytes.take(length);
     const flags = header[4]!;
     if ((header[0]! & 0x80) !== 0) {
       return {
@@ -117,44 +116,6 @@ export class FrameParser {
       };
     }
     return { control: false, streamId: header.readUInt32BE(0) & STREAM_ID_MASK, flags, data: payload };
-  }
-
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) return first.subarray(0, n);
-    const merged = Buffer.concat(this.chunks);
-    this.chunks = [merged];
-    return merged.subarray(0, n);
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    this.buffered -= n;
-    const first = this.chunks[0]!;
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
-    }
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0]!;
-      const want = n - filled;
-      if (chunk.length <= want) {
-        chunk.copy(out, filled);
-        filled += chunk.length;
-        this.chunks.shift();
-      } else {
-        chunk.copy(out, filled, 0, want);
-        this.chunks[0] = chunk.subarray(want);
-        filled += want;
-      }
-    }
-    return out;
   }
 }
 
