@@ -145,12 +145,7 @@ export function createBookinfoHandler(world: () => BookinfoWorld, opts: Bookinfo
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startedAt = now();
-    const w = world();
-    const url = requestUrl(req);
-    const target = `${url.pathname}${url.search}`;
-    const method = (req.method ?? 'GET').toUpperCase();
-    const caller = opts.callerOf?.(req);
+    const { startedAt, w, target, method, caller } = arrival(req, now, world, opts.callerOf);
     const route = caller ? true : w.routed ? matchBookinfoRoute(target) : null;
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     if (!route) {
@@ -317,12 +312,7 @@ export function createBookinfoServiceHandler(world: () => BookinfoWorld, opts: B
   const healthy = { details: 'Details is healthy', reviews: 'Reviews is healthy', ratings: 'Ratings is healthy' }[app];
 
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const startedAt = now();
-    const w = world();
-    const url = requestUrl(req);
-    const target = `${url.pathname}${url.search}`;
-    const method = (req.method ?? 'GET').toUpperCase();
-    const caller = opts.callerOf?.(req);
+    const { startedAt, w, target, method, caller } = arrival(req, now, world, opts.callerOf);
     const requestId = randomRequestId(rng);
     const headers = { ...ENVOY_HEADERS, 'x-request-id': requestId, 'x-envoy-upstream-service-time': String(2 + Math.floor(rng() * 12)) };
     const failing: FailingCall[] = [];
@@ -380,6 +370,19 @@ function redirectPage(location: string): string {
 
 function notFoundPage(): string {
   return '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n';
+}
+
+/** What every Bookinfo app reads off a request as it arrives: when, the world then, what was asked and by whom. */
+function arrival(req: IncomingMessage, now: () => number, world: () => BookinfoWorld, callerOf: ((req: IncomingMessage) => MeshCaller | undefined) | undefined) {
+  const startedAt = now();
+  const url = requestUrl(req);
+  return {
+    startedAt,
+    w: world(),
+    target: `${url.pathname}${url.search}`,
+    method: (req.method ?? 'GET').toUpperCase(),
+    caller: callerOf?.(req),
+  };
 }
 
 function methodNotAllowedPage(): string {
