@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
  * one floor do not import each other. A room is a directory of src/ (or a file at its top).
  */
 export const LAYERS = [
-  // Leaves: names and pure helpers with no knowledge of the app.
-  ['kube', 'text', 'package-root', 'state-dir', 'lean-heap'],
+  // Leaves: names and pure helpers with no knowledge of the app (i18n: the message catalog).
+  ['kube', 'text', 'i18n', 'package-root', 'state-dir', 'lean-heap'],
   // The trace model (Jaeger/OTLP wire types, trace model, layouts, the Jaeger client).
   ['traces'],
   // The embedded cluster: reached only through src/sandbox/index.ts (see SANDBOX_ENTRY).

@@ -13,13 +13,28 @@ import { nearest } from './commands/nearest.js';
 import { HelpShown, UsageError, helpIsWanted, runningCommand, setRunningCommand } from './commands/args.js';
 import { COMMANDS, startByDefault } from './commands/table.js';
 import { displayText } from './text/display-text.js';
+import { chooseLanguage, languageList, setLanguage, t, takeLangFlag } from './i18n/index.js';
 
 const version = () => (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /** `--help` or `-h` anywhere among a command's arguments. */
 const asksHelp = (args: string[]) => args.some((a) => a === '--help' || a === '-h');
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * The language of this run: --lang (any command, anywhere before `--`), else LC_ALL,
+ * LC_MESSAGES, LANG, else English. Returns the command line without --lang.
+ */
+function chooseRunLanguage(argv: string[]): string[] {
+  const { rest, lang, missingValue } = takeLangFlag(argv);
+  const chosen = chooseLanguage(lang, process.env);
+  setLanguage(chosen.lang ?? 'en');
+  if (missingValue) throw new UsageError(t('cli.langMissing', { languages: languageList() }));
+  if (!chosen.lang) throw new UsageError(t('cli.badLang', { value: lang!, languages: languageList() }));
+  return rest;
+}
+
+async function main(args: string[]): Promise<number> {
+  const argv = chooseRunLanguage(args);
   const [cmd, ...rest] = argv;
   if (cmd === undefined ? false : cmd === '--help' || cmd === '-h' || (cmd === 'help' && !rest.length)) {
     process.stdout.write(overview());
@@ -29,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     const name = rest[0];
     if (!COMMAND_NAMES.includes(name)) {
       const guess = nearest(name, COMMAND_NAMES);
-      throw new UsageError(`no command "${name}"${guess ? `; did you mean ${guess}?` : ''} (kubetutor --help lists them)`);
+      throw new UsageError(guess ? t('cli.noCommandGuess', { name, guess }) : t('cli.noCommand', { name }));
     }
     setRunningCommand(name, true);
     return run(name, []);
@@ -75,10 +90,13 @@ main(process.argv.slice(2)).then(
     const what = displayText(String(e?.message ?? e).split('\n')[0].replace(/\.$/, ''));
     // A system call that failed (a file that cannot be written, a port taken…) is not a bug of kubetutor's.
     const system = typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+    const command = runningCommand();
     process.stderr.write(
-      system
-        ? `kubetutor ${runningCommand()}: ${what}${logged ? ` (details: ${logged})` : ''}\n`
-        : `kubetutor ${runningCommand()}: internal error: ${what}. A bug in kubetutor: please report it${logged ? `, with the details from ${logged}` : ''}.\n`,
+      `${
+        system
+          ? logged ? t('cli.systemErrorLogged', { command, what, log: logged }) : t('cli.systemError', { command, what })
+          : logged ? t('cli.internalErrorLogged', { command, what, log: logged }) : t('cli.internalError', { command, what })
+      }\n`,
     );
     process.exitCode = system ? 1 : 70;
   },

@@ -5,6 +5,7 @@
  */
 import { LessonError, type Lesson } from '../lesson/types.js';
 import { parseLesson } from '../lesson/parse.js';
+import { translationProblems } from '../lesson/translations.js';
 import { referencedVars } from '../lesson/interpolate.js';
 import { parseTracePath } from '../lesson/trace-path.js';
 import { bareService } from '../traces/trace-model.js';
@@ -110,4 +111,21 @@ export function lintTraceCheck(check: CheckOf<'trace'>): string[] {
     out.push('trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio');
   }
   return out;
+}
+
+/**
+ * A lesson translation (`lesson.zh.md`) against its original: its own findings, plus an error at
+ * file:line wherever its steps, checks or background commands differ from the original's.
+ */
+export function lintTranslation(original: { text: string | Uint8Array; file: string }, translation: { text: string | Uint8Array; file: string }): LintFinding[] {
+  const own = lintLesson(translation.text, translation.file);
+  if (own.some((f) => f.severity === 'error')) return own;
+  let a: Lesson;
+  try {
+    a = parseLesson(original.text, original.file);
+  } catch {
+    return own; // the original's own errors are reported with it
+  }
+  const b = parseLesson(translation.text, translation.file);
+  return [...own, ...translationProblems(a, b).map((p) => ({ ...p, severity: 'error' as const }))].sort((x, y) => x.line - y.line);
 }

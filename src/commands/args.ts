@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commandHelp } from './usage.js';
 import { nearest } from './nearest.js';
+import { t } from '../i18n/index.js';
 
 export class UsageError extends Error {
   /** The message already names kubetutor and the command (`kubetutor check: …`). */
@@ -43,14 +44,14 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 /** parseArgs' complaint, said for this command: an unknown option gets the nearest real one. */
 function optionProblem(e: Error & { code?: string }, options: NonNullable<ParseArgsConfig['options']>): string {
-  const more = `(kubetutor ${running} --help lists its options)`;
   const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(e.message) : null;
   if (unknown) {
     const given = unknown[1];
     // Long options only: a one-letter typo is as near to every other letter.
     const guess = given.startsWith('--') ? nearest(given.split('=')[0], Object.keys(options).map((long) => `--${long}`)) : undefined;
-    return `kubetutor ${running}: unknown option ${given}${guess ? `; did you mean ${guess}?` : ''} ${more}`;
+    return guess ? t('cli.unknownOptionGuess', { command: running, option: given, guess }) : t('cli.unknownOption', { command: running, option: given });
   }
   const first = e.message.replace(/^TypeError \[[A-Z_]+\]: /, '').split('. ')[0];
-  return `kubetutor ${running}: ${first.charAt(0).toLowerCase()}${first.slice(1).replace(/\.$/, '')} ${more}`;
+  // Node's own wording of the problem (English: it is Node's, not kubetutor's).
+  return t('cli.optionProblem', { command: running, problem: `${first.charAt(0).toLowerCase()}${first.slice(1).replace(/\.$/, '')}` });
 }

@@ -1,28 +1,53 @@
-/** `kubetutor lint PATH`: validate a lesson (file or folder); exit non-zero on errors, warnings listed. */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * `kubetutor lint PATH`: validate a lesson (file or folder; a folder's translations, `lesson.zh.md`,
+ * too, each against the original); exit non-zero on errors, warnings listed.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parse } from './args.js';
 import { userError } from '../cluster/target.js';
-import { lintLesson } from '../authoring/lint.js';
+import { lintLesson, lintTranslation, type LintFinding } from '../authoring/lint.js';
+import { translationTag } from '../lesson/translations.js';
 import { displayText } from '../text/display-text.js';
+
+const read = (file: string) => {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw userError(`no lesson at ${file}`);
+  }
+};
 
 export async function lintCommand(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {});
   if (positionals.length !== 1) throw userError('usage: kubetutor lint PATH (a lesson.md, or the folder holding it)');
   let file = positionals[0];
+  let folder = false;
   try {
-    if (statSync(file).isDirectory()) file = join(file, 'lesson.md');
-  } catch {
-    throw userError(`no lesson at ${file}`);
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
+    if (statSync(file).isDirectory()) {
+      folder = true;
+      file = join(file, 'lesson.md');
+    }
   } catch {
     throw userError(`no lesson at ${file}`);
   }
   const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => a.file.localeCompare(b.file) || a.line - b.line;
-  const findings = lintLesson(bytes, file);
+  const findings: LintFinding[] = [];
+  const original = join(dirname(file), 'lesson.md');
+  if (translationTag(basename(file))) {
+    // A translation given by path: checked against the lesson.md beside it.
+    findings.push(...lintTranslation({ text: read(original), file: original }, { text: read(file), file }));
+  } else {
+    const bytes = read(file);
+    findings.push(...lintLesson(bytes, file));
+    if (folder) {
+      for (const name of readdirSync(dirname(file)).sort()) {
+        if (!translationTag(name)) continue;
+        const t = join(dirname(file), name);
+        findings.push(...lintTranslation({ text: bytes, file }, { text: read(t), file: t }));
+      }
+    }
+  }
   const errors = findings.filter((f) => f.severity === 'error').sort(byPlace);
   const warnings = findings.filter((f) => f.severity !== 'error').sort(byPlace);
   // Errors first, in file:line order, on stderr as every command reports a broken lesson; then the
@@ -32,6 +57,6 @@ export async function lintCommand(argv: string[]): Promise<number> {
   for (const f of warnings) say(process.stdout, f);
   const e = errors.length;
   const w = warnings.length;
-  process.stdout.write(`${displayText(file)}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}\n`);
+  process.stdout.write(`${displayText(folder ? dirname(file) : file)}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}\n`);
   return e ? 1 : 0;
 }

@@ -11,14 +11,16 @@ import { parseLabelSelector } from '../kube/selectors.js';
 import { convertTraceParam, type TraceParamType } from './trace-path.js';
 import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
 import { ERAS, isEra, parseWhen, type Era, type When } from './eras.js';
+import { lessonLanguageTag } from '../i18n/language.js';
 
 type Report = (line: number, message: string) => void;
 
+const LANG_TAG_RE = /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/;
 const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const PROCESS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
 const STEP_ONLY_LANGS = new Set(['check', 'hint', 'solution']);
-const FRONT_MATTER_KEYS = ['id', 'title', 'summary', 'requires', 'eras'];
+const FRONT_MATTER_KEYS = ['id', 'title', 'summary', 'requires', 'eras', 'lang'];
 const COMMAND_ATTRS = ['background', 'name', 'port', 'when'];
 
 // ---------------------------------------------------------------------------
@@ -70,6 +72,7 @@ export function parseLesson(input: string | Uint8Array, file: string): Lesson {
     intro,
     steps,
     ...(front.eras ? { eras: front.eras } : {}),
+    ...(front.lang ? { lang: front.lang } : {}),
     file,
     dir: path.dirname(file),
   };
@@ -182,7 +185,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 // ---------------------------------------------------------------------------
 // Front matter
 
-interface FrontMatter { id?: string; title?: string; summary: string; requires: string[]; eras?: Era[]; bodyStart: number }
+interface FrontMatter { id?: string; title?: string; summary: string; requires: string[]; eras?: Era[]; lang?: string; bodyStart: number }
 
 function parseFrontMatter(lines: string[], report: Report): FrontMatter {
   const out: FrontMatter = { summary: '', requires: [], bodyStart: 0 };
@@ -261,6 +264,11 @@ function parseFrontMatter(lines: string[], report: Report): FrontMatter {
         else if (ok) out.eras = eras;
         break;
       }
+      case 'lang':
+        // The language the file is written in (a translation's name says it too: lesson.zh.md).
+        if (typeof value !== 'string' || !LANG_TAG_RE.test(value.trim())) report(keyLine, `front matter: "lang" must be a language tag (like en or zh-CN), not ${describe(value)}`);
+        else out.lang = lessonLanguageTag(value.trim());
+        break;
       default:
         report(keyLine, `front matter: unknown key "${clipText(key, 40)}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
     }

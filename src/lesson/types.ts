@@ -19,6 +19,11 @@ export interface Lesson {
   steps: Step[];
   /** The Istio eras the lesson is written for (front matter `eras:`); lint checks each has a solution. */
   eras?: Era[];
+  /**
+   * The language it is written in: front matter `lang:`, else a translation's file name
+   * (`lesson.zh.md` → zh-CN), else en. See src/lesson/translations.ts.
+   */
+  lang?: string;
   /** The lesson file's path, and its folder (commands run there; relative files resolve there). */
   file: string;
   dir: string;

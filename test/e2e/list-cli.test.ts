@@ -9,9 +9,11 @@ const run = promisify(execFile);
 
 test('kubetutor list shows the bundled lesson, and lessons from --lessons with broken ones marked', async () => {
   const bundled = await run('node', [CLI, 'list']);
-  expect(bundled.stdout).toMatch(/^istio-jaeger\s+Distributed tracing with Jaeger — /m);
+  expect(bundled.stdout).toMatch(/^istio-jaeger\s+\[en, zh-CN\]\s+Distributed tracing with Jaeger — /m);
+  const zh = await run('node', [CLI, 'list'], { env: { ...process.env, LANG: 'zh_CN.UTF-8', LC_ALL: '' } });
+  expect(zh.stdout).toMatch(/^istio-jaeger\s+\[en, zh-CN\]\s+使用 Jaeger/m);
   const more = await run('node', [CLI, 'list', '--lessons', FIXTURES]);
-  expect(more.stdout).toMatch(/^session-fixture\s+Session fixture/m);
+  expect(more.stdout).toMatch(/^session-fixture\s+\[en\]\s+Session fixture/m);
   expect(more.stdout).toMatch(/\(broken\) .*lesson\.md:\d+: /);
   expect(more.stdout).toMatch(/^istio-jaeger /m);
 });
