@@ -10,6 +10,7 @@ import { Session } from '../engine/session.js';
 import { checkKey } from '../checks/registry.js';
 import type { PortMap } from '../lesson/port-remap.js';
 import { describeHolder } from '../processes/port-owner.js';
+import { t } from '../i18n/index.js';
 
 export interface StepReport {
   step: string;
@@ -56,11 +57,11 @@ export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<S
       // Wait for the step's first verdict (it becomes current once the previous one passed).
       const evaluated = await until(() => session.view.engine.current > i || (session.view.engine.current === i && session.view.engine.steps[i].results.length > 0 && !session.view.engine.steps[i].evaluating), timeout);
       if (!evaluated) {
-        report({ ...base, ok: false, seconds: 0, problem: 'never became current: an earlier step did not pass' });
+        report({ ...base, ok: false, seconds: 0, problem: t('selftest.neverCurrent') });
         break;
       }
       if (session.view.engine.current > i) {
-        report({ ...base, ok: false, seconds: 0, problem: 'its checks passed before its solution ran: they do not test what the step teaches' });
+        report({ ...base, ok: false, seconds: 0, problem: t('selftest.passedBefore') });
         continue;
       }
       // Do what a learner does: answer the quizzes, stop what the step wants stopped (x), run the solution.
@@ -71,13 +72,13 @@ export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<S
       const t0 = Date.now();
       const finished = await Promise.race([session.runSolution(i).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeout).unref())]);
       if (!finished) {
-        report({ ...base, ok: false, seconds: timeout / 1000, problem: `its solution did not finish within ${Math.round(timeout / 1000)} s (a long-running command needs a {background} block with the same text)` });
+        report({ ...base, ok: false, seconds: timeout / 1000, problem: t('selftest.solutionSlow', { seconds: Math.round(timeout / 1000), attr: '{background}' }) });
         break;
       }
       // A forward whose port another program holds will not start: say so now, not after the timeout.
       const taken = session.view.forwards.find((f) => f.state === 'port-taken');
       if (taken) {
-        report({ ...base, ok: false, seconds: (Date.now() - t0) / 1000, problem: `port ${taken.port} is taken by ${describeHolder(taken.holder)}, so its forward ${taken.name} could not start: stop that process, or run again with --port ${lessonPortOf(lesson, taken.name) ?? taken.port}=${taken.suggestedPort ?? 'auto'}` });
+        report({ ...base, ok: false, seconds: (Date.now() - t0) / 1000, problem: t('selftest.portTaken', { port: taken.port, holder: describeHolder(taken.holder), name: taken.name, lessonPort: lessonPortOf(lesson, taken.name) ?? taken.port, suggested: taken.suggestedPort ?? 'auto' }) });
         break;
       }
       const passed = await until(() => session.view.engine.current > i, timeout);
@@ -89,8 +90,9 @@ export async function selfTest(lesson: Lesson, opts: SelfTestOptions): Promise<S
       const st = session.view.engine.steps[i];
       const unmet = st.results.filter((r) => !r.ok).map((r) => r.summary.replace(/^[✓✗]\s*/, ''));
       const out = session.view.output;
-      const failedCommand = out && out.step === i && out.exitCode ? ` (its last command exited ${out.exitCode}: ${out.lines.slice(-1)[0] ?? ''})` : '';
-      report({ ...base, ok: false, seconds, problem: `still failing ${Math.round(timeout / 1000)} s after its solution ran${failedCommand}`, unmet });
+      const s = Math.round(timeout / 1000);
+      const problem = out && out.step === i && out.exitCode ? t('selftest.stillFailingCommand', { seconds: s, code: out.exitCode, line: out.lines.slice(-1)[0] ?? '' }) : t('selftest.stillFailing', { seconds: s });
+      report({ ...base, ok: false, seconds, problem, unmet });
       break; // later steps build on this one
     }
   } finally {

@@ -12,19 +12,20 @@ import type { Check, Lesson } from '../lesson/types.js';
 import { DASHBOARD_PORT } from '../cluster/era.js';
 import { describeHolder, portInUse, whoHolds } from '../processes/port-owner.js';
 import { PORT_OPTIONS, portFlags } from './port-flags.js';
+import { t } from '../i18n/index.js';
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(normalizeSandboxFlag(argv), { ...TARGET_OPTIONS, step: { type: 'string' }, json: { type: 'boolean', default: false }, trust: { type: 'boolean', default: false }, ...PORT_OPTIONS });
-  if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
+  if (positionals.length > 1) throw userError(t('cli.unexpectedArgument', { arg: positionals[1] }));
   const asWritten = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   // --port 15032=15099: your forward serves the dashboard on another local port; the checks look there.
   const ports = await portFlags(asWritten, values.port);
   const lesson = remapLessonPorts(asWritten, ports);
   const steps = values.step ? lesson.steps.filter((s) => s.id === values.step) : lesson.steps;
-  if (!steps.length) throw userError(`lesson ${lesson.id} has no step "${values.step}"; its steps: ${lesson.steps.map((s) => s.id).join(', ')}`);
+  if (!steps.length) throw userError(t('check.noStep', { lesson: lesson.id, step: values.step!, steps: lesson.steps.map((s) => s.id).join(', ') }));
   const target = await openTarget(targetOptions(values));
   try {
-    if (!values.json) process.stderr.write(`target: ${displayText(target.label)}\n`);
+    if (!values.json) process.stderr.write(`${displayText(t('check.target', { label: target.label }))}\n`);
     await target.sandbox?.settled();
     const { evaluateCheck, checkKey } = await import('../checks/registry.js');
     const cluster = await target.client();
@@ -76,13 +77,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
       for (const r of rows) {
         say(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.summary.replace(/^[✓✗]\s*/, '')}`);
         if (!r.ok) {
-          if (r.expected) say(`    expected: ${r.expected}`);
-          if (r.found) say(`    found: ${r.found}`);
+          if (r.expected) say(t('check.expected', { text: r.expected }));
+          if (r.found) say(t('check.found', { text: r.found }));
           for (const d of r.diagnosis) say(`    · ${d}`);
         }
       }
       const passing = rows.filter((r) => r.ok).length;
-      say(`${passing} of ${rows.length} checks pass`);
+      say(t('check.tally', { passing, total: rows.length }));
     }
     return rows.every((r) => r.ok) ? 0 : 1;
   } finally {

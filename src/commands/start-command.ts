@@ -12,6 +12,7 @@ import { remapLessonPorts } from '../lesson/port-remap.js';
 import { commandExitGuard, type ExitGuard } from '../processes/exit-guard.js';
 import { describeRecord, leftoverHeadline, ProcessRecords, processRecordsDir, summarizeStops } from '../processes/process-records.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export async function startCommand(argv: string[], mode: { play?: boolean } = {}): Promise<number> {
   // From the first moment: signals and fatal errors stop every process the runner started.
@@ -41,18 +42,18 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     ...(mode.play ? { pace: { type: 'string' } } : {}),
   } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { record: { type: 'string' }; plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
-  if (pace !== undefined && !(pace >= 0)) throw userError(`--pace must be a number of milliseconds, not "${values.pace}"`);
-  if (positionals.length > 1) throw userError(`unexpected argument "${positionals[1]}"`);
+  if (pace !== undefined && !(pace >= 0)) throw userError(t('start.badPace', { value: values.pace! }));
+  if (positionals.length > 1) throw userError(t('cli.unexpectedArgument', { arg: positionals[1] }));
   const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
   // --trust: the learner has read this lesson (not one of kubetutor's own) and lets it run commands.
   if (values.trust) trustLesson(lesson);
   const trusted = values.trust || isTrusted(lesson);
-  if (mode.play && plain) throw userError('kubetutor play needs a terminal (it drives the lesson screen)');
+  if (mode.play && plain) throw userError(t('start.playNeedsTerminal'));
   const ports = await portFlags(lesson, values.port);
   // In front of a room, a forward that cannot start is said before the play begins, with who holds its port.
   if (mode.play) await refuseTakenForwardPorts(lesson, ports);
-  if (values.record !== undefined && plain) throw userError('--record records the lesson screen: it needs a terminal');
+  if (values.record !== undefined && plain) throw userError(t('start.recordNeedsTerminal'));
   leanHeap();
   // --record FILE: everything the terminal is sent from here on, as an asciicast v2 file.
   if (values.record !== undefined) recording = (await import('../ui/cast-recorder.js')).recordCast(values.record);
@@ -94,7 +95,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     if (plain) {
       const { runPlain } = await import('../ui/plain-runner.js');
       if (leftovers.length) {
-        process.stdout.write(displayText(`${leftoverHeadline(leftovers.length)}:\n${leftovers.map((r) => `  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target})\n`).join('')}Stop them with: kubetutor cleanup --yes\n\n`, { lines: true }));
+        process.stdout.write(displayText(`${leftoverHeadline(leftovers.length)}:\n${leftovers.map((r) => `  ${describeRecord(r)}   ${t('plain.leftoverLesson', { lesson: r.lesson, target: r.target })}\n`).join('')}${t('plain.leftoversStop')}\n\n`, { lines: true }));
       }
       guard.onStop(() => undefined); // the plain runner ends itself on a stop signal
       return await runPlain(session, process.stdout);
@@ -116,7 +117,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     if (guard.crashed) await new Promise(() => undefined); // the guard stops everything and exits
     const done = session.view.finished;
     await shutdown();
-    process.stdout.write(done ? `✓ ${displayText(lesson.title)}: all steps passed.\n` : `Progress saved; run the same command to resume.\n`);
+    process.stdout.write(`${done ? displayText(t('plain.allPassed', { title: lesson.title })) : t('run.progressSaved')}\n`);
     return guard.signalStatus ?? 0;
   } finally {
     frame?.erase(); // when something failed before Ink took over

@@ -7,6 +7,7 @@ import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { commandExitGuard } from '../processes/exit-guard.js';
 import { displayText } from '../text/display-text.js';
 import { movedPortsLine, portFlags, PORT_OPTIONS, refuseTakenForwardPorts } from './port-flags.js';
+import { t } from '../i18n/index.js';
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -19,14 +20,14 @@ export async function testCommand(argv: string[]): Promise<number> {
     trust: { type: 'boolean', default: false },
     ...PORT_OPTIONS,
   });
-  if (positionals.length !== 1) throw userError('usage: kubetutor test LESSON [--scenario S | --eras] [--junit FILE] [--port 15032=PORT]');
-  if (values.eras && values.scenario !== undefined) throw userError('--eras runs the fresh world of every era: give it or --scenario S, not both');
+  if (positionals.length !== 1) throw userError(t('test.usage'));
+  if (values.eras && values.scenario !== undefined) throw userError(t('test.erasAndScenario'));
   const timeoutS = Number(values.timeout);
-  if (!(timeoutS > 0)) throw userError(`--timeout must be a number of seconds, not "${values.timeout}"`);
+  if (!(timeoutS > 0)) throw userError(t('test.badTimeout', { value: values.timeout }));
   const lesson = await loadLesson(positionals[0], values.lessons ?? []);
   // A self-test runs every solution on this machine: a lesson that is not kubetutor's own must be trusted first.
   if (values.trust) trustLesson(lesson);
-  else if (!isTrusted(lesson)) throw userError(`kubetutor test runs the solution commands of ${lesson.file} on this machine, and it is not one of kubetutor's own lessons: read it, then run again with --trust`);
+  else if (!isTrusted(lesson)) throw userError(t('test.untrusted', { file: lesson.file }));
   const ports = await portFlags(lesson, values.port);
   // Another program on a port the lesson forwards: said now, with its pid, not after a step times out.
   await refuseTakenForwardPorts(lesson, ports);
@@ -35,7 +36,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const guard = commandExitGuard();
   try {
     const jobs = Number(values.jobs);
-    if (!(jobs === 1 || jobs === 2)) throw userError(`--jobs must be 1 or 2 (eras tested at once), not "${values.jobs}"`);
+    if (!(jobs === 1 || jobs === 2)) throw userError(t('test.badJobs', { value: values.jobs }));
     if (values.eras) return await runEras(lesson, { ...values, ports, jobs }, selfTest);
     return await runSelfTest(lesson, { ...values, scenario: values.scenario ?? 'fresh', ports }, selfTest, junitXml);
   } finally {
@@ -50,7 +51,8 @@ async function runSelfTest(
   junitXml: typeof import('../authoring/self-test.js').junitXml,
 ): Promise<number> {
   const timeoutS = Number(values.timeout);
-  process.stdout.write(`testing ${lesson.id} on a fresh sandbox (scenario ${values.scenario}): each step must fail before its solution and pass after\n`);
+  process.stdout.write(`${t('test.start', { lesson: lesson.id, scenario: values.scenario! })}\n`);
+  languageLine(lesson);
   const moved = movedPortsLine(values.ports);
   if (moved) process.stdout.write(`${moved}\n`);
   const reports = await selfTest(lesson, {
@@ -58,13 +60,14 @@ async function runSelfTest(
     timeoutMs: timeoutS * 1000,
     ports: values.ports,
     onStep: (r) => {
-      process.stdout.write(`${displayText(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.ok ? `failed before its solution, passed ${r.seconds.toFixed(1)} s after` : r.problem}`)}\n`);
-      for (const u of r.unmet ?? []) process.stdout.write(`${displayText(`    unmet: ${u}`)}\n`);
+      process.stdout.write(`${displayText(r.ok ? t('test.stepOk', { step: r.step, seconds: r.seconds.toFixed(1) }) : t('test.stepBad', { step: r.step, problem: r.problem ?? '' }))}\n`);
+      for (const u of r.unmet ?? []) process.stdout.write(`${displayText(t('test.unmet', { check: u }))}\n`);
     },
   });
   const bad = reports.filter((r) => !r.ok).length;
   const notReached = lesson.steps.length - reports.length;
-  process.stdout.write(`${lesson.id}: ${reports.length - bad} of ${lesson.steps.length} steps behave${notReached ? ` (${notReached} not reached)` : ''}\n`);
+  const tally = { lesson: lesson.id, behave: reports.length - bad, total: lesson.steps.length };
+  process.stdout.write(`${notReached ? t('test.summaryNotReached', { ...tally, missing: notReached }) : t('test.summary', tally)}\n`);
   if (values.junit) writeFileSync(values.junit, junitXml(lesson, values.scenario!, reports));
   return bad === 0 && notReached === 0 ? 0 : 1;
 }
@@ -82,7 +85,8 @@ async function runEras(
   const { ERA_FRESH_SCENARIOS } = await import('../sandbox/index.js');
   const { junitSuites } = await import('../authoring/self-test.js');
   const timeoutMs = Number(values.timeout) * 1000;
-  process.stdout.write(`testing ${lesson.id} on the fresh world of every era (${ERA_FRESH_SCENARIOS.join(', ')}): each step must fail before its solution and pass after\n`);
+  process.stdout.write(`${t('test.startEras', { lesson: lesson.id, scenarios: ERA_FRESH_SCENARIOS.join(', ') })}\n`);
+  languageLine(lesson);
   type Done = { scenario: string; reports: import('../authoring/self-test.js').StepReport[]; seconds: number };
   const done: Array<Done | undefined> = ERA_FRESH_SCENARIOS.map(() => undefined);
   let printed = 0;
@@ -93,10 +97,10 @@ async function runEras(
       const behave = reports.filter((r) => r.ok).length;
       const ok = behave === lesson.steps.length;
       if (!ok) bad++;
-      process.stdout.write(`${ok ? '✓' : '✗'} ${scenario.padEnd(16)} ${ERA_OF[scenario] ?? ''}: ${behave} of ${lesson.steps.length} steps behave, ${seconds.toFixed(1)} s\n`);
+      process.stdout.write(`${t('test.eraLine', { mark: ok ? '✓' : '✗', scenario: scenario.padEnd(16), era: eraOf(scenario), behave, total: lesson.steps.length, seconds: seconds.toFixed(1) })}\n`);
       for (const r of reports.filter((x) => !x.ok)) {
-        process.stdout.write(`    ✗ ${r.step}: ${r.problem}\n`);
-        for (const u of r.unmet ?? []) process.stdout.write(`        unmet: ${u}\n`);
+        process.stdout.write(`    ${displayText(t('test.stepBad', { step: r.step, problem: r.problem ?? '' }))}\n`);
+        for (const u of r.unmet ?? []) process.stdout.write(`    ${displayText(t('test.unmet', { check: u }))}\n`);
       }
     }
   };
@@ -130,15 +134,16 @@ async function runEras(
     }),
   );
   const runs = done.map((d) => ({ scenario: d!.scenario, reports: d!.reports }));
-  process.stdout.write(`${lesson.id}: ${ERA_FRESH_SCENARIOS.length - bad} of ${ERA_FRESH_SCENARIOS.length} eras pass\n`);
+  process.stdout.write(`${t('test.erasSummary', { lesson: lesson.id, pass: ERA_FRESH_SCENARIOS.length - bad, total: ERA_FRESH_SCENARIOS.length })}\n`);
   if (values.junit) writeFileSync(values.junit, junitSuites(lesson, runs));
   return bad === 0 ? 0 : 1;
 }
 
 /** The era each fresh world stands for, as the line names it. */
-const ERA_OF: Record<string, string> = {
-  fresh: '(Istio 1.1 pre-release)',
-  'istio-1.0-fresh': '(Istio 1.0)',
-  'istio-1.1-fresh': '(Istio 1.1)',
-  'modern-fresh': '(current Istio)',
-};
+const ERA_OF = { fresh: 'test.era.fresh', 'istio-1.0-fresh': 'test.era.istio-1.0-fresh', 'istio-1.1-fresh': 'test.era.istio-1.1-fresh', 'modern-fresh': 'test.era.modern-fresh' } as const;
+const eraOf = (scenario: string) => (Object.hasOwn(ERA_OF, scenario) ? t(ERA_OF[scenario as keyof typeof ERA_OF]) : '');
+
+/** A translation under test says so (its file), so an author knows which one ran. */
+function languageLine(lesson: import('../lesson/types.js').Lesson) {
+  if (lesson.lang && lesson.lang !== 'en') process.stdout.write(`${displayText(t('test.language', { language: lesson.lang, file: lesson.file }))}\n`);
+}

@@ -7,6 +7,7 @@
  * An author writes `when=era:1.0,1.1` on a fence (or `when="era:modern tool:istioctl"`),
  * and `::: when era:modern` … `:::` around prose (docs/lesson-format.md, "Eras").
  */
+import { listText, t } from '../i18n/index.js';
 
 /**
  * The eras a block may be for: the values of ISTIO_ERA (`1.0`, `1.1`, `modern`,
@@ -79,34 +80,22 @@ export function applies(when: When | undefined, ctx: EraContext): boolean {
 /** True when the block is for some eras or tools only. */
 export const conditional = (when: When | undefined): boolean => !!(when && (when.eras?.length || when.tools?.length));
 
-const ERA_NAMES: Record<Era, string> = {
-  '1.0': 'Istio 1.0',
-  '1.1-pre': 'Istio 1.1 pre-release',
-  '1.1': 'Istio 1.1',
-  modern: 'current Istio',
-  none: 'no Istio',
-};
-
-/** An era in words: `current Istio`, `Istio 1.1 pre-release`. */
-export const eraName = (era: Era): string => ERA_NAMES[era];
+/** An era in words, in the run's language: `current Istio`, `Istio 1.1 pre-release`. */
+export const eraName = (era: Era): string => t(`era.${era}`);
 
 /** The conditions in words: `for Istio 1.0, Istio 1.1 and current Istio, with istioctl`. */
 export function whenText(when: When | undefined): string {
-  if (!conditional(when)) return 'for every Istio';
+  if (!conditional(when)) return t('era.forEvery');
   const eras = when!.eras?.length ? listText(when!.eras.map(eraName)) : '';
-  const tools = when!.tools?.length ? `with ${listText([...when!.tools])}` : '';
-  return ['for', eras, tools].filter(Boolean).join(' ');
-}
-
-function listText(xs: string[]): string {
-  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+  const tools = when!.tools?.length ? t('era.with', { tools: listText([...when!.tools]) }) : '';
+  return t('era.for', { what: [eras, tools].filter(Boolean).join(' ') });
 }
 
 /** Why a block does not apply here, in a few words (for marking it on screen). */
 export function notHereText(when: When | undefined, ctx: EraContext): string {
-  if (when?.eras && (!ctx.era || !when.eras.includes(ctx.era))) return ctx.era ? `not this cluster (${eraName(ctx.era)})` : 'era not detected yet';
+  if (when?.eras && (!ctx.era || !when.eras.includes(ctx.era))) return ctx.era ? t('era.notThisCluster', { era: eraName(ctx.era) }) : t('era.eraNotYet');
   const missing = (when?.tools ?? []).filter((t) => !ctx.tools.has(t));
-  return missing.length ? `${listText(missing)} not found on PATH` : '';
+  return missing.length ? t('era.notOnPath', { tools: listText(missing) }) : '';
 }
 
 /**
@@ -122,11 +111,11 @@ export function lessonEra(istio: { era: '1.0' | '1.1' | 'modern' | null; gateway
 
 /** Why the cluster is of that era, in a few words: `detected: istiod 1.29.6`. */
 export function eraWhy(istio: { era: '1.0' | '1.1' | 'modern' | null; version?: string; controlPlane?: string; gatewayListens15032: boolean }, era: Era): string {
-  if (era === 'none') return 'detected: no istio-pilot or istiod in istio-system';
+  if (era === 'none') return t('era.detectedNone');
   const cp = `${istio.controlPlane ?? (era === 'modern' ? 'istiod' : 'istio-pilot')}${istio.version ? ` ${istio.version}` : ''}`;
-  if (era === '1.1-pre') return `detected: ${cp}, a Gateway on 15032`;
-  if (era === '1.1' && !istio.gatewayListens15032) return `detected: ${cp}, no Gateway on 15032`;
-  return `detected: ${cp}`;
+  if (era === '1.1-pre') return t('era.detectedGateway', { controlPlane: cp });
+  if (era === '1.1' && !istio.gatewayListens15032) return t('era.detectedNoGateway', { controlPlane: cp });
+  return t('era.detected', { controlPlane: cp });
 }
 
 /** The eras a lesson speaks of: its front matter's `eras`, else every era its `when`s name. */
@@ -157,5 +146,5 @@ export const namedTools = (lesson: Whens): Set<string> => new Set(lessonWhens(le
 
 /** The summary of a check that is for other eras: not evaluated here, and counted as met. */
 export function notAskedSummary(title: string, when: When | undefined, ctx: EraContext): string {
-  return `${title}: not asked here (${whenText(when)}; this cluster: ${ctx.era ? eraName(ctx.era) : 'era unknown'})`;
+  return t('era.notAsked', { title, when: whenText(when), era: ctx.era ? eraName(ctx.era) : t('era.unknown') });
 }

@@ -6,6 +6,7 @@
 import type { Command, Step } from '../lesson/types.js';
 import { applies, appliesFirst, conditional, eraName, notHereText, whenText, type EraContext, type When } from '../lesson/eras.js';
 import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
+import { t } from '../i18n/index.js';
 
 const NO_CONTEXT: EraContext = { tools: new Set() };
 
@@ -13,17 +14,17 @@ export const contextOf = (ctx: EraContext | undefined): EraContext => ctx ?? NO_
 
 /** `current Istio — detected: istiod 1.29.6`, or that the era is not known yet. */
 export function thisCluster(ctx: EraContext): string {
-  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` — ${ctx.why}` : ''}` : 'Istio (era not detected yet)';
+  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` — ${ctx.why}` : ''}` : t('era.notDetected');
 }
 
-const SHORT: Record<string, string> = { modern: 'current', none: 'no Istio' };
+const SHORT: Record<string, () => string> = { modern: () => t('era.short.modern'), none: () => t('era.short.none') };
 
 /** A compact mark for a block that does not apply here: `for 1.1-pre`, `for 1.0/1.1`, `needs istioctl`. */
 export function shortTag(when: When | undefined, ctx: EraContext | undefined): string {
   const c = contextOf(ctx);
-  if (when?.eras && (!c.era || !when.eras.includes(c.era))) return `for ${when.eras.map((e) => SHORT[e] ?? e).join('/')}`;
+  if (when?.eras && (!c.era || !when.eras.includes(c.era))) return t('era.forShort', { eras: when.eras.map((e) => SHORT[e]?.() ?? e).join('/') });
   const missing = (when?.tools ?? []).filter((t) => !c.tools.has(t));
-  return missing.length ? `needs ${missing.join(', ')}` : '';
+  return missing.length ? t('era.needs', { tools: missing.join(', ') }) : '';
 }
 
 /** Whether a step has blocks for some eras only (then the screen orders and marks them). */
@@ -55,7 +56,7 @@ export function proseLines(step: Step, width: number, ctx: EraContext | undefine
       return;
     }
     const here = applies(seg.when, c);
-    out.push([{ text: `▎ ${whenText(seg.when)} — ${here ? 'this cluster' : notHereText(seg.when, c)}`, bold: here, dim: !here }]);
+    out.push([{ text: `▎ ${whenText(seg.when)} — ${here ? t('era.thisCluster') : notHereText(seg.when, c)}`, bold: here, dim: !here }]);
     for (const l of lines) out.push([{ text: '▎ ', dim: true }, ...(here ? l : l.map((s) => ({ ...s, dim: true })))]);
   });
   return out;

@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { Session } from '../engine/session.js';
 import { renderMarkdown, lineText } from '../lesson/markdown.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 import { commandOrder, eraAware, otherTag, proseLines, thisCluster, contextOf } from './era-marks.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
@@ -16,8 +17,8 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
   const write = (s = '') => out.write(displayText(s, { lines: true }) + '\n');
   const { lesson } = session;
   write(`kubetutor · ${lesson.title}`);
-  write(`target: ${session.target.label}`);
-  write(`Run the commands in your own shell with: export KUBECONFIG=${session.target.kubeconfigPath}`);
+  write(t('plain.target', { label: session.target.label }));
+  write(t('plain.kubeconfig', { path: session.target.kubeconfigPath }));
   if (lesson.intro.trim()) for (const l of renderMarkdown(lesson.intro, width)) write(lineText(l));
   let shownStep = -1;
   let lastReport = '';
@@ -29,19 +30,21 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
       const v = session.view;
       // What the screen shows on its notice line (saved progress rebuilt, a forward that died,
       // a lesson not trusted yet…), and a cluster that cannot be reached: once each, as they change.
-      if (v.notice && v.notice !== lastNotice) write(`note: ${v.notice}`);
+      if (v.notice && v.notice !== lastNotice) write(t('plain.note', { notice: v.notice }));
       lastNotice = v.notice;
-      const trouble = v.clusterTrouble ? `${v.clusterTrouble.kind === 'unreachable' ? '⚠ cluster unreachable' : '⚠ the cluster refuses the credentials'} since ${new Date(v.clusterTrouble.since).toLocaleTimeString()}: ${v.clusterTrouble.message.split('\n')[0]} — retrying; your place is kept` : '';
+      const trouble = v.clusterTrouble
+        ? t(v.clusterTrouble.kind === 'unreachable' ? 'plain.unreachable' : 'plain.unauthorized', { time: new Date(v.clusterTrouble.since).toLocaleTimeString(), message: v.clusterTrouble.message.split('\n')[0] })
+        : '';
       if (trouble !== lastTrouble) {
         if (trouble) write(trouble);
-        else if (lastTrouble) write('✓ the cluster answers again');
+        else if (lastTrouble) write(t('plain.answersAgain'));
         lastTrouble = trouble;
       }
       // What the runner found, with the line to paste into the learner's own shell.
       const found = [v.found.era ? `Istio ${v.found.version ?? v.found.era}` : '', v.found.gatewayUrl ? `GATEWAY_URL=${v.found.gatewayUrl}` : ''].filter(Boolean).join('; ');
       if (found && found !== lastFound) {
         lastFound = found;
-        write(`found on the cluster: ${found}${v.found.gatewayUrl ? `  (in your shell: export GATEWAY_URL=${v.found.gatewayUrl})` : ''}`);
+        write(v.found.gatewayUrl ? t('plain.foundGateway', { found, url: v.found.gatewayUrl }) : t('plain.found', { found }));
       }
       const cur = v.engine.current;
       // Report the checks of the step that was current when they ran.
@@ -54,7 +57,7 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
           if (key !== lastReport) {
             lastReport = key;
             write(text);
-            if (st.status === 'passed') write(`✓ step ${reportStep + 1} passed`);
+            if (st.status === 'passed') write(t('plain.stepPassed', { n: reportStep + 1 }));
           }
         }
       }
@@ -62,17 +65,17 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
         shownStep = cur;
         const step = v.lesson.steps[cur];
         write();
-        write(`== Step ${cur + 1}/${v.lesson.steps.length}: ${step.title} ==`);
+        write(t('plain.stepHeading', { n: cur + 1, total: v.lesson.steps.length, title: step.title }));
         for (const l of proseLines(step, width, v.eraContext)) write(lineText(l));
-        if (eraAware(step.commands)) write(`commands for this cluster: ${thisCluster(contextOf(v.eraContext))}`);
+        if (eraAware(step.commands)) write(t('plain.commandsFor', { cluster: thisCluster(contextOf(v.eraContext)) }));
         for (const { command: c, applies } of commandOrder(step, v.eraContext)) {
-          write(`$ ${c.run}${c.background ? '   # runs in the background' : ''}${applies ? '' : `   # ${otherTag(c.when, v.eraContext)}`}`);
+          write(`$ ${c.run}${c.background ? t('plain.background') : ''}${applies ? '' : `   # ${otherTag(c.when, v.eraContext)}`}`);
         }
-        write('checks (re-run every second):');
+        write(t('plain.checks'));
       }
       if (v.finished) {
         write();
-        write(`✓ ${lesson.title}: all steps passed.`);
+        write(t('plain.allPassed', { title: lesson.title }));
         finish(0);
       }
     };

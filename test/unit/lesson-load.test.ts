@@ -55,9 +55,9 @@ describe('findLessons', () => {
   it('lists each subfolder with a lesson.md, in folder order, with title and summary', async () => {
     const found = await findLessons([extra]);
     expect(found).toEqual([
-      { id: 'alpha', title: 'Alpha lesson', summary: 'About alpha.', file: path.join(extra, 'alpha', 'lesson.md') },
-      { id: 'beta', title: 'Beta lesson', summary: 'About beta.', file: path.join(extra, 'folder-b', 'lesson.md') },
-      { id: 'sample', title: 'Sample from extra', summary: 'About sample.', file: path.join(extra, 'sample', 'lesson.md') },
+      { id: 'alpha', title: 'Alpha lesson', summary: 'About alpha.', file: path.join(extra, 'alpha', 'lesson.md'), languages: ['en'] },
+      { id: 'beta', title: 'Beta lesson', summary: 'About beta.', file: path.join(extra, 'folder-b', 'lesson.md'), languages: ['en'] },
+      { id: 'sample', title: 'Sample from extra', summary: 'About sample.', file: path.join(extra, 'sample', 'lesson.md'), languages: ['en'] },
     ]);
   });
 
@@ -67,7 +67,7 @@ describe('findLessons', () => {
     expect(broken).toMatchObject({ id: 'broken-kind', title: '', summary: '', file: path.join(FIXTURES, 'broken-kind', 'lesson.md') });
     expect(broken?.error).toMatch(/^.*broken-kind\/lesson\.md:12: unknown check kind "pod-ready"/);
     const sample = found.find((l) => l.id === 'sample');
-    expect(sample).toEqual({ id: 'sample', title: 'A sample lesson', summary: 'Deploy a tiny app, reach it, and trace it.', file: path.join(FIXTURES, 'sample', 'lesson.md') });
+    expect(sample).toEqual({ id: 'sample', title: 'A sample lesson', summary: 'Deploy a tiny app, reach it, and trace it.', file: path.join(FIXTURES, 'sample', 'lesson.md'), languages: ['en'] });
   });
 
   it('skips folders that do not exist and lets an earlier folder win on a repeated id', async () => {

@@ -216,7 +216,7 @@ describe('parseLesson on broken lessons', () => {
     expect(problemsOf(text)).toEqual([
       'lesson.md:2: front matter: "id" must be lowercase letters, digits and dashes (like istio-jaeger), not "Bad_Id"',
       'lesson.md:4: front matter: "requires" must be a list of command names (like [kubectl]), not "kubectl"',
-      'lesson.md:5: front matter: unknown key "tittle" (did you mean "title"?) (known keys: id, title, summary, requires, eras)',
+      'lesson.md:5: front matter: unknown key "tittle" (did you mean "title"?) (known keys: id, title, summary, requires, eras, lang)',
       'lesson.md:8: check block is not inside a step (put it after a "## " heading)',
       'lesson.md:16: pods-ready check is missing "selector"',
       'lesson.md:18: pods-ready check: unknown parameter "selecter" (did you mean "selector"?) (known: namespace, selector, min, title, hint)',
