@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { packageRoot } from './package-root.js';
 import { COMMAND_NAMES, overview } from './commands/usage.js';
 import { nearest } from './commands/nearest.js';
-import { HelpShown, UsageError, helpIsWanted, runningCommand, setRunningCommand } from './commands/args.js';
+import { HelpShown, helpIsWanted, runningCommand, setRunningCommand } from './commands/args.js';
 import { COMMANDS, startByDefault } from './commands/table.js';
 import { displayText } from './text/display-text.js';
 import { chooseLanguage, languageList, setLanguage, t, takeLangFlag } from './i18n/index.js';
+import { UserError, userError } from './user-error.js';
 
 const version = () => (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,8 +29,8 @@ function chooseRunLanguage(argv: string[]): string[] {
   const { rest, lang, missingValue } = takeLangFlag(argv);
   const chosen = chooseLanguage(lang, process.env);
   setLanguage(chosen.lang ?? 'en');
-  if (missingValue) throw new UsageError(t('cli.langMissing', { languages: languageList() }));
-  if (!chosen.lang) throw new UsageError(t('cli.badLang', { value: lang!, languages: languageList() }));
+  if (missingValue) throw userError(t('cli.langMissing', { languages: languageList() }));
+  if (!chosen.lang) throw userError(t('cli.badLang', { value: lang!, languages: languageList() }));
   return rest;
 }
 
@@ -44,7 +45,7 @@ async function main(args: string[]): Promise<number> {
     const name = rest[0];
     if (!COMMAND_NAMES.includes(name)) {
       const guess = nearest(name, COMMAND_NAMES);
-      throw new UsageError(guess ? t('cli.noCommandGuess', { name, guess }) : t('cli.noCommand', { name }));
+      throw userError(guess ? t('cli.noCommandGuess', { name, guess }) : t('cli.noCommand', { name }));
     }
     setRunningCommand(name, true);
     return run(name, []);
@@ -80,9 +81,9 @@ main(process.argv.slice(2)).then(
     }
     // User errors get one clear line. Anything else is one line too (what happened, where the
     // details are); its stack goes to the errors log, never to the terminal.
-    if (e instanceof UsageError || e.name === 'UserError' || (e as { userError?: boolean }).userError) {
-      process.stderr.write(`${e instanceof UsageError && e.named ? '' : 'kubetutor: '}${displayText(e.message, { lines: true })}\n`);
-      process.exitCode = 2;
+    if (e instanceof UserError) {
+      process.stderr.write(`${e.named ? '' : 'kubetutor: '}${displayText(e.message, { lines: true })}\n`);
+      process.exitCode = e.exitCode;
       return;
     }
     const { writeErrorLog, errorLogFile } = await import('./processes/exit-guard.js');

@@ -3,6 +3,7 @@
  * a real cluster found the way kubectl finds it. The label is always shown,
  * so nobody acts on a cluster without seeing which one.
  */
+import { userError } from '../user-error.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -34,9 +35,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export function userError(message: string): Error {
-  return Object.assign(new Error(message), { userError: true });
-}
 
 export async function openTarget(opts: TargetOptions): Promise<Target> {
   if (wantsCluster(opts)) {

@@ -1,5 +1,5 @@
 /**
- * Option parsing shared by every command, and the error for a command line that is wrong (exit
+ * Option parsing shared by every command; a command line that is wrong is a user error (exit
  * code 2, one line naming the command). A leaf of src/commands/: the commands import it, and so
  * does src/cli.ts; it imports neither.
  */
@@ -7,11 +7,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commandHelp } from './usage.js';
 import { nearest } from './nearest.js';
 import { t } from '../i18n/index.js';
+import { userError } from '../user-error.js';
 
-export class UsageError extends Error {
-  /** The message already names kubetutor and the command (`kubetutor check: …`). */
-  named = false;
-}
 
 /** The command being run, for messages about its options (set once, before it starts). */
 let running = 'start';
@@ -38,7 +35,7 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
   try {
     return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw Object.assign(new UsageError(optionProblem(e as Error & { code?: string }, options)), { named: true });
+    throw userError(optionProblem(e as Error & { code?: string }, options), { named: true });
   }
 }
 

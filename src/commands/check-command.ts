@@ -1,7 +1,8 @@
 /** `kubetutor check LESSON [--step ID] [--json] [target]`: evaluate once; exit 0 iff every check passes. */
 import { parse } from './args.js';
 import { loadLesson } from '../lesson/load.js';
-import { openTarget, userError } from '../cluster/target.js';
+import { openTarget } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { normalizeSandboxFlag, TARGET_OPTIONS, targetOptions } from './target-flags.js';
 import type { CheckResult } from '../lesson/types.js';
 import { isTrusted } from '../lesson/trust.js';

@@ -4,7 +4,7 @@
  * one LIST and one WATCH (no polling). Redraws at most twice a second.
  */
 import { parse } from './args.js';
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { watchClass } from '../class/class-watch.js';
 import { classToText, stepIdsOf, summarizeClass } from '../class/class-view.js';
 import type { LearnerProgress } from '../class/progress-record.js';

@@ -4,13 +4,14 @@
  * with --yes, stops them. Only recorded processes whose pid and start time
  * still match are listed or signalled (see process-records.ts).
  */
-import { parse, UsageError } from './args.js';
+import { parse } from './args.js';
+import { userError } from '../user-error.js';
 import { describeRecord, describeStops, leftoverHeadline, ProcessRecords, processRecordsDir } from '../processes/process-records.js';
 import { displayText } from '../text/display-text.js';
 
 export async function cleanupCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { yes: { type: 'boolean', short: 'y', default: false } });
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
   const records = new ProcessRecords(processRecordsDir());
   const leftovers = records.leftovers();
   // Records name commands of lessons that may not be kubetutor's own: display text.

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from './args.js';
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { importSkeleton } from '../lesson/hugo.js';
 import { parseLesson } from '../lesson/parse.js';
 import { displayText } from '../text/display-text.js';

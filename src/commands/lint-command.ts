@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from './args.js';
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { lintLesson, lintTranslation, type LintFinding } from '../authoring/lint.js';
 import { translationTag } from '../lesson/translations.js';
 import { displayText } from '../text/display-text.js';

@@ -5,7 +5,7 @@
  * its forwards need are free: a taken one is named with the process holding it
  * (never touched) and what to do.
  */
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { lessonForwards, lessonPortProblems, parsePortFlags, type PortMap } from '../lesson/port-remap.js';
 export { movedPortsLine } from '../lesson/port-remap.js';
 import type { Lesson } from '../lesson/types.js';

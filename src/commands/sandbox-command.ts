@@ -1,11 +1,8 @@
 /** `kubetutor sandbox`: the embedded cluster in the foreground. */
+import { userError } from '../user-error.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from './args.js';
-
-function userError(message: string): Error {
-  return Object.assign(new Error(message), { userError: true });
-}
 
 export function defaultKubeconfigPath(): string {
   const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');

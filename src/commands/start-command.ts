@@ -1,7 +1,8 @@
 /** `kubetutor [start] [LESSON]`: the interactive lesson (the TUI), or plain text without a TTY. */
 import { parse } from './args.js';
 import { loadLesson } from '../lesson/load.js';
-import { openTarget, sandboxScenario, sandboxTarget, userError, wantsCluster, type Target } from '../cluster/target.js';
+import { openTarget, sandboxScenario, sandboxTarget, wantsCluster, type Target } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { loadProgress, progressFile } from '../engine/progress.js';
 import type { DrawnFrame } from '../ui/first-frame.js';
 import { leanHeap } from '../lean-heap.js';

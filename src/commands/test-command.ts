@@ -1,7 +1,7 @@
 /** `kubetutor test LESSON [--scenario S] [--junit FILE]`: self-test a lesson on a fresh sandbox. */
 import { writeFileSync } from 'node:fs';
 import { parse } from './args.js';
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import { loadLesson } from '../lesson/load.js';
 import { isTrusted, trustLesson } from '../lesson/trust.js';
 import { commandExitGuard } from '../processes/exit-guard.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from './args.js';
-import { userError } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import type { JaegerTrace } from '../traces/jaeger-model.js';
 import type { TraceSummary } from '../traces/model-types.js';
 import { recordOpened as record } from '../traces/opened-marker.js';

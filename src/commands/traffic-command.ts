@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { parse } from './args.js';
-import { defaultKubeconfigFiles, userError } from '../cluster/target.js';
+import { defaultKubeconfigFiles } from '../cluster/target.js';
+import { userError } from '../user-error.js';
 import type { RequestResult } from '../traffic/generator.js';
 import { displayText } from '../text/display-text.js';
 

@@ -6,12 +6,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { UserError } from '../user-error.js';
 
 /** A kubeconfig that cannot be used as asked; the message says which and what to do. */
-export class KubeconfigError extends Error {
+export class KubeconfigError extends UserError {
   override name = 'KubeconfigError';
-  /** Said in one line, with no stack (src/cli.ts). */
-  readonly userError = true;
 }
 
 /** Where the kubeconfig comes from: a file, its text (YAML), or kubectl's default ($KUBECONFIG, ~/.kube/config). */

@@ -3,6 +3,7 @@
  * extra lesson folders, or a lesson given by path.
  */
 
+import { userError } from '../user-error.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeLessonBytes, parseLesson } from './parse.js';
@@ -27,10 +28,6 @@ export interface LessonListing {
 }
 
 const LESSON_FILE = 'lesson.md';
-
-function userError(message: string): Error {
-  return Object.assign(new Error(message), { userError: true });
-}
 
 /** The package's `lessons/` folder. */
 export function bundledLessonsDir(): string {

@@ -4,6 +4,7 @@
  */
 
 import type { Era, When } from './eras.js';
+import { UserError } from '../user-error.js';
 
 /** Where something came from in the lesson file (1-based line). */
 export interface SourceRef { file: string; line: number }
@@ -127,8 +128,7 @@ export interface CheckResult {
 }
 
 /** A lesson file that fails validation: every problem with its file:line. */
-export class LessonError extends Error {
-  readonly userError = true;
+export class LessonError extends UserError {
   constructor(readonly problems: Array<{ file: string; line: number; message: string }>) {
     super(problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
   }

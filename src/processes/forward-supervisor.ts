@@ -10,6 +10,7 @@
  * - It is stopped (its process group) on `stop`, `stopAll` and on exit (the
  *   Supervisor's exit hook).
  */
+import { userError } from '../user-error.js';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { Supervisor } from './supervisor.js';
@@ -97,10 +98,6 @@ interface Forward {
   checking: boolean;
   healthTimer?: NodeJS.Timeout;
   restartTimer?: NodeJS.Timeout;
-}
-
-function userError(message: string): Error {
-  return Object.assign(new Error(message), { userError: true });
 }
 
 /** A klog line (`E1125 … portforward.go:424] "Unhandled Error" err="…"`) reduced to its message. */

@@ -3,6 +3,7 @@
  * as port-forwards. Each runs in its own process group so it can be stopped
  * with everything it spawned; only processes started here are ever signalled.
  */
+import { userError } from '../user-error.js';
 import { execa, type ResultPromise } from 'execa';
 import { EventEmitter } from 'node:events';
 import { registerSupervisor, unregisterSupervisor } from './live-supervisors.js';
@@ -68,7 +69,7 @@ export class Supervisor extends EventEmitter {
   /** Starts a command under bash; resolves when it ends (foreground) or once spawned (background). */
   start(name: string, command: string, opts: StartOptions): Promise<ProcessInfo> {
     const existing = this.procs.get(name);
-    if (existing?.info.state === 'running') throw Object.assign(new Error(`"${name}" is already running (pid ${existing.info.pid})`), { userError: true });
+    if (existing?.info.state === 'running') throw userError(`"${name}" is already running (pid ${existing.info.pid})`);
     const script = opts.epilogue ? `${command}\n__kt_status=$?\n${opts.epilogue}\nexit $__kt_status` : command;
     const child = execa('bash', ['-c', script], {
       cwd: opts.cwd,
