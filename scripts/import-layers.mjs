@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
  * one floor do not import each other. A room is a directory of src/ (or a file at its top).
  */
 export const LAYERS = [
+  // Ground: the one user-error type and the one retry schedule, which every room may use.
+  ['user-error', 'retry'],
   // Leaves: names and pure helpers with no knowledge of the app (i18n: the message catalog).
   ['kube', 'text', 'i18n', 'package-root', 'state-dir', 'lean-heap'],
   // The trace model (Jaeger/OTLP wire types, trace model, layouts, the Jaeger client).

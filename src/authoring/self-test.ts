@@ -11,6 +11,7 @@ import { checkKey } from '../checks/registry.js';
 import type { PortMap } from '../lesson/port-remap.js';
 import { describeHolder } from '../processes/port-owner.js';
 import { t } from '../i18n/index.js';
+import { sleep } from '../retry.js';
 
 export interface StepReport {
   step: string;
@@ -37,7 +38,7 @@ export interface SelfTestOptions {
 
 const until = async (f: () => boolean, ms: number) => {
   const end = Date.now() + ms;
-  while (!f() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  while (!f() && Date.now() < end) await sleep(50);
   return f();
 };
 

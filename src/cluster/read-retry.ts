@@ -5,6 +5,7 @@
  * 4xx above all, are final at once, and writes are never repeated.
  */
 import { HttpMethod, IsomorphicFetchHttpLibrary, ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+import { retryDelay, sleep } from '../retry.js';
 
 export interface RetryOptions {
   /** Deadline of one attempt. */
@@ -34,8 +35,6 @@ export function isConnectionError(e: unknown): boolean {
 /** Statuses a read is retried on: the server is busy or broken for a moment. */
 export const retryableStatus = (status: number): boolean => status === 429 || (status >= 500 && status !== 501);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** client-node's fetch library with a deadline per attempt, and retries for reads. */
 export function retryingHttpLibrary(opts: RetryOptions): HttpLibrary {
   const inner = new IsomorphicFetchHttpLibrary();
@@ -56,7 +55,7 @@ export function retryingHttpLibrary(opts: RetryOptions): HttpLibrary {
           // The whole body is read here, so an answer cut halfway is retried like a refused one.
           const body = await res.body.binary();
           if (retryableStatus(res.httpStatusCode) && !lastNow()) {
-            await sleep(Math.max(delays[attempt], retryAfterMs(res.headers['retry-after'])));
+            await sleep(Math.max(retryDelay({ stepsMs: delays }, attempt), retryAfterMs(res.headers['retry-after'])));
             continue;
           }
           return new ResponseContext(res.httpStatusCode, res.headers, { text: async () => body.toString('utf8'), binary: async () => body });
@@ -64,7 +63,7 @@ export function retryingHttpLibrary(opts: RetryOptions): HttpLibrary {
           // Our own deadline surfaces as node-fetch's AbortError: name it as the timeout it is.
           const err = deadline.aborted && (e as { name?: string }).name === 'AbortError' ? Object.assign(e as Error, { name: 'TimeoutError' }) : e;
           if (!isConnectionError(err) || lastNow()) throw err;
-          await sleep(delays[attempt]);
+          await sleep(retryDelay({ stepsMs: delays }, attempt));
         }
       }
     },

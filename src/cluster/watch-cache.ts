@@ -11,10 +11,12 @@
  * `trouble` says so, and every watch tries again at least once a second; the
  * first that gets through brings the others back at once.
  */
-import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../kube/types.js';
 import { matchesLabels, parseLabelSelector } from '../kube/selectors.js';
 import { isConnectionError } from './read-retry.js';
+import { WatchLoop } from './watch-loop.js';
+import { retryDelay } from '../retry.js';
 
 export interface ResourceInfo { plural: string; namespaced: boolean }
 
@@ -35,52 +37,10 @@ export interface ClusterTrouble {
   message: string;
 }
 
-/**
- * client-node 1.4's ListWatch.stop() cannot abort a watch whose request is still being set up
- * (its `request` is assigned only after `watch()` resolves), so that watch would stay open for
- * good. This Watch remembers every request and aborts late arrivals once stopped.
- */
-export class StoppableWatch extends Watch {
-  private controllers = new Set<AbortController>();
-  private stopped = false;
-  /** The server answered a watch request with its stream. */
-  onOpen?: () => void;
-  /** A watch request failed before any stream: refused, reset, or answered with an error status. */
-  onOpenFailed?: (err: unknown) => void;
-
-  override async watch(...[path, query, callback, done]: Parameters<Watch['watch']>): Promise<AbortController> {
-    let ended = false;
-    let err: unknown;
-    let c: AbortController | undefined;
-    c = await super.watch(path, query, callback, (e) => {
-      ended = true;
-      err = e;
-      if (c) this.controllers.delete(c); // finished watches are not kept (a long outage makes many)
-      done(e);
-    });
-    if (this.stopped) c.abort();
-    else if (!ended) {
-      this.controllers.add(c);
-      this.onOpen?.();
-    } else if (err) this.onOpenFailed?.(err);
-    return c;
-  }
-
-  stopAll(): void {
-    this.stopped = true;
-    for (const c of this.controllers) c.abort();
-    this.controllers.clear();
-  }
-}
-
 interface Entry {
-  informer: ListWatch<KubernetesObject>;
-  watch: StoppableWatch;
+  loop: WatchLoop;
   ready: Promise<void>;
   failed?: Error;
-  restartTimer?: NodeJS.Timeout;
-  /** Failed (re)connection attempts in a row. */
-  failures: number;
 }
 
 /** Counts what the caches cost the API server: one LIST per (re)list, one WATCH per (re)connect. */
@@ -100,6 +60,12 @@ const RETRY_UNREACHABLE_MS = 500;
  * a second or two of the server's return). Other refusals (RBAC, 5xx) back off from 1 s to 30 s.
  */
 const RECONNECT_DELAYS_MS = [50, 250, 500, 1000];
+const REFUSED_BACKOFF = { initialMs: 1000, maxMs: 30_000 };
+
+const reconnectDelay = (failures: number, err: unknown): number =>
+  isConnectionError(err) || (err as { kind?: string } | undefined)?.kind === 'unreachable'
+    ? retryDelay({ stepsMs: RECONNECT_DELAYS_MS }, failures)
+    : retryDelay(REFUSED_BACKOFF, failures);
 
 export class WatchCache {
   private entries = new Map<string, Entry>();
@@ -141,12 +107,7 @@ export class WatchCache {
       const k = (f.error as { kind?: string }).kind;
       if (k === 'unreachable' || k === 'unauthorized') this.failures.delete(key);
     }
-    for (const [key, e] of this.entries) {
-      if (!e.restartTimer) continue;
-      clearTimeout(e.restartTimer);
-      e.restartTimer = undefined;
-      this.restart(key, e);
-    }
+    for (const e of this.entries.values()) e.loop.reconnectNow();
     this.onChange();
   }
 
@@ -211,42 +172,31 @@ export class WatchCache {
         throw err;
       }
     };
-    const watch = new StoppableWatch(this.kc);
-    const informer = new ListWatch<KubernetesObject>(path, watch, listFn as never, false);
-    const created: Entry = { informer, watch, ready: Promise.resolve(), failures: 0 };
-    watch.onOpen = () => {
-      created.failures = 0;
-      this.observe();
-    };
-    watch.onOpenFailed = (err) => this.observe(this.worded(err, apiVersion, kind, ns));
-    this.entries.set(key, created);
-    this.stats.informers++;
     const changed = () => {
       if (kind === 'CustomResourceDefinition') this.failures.clear(); // a new kind may exist now
       this.onChange();
     };
-    informer.on('add', changed);
-    informer.on('update', changed);
-    informer.on('delete', changed);
-    informer.on('connect', () => {
-      this.stats.watches++;
-    });
-    let starting = true;
-    informer.on('error', (err?: unknown) => {
-      if (this.stopped || (err as { name?: string } | undefined)?.name === 'AbortError') return;
-      if (starting) {
-        created.failed = this.worded(err, apiVersion, kind, ns);
-        return;
-      }
-      // client-node 1.x does not restart after an error: do it (see RECONNECT_DELAYS_MS).
-      this.scheduleRestart(key, created, err);
-    });
-    created.ready = informer.start().then(
-      () => {
-        starting = false;
+    const loop = new WatchLoop<KubernetesObject>({
+      kc: this.kc,
+      path,
+      list: listFn as never,
+      onChange: changed,
+      onConnect: () => {
+        this.stats.watches++;
       },
+      onOpen: () => this.observe(),
+      onOpenFailed: (err) => this.observe(this.worded(err, apiVersion, kind, ns)),
+      onError: (err, starting) => {
+        if (starting) created.failed = this.worded(err, apiVersion, kind, ns);
+      },
+      reconnectDelay,
+    });
+    const created: Entry = { loop, ready: Promise.resolve() };
+    this.entries.set(key, created);
+    this.stats.informers++;
+    created.ready = loop.start().then(
+      () => undefined,
       (err: unknown) => {
-        starting = false;
         created.failed = err instanceof Error ? err : new Error(String(err));
       },
     );
@@ -258,39 +208,18 @@ export class WatchCache {
     return created;
   }
 
-  private scheduleRestart(key: string, e: Entry, err: unknown): void {
-    if (e.restartTimer || this.stopped) return;
-    const connection = isConnectionError(err) || (err as { kind?: string } | undefined)?.kind === 'unreachable';
-    const delay = connection ? RECONNECT_DELAYS_MS[Math.min(e.failures, RECONNECT_DELAYS_MS.length - 1)] : Math.min(30_000, 1000 * 2 ** Math.min(e.failures, 5));
-    e.failures++;
-    e.restartTimer = setTimeout(() => {
-      e.restartTimer = undefined;
-      this.restart(key, e);
-    }, delay);
-    e.restartTimer.unref();
-  }
-
-  /** Resumes a stopped informer: from its resourceVersion (replaying what it missed), or a relist after a 410. */
-  private restart(key: string, e: Entry): void {
-    if (this.stopped || this.entries.get(key) !== e) return;
-    // Failures come back through the informer's error event; a throw before any request does not.
-    e.informer.start().catch((err: unknown) => this.scheduleRestart(key, e, err));
-  }
-
   private drop(key: string): void {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
-    if (e.restartTimer) clearTimeout(e.restartTimer);
-    void e.informer.stop().catch(() => undefined);
-    e.watch.stopAll();
+    void e.loop.stop();
   }
 
   /** Objects of a kind from the cache (started on first use), filtered by label selector. */
   async list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector?: string): Promise<KubeObject[]> {
     const e = await this.entry(apiVersion, kind, namespace);
     const reqs = parseLabelSelector(labelSelector);
-    const items = (e.informer.list(namespace) as unknown as KubeObject[]).filter((o) => matchesLabels(reqs, o.metadata.labels));
+    const items = (e.loop.list(namespace) as unknown as KubeObject[]).filter((o) => matchesLabels(reqs, o.metadata.labels));
     return items.map((o) => ({ ...structuredClone(o), apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? kind }));
   }
 

@@ -10,12 +10,13 @@
  * - It is stopped (its process group) on `stop`, `stopAll` and on exit (the
  *   Supervisor's exit hook).
  */
-import { userError } from '../user-error.js';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { Supervisor } from './supervisor.js';
 import { describeHolder, freePortNear, portInUse, processGroupOf, whoHolds, type PortHolder } from './port-owner.js';
 import { rewriteLocalPort } from '../lesson/port-remap.js';
+import { retryDelay } from '../retry.js';
+import { userError } from '../user-error.js';
 
 export { rewriteLocalPort };
 
@@ -408,7 +409,7 @@ export class ForwardSupervisor extends EventEmitter {
       await this.supervisor.stop(f.cmd.name);
       return;
     }
-    const delay = Math.min(this.o.backoffMs * 2 ** f.recent.length, this.o.maxBackoffMs);
+    const delay = retryDelay({ initialMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs }, f.recent.length);
     f.state = 'restarting';
     f.pid = undefined;
     f.message = `${reason}; restarting in ${formatSeconds(delay)}`;

@@ -14,6 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFile
 import { join } from 'node:path';
 import { stateDir } from '../state-dir.js';
 import { procfsUsable, psInfo, PS_CLOCK } from './process-table.js';
+import { sleep } from '../retry.js';
 
 /** `$XDG_STATE_HOME/kubetutor/processes/` (default `~/.local/state/kubetutor/processes/`). */
 export function processRecordsDir(): string {
@@ -235,11 +236,11 @@ export class ProcessRecords {
     }
     if (first !== 'sent') return { record: rec, outcome: 'failed', error: first === 'EPERM' ? 'not permitted (another user\'s process?)' : first };
     const end = Date.now() + graceMs;
-    while (Date.now() < end && stillSame(rec, this.procRoot)) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < end && stillSame(rec, this.procRoot)) await sleep(50);
     if (stillSame(rec, this.procRoot)) {
       signal('SIGKILL');
       const hard = Date.now() + 2000;
-      while (Date.now() < hard && stillSame(rec, this.procRoot)) await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < hard && stillSame(rec, this.procRoot)) await sleep(50);
     }
     if (stillSame(rec, this.procRoot)) return { record: rec, outcome: 'failed', error: 'still running after SIGKILL' };
     removeQuietly(file);
