@@ -3,12 +3,11 @@
  * `service` (since the lesson started).
  *
  * Era-aware, as the Istio releases differ (see the tracing facts note):
- * - base path: Jaeger 1.5 (Istio 1.0) serves `/api`; Istio 1.1+ sets
- *   QUERY_BASE_PATH=/jaeger, so `/jaeger/api`. The UI answers every unknown
- *   path with its HTML page, so an HTML answer means "wrong base path".
+ * - base path and API flavour (`/api`, `/jaeger/api`, or `/api/v3`): found by
+ *   src/traces/jaeger-discovery.ts, the same search the trace client runs;
+ *   this check sends the requests itself (httpGet: the step's signal, the
+ *   port's holder named when nothing answers) and keeps every answer as a probe.
  * - service names: `productpage` (1.0) or `productpage.default` (1.1+).
- * - newer Jaeger drops `/api/services` for `/api/v3/services` (OTLP JSON):
- *   tried when neither base path has the classic API.
  *
  * When the check fails, gathering also asks the cluster why (`env.istio` and
  * the service's pods), so the diagnosis can name the cause: tracing not
@@ -17,6 +16,8 @@
  * another name, or Jaeger unreachable (and the forward that works here).
  */
 import { localUrlPort } from '../lesson/port-remap.js';
+import { discoverJaegerApi } from '../traces/jaeger-discovery.js';
+import { splitJsonDocuments } from '../traces/jaeger-answer.js';
 import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
 import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from './common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
@@ -87,23 +88,6 @@ export function otlpTraceIds(body: string): string[] {
   return [...ids];
 }
 
-function splitJsonDocuments(body: string): unknown[] {
-  try {
-    return [JSON.parse(body)];
-  } catch {
-    return body
-      .split(/\n(?=\s*\{)/)
-      .map((part) => {
-        try {
-          return JSON.parse(part) as unknown;
-        } catch {
-          return undefined;
-        }
-      })
-      .filter((x) => x !== undefined);
-  }
-}
-
 /** The service names in Jaeger's list (strings only: anything else in it is not a service). */
 function serviceNames(list: unknown): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string' && s !== '') : [];
@@ -172,42 +156,24 @@ async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal 
   // Without a known start (0), search Jaeger's default window rather than from 1970.
   const since = check.sinceLessonStart === false || lessonStartMicros <= 0 ? undefined : lessonStartMicros;
   const root = check.url.trim().replace(/\/+$/, '').replace(/\/api$/, '');
-  const bases = [...new Set([root, root.endsWith('/jaeger') ? root.slice(0, -'/jaeger'.length) : `${root}/jaeger`])];
   const facts: JaegerFacts = { url: check.url, probes: [], matched: [], limit, ...(since !== undefined ? { since } : {}) };
   const get = (url: string) => httpGet(url, { signal, accept: 'application/json' });
 
-  // Find the API: classic first, at each base path; then the v3 API.
-  let unreachable = false;
-  for (const base of bases) {
-    const url = `${base}/api/services`;
-    const o = await get(url);
-    const json = parseJson(o) as { data?: unknown } | undefined;
-    // Jaeger encodes an empty service list as `"data": null`.
-    const isApi = o.kind === 'response' && o.status === 200 && !!json && typeof json === 'object' && 'data' in json && (Array.isArray(json.data) || json.data === null);
-    facts.probes.push(probeOf(url, o, isApi));
-    if (isApi) {
-      facts.api = { root: `${base}/api`, flavour: 'v1' };
-      facts.services = serviceNames(json!.data);
-      break;
-    }
-    if (o.kind === 'error' && CONNECT_FAILURES.has(o.code)) {
-      unreachable = true;
-      break;
-    }
-  }
-  if (!facts.api && !unreachable) {
-    for (const base of bases) {
-      const url = `${base}/api/v3/services`;
-      const o = await get(url);
-      const json = parseJson(o) as { services?: unknown } | undefined;
-      const isApi = o.kind === 'response' && o.status === 200 && Array.isArray(json?.services);
-      facts.probes.push(probeOf(url, o, isApi));
-      if (isApi) {
-        facts.api = { root: `${base}/api/v3`, flavour: 'v3' };
-        facts.services = serviceNames(json!.services);
-        break;
-      }
-    }
+  // Find the API (traces/jaeger-discovery.ts, shared with the trace client): classic first, at
+  // each base path; then the v3 API. A refused connection ends the search.
+  const discovery = await discoverJaegerApi(
+    root,
+    async (url) => {
+      const outcome = await get(url);
+      return { url, outcome, ...(outcome.kind === 'response' ? { status: outcome.status, json: parseJson(outcome) } : {}) };
+    },
+    { giveUp: (r) => r.outcome.kind === 'error' && CONNECT_FAILURES.has(r.outcome.code) },
+  );
+  const { api, tried } = discovery;
+  facts.probes = tried.map((r, i) => probeOf(r.url, r.outcome, !!api && i === tried.length - 1));
+  if (api) {
+    facts.api = { root: api.flavour === 'v1' ? `${api.base}/api` : `${api.base}/api/v3`, flavour: api.flavour };
+    facts.services = serviceNames(api.services);
   }
   if (!facts.api || !facts.services) return facts;
 

@@ -1,54 +1,36 @@
 /**
- * A small client for Jaeger's query API, as the trace viewer needs it.
+ * The one client of Jaeger's query API: the trace viewer, the session and the trace checks use it.
  *
- * - Finds the API: at the URL as given (`/api`, Istio 1.0's Jaeger) or under
- *   `/jaeger` (Istio 1.1+ sets QUERY_BASE_PATH=/jaeger), or, given a URL
- *   ending in /jaeger, at its parent. Jaeger's UI answers every unknown path
- *   with its HTML page, so an HTML answer means "wrong base path", not "down".
- * - Newer Jaeger drops `/api/services` and the `/api/traces` search for the
- *   OTLP-JSON `/api/v3/...` API; the client falls back to it and converts its
- *   answers into Jaeger's JSON model. `/api/traces/{id}` is tried first for a
- *   single trace in either case.
- * - Every failure is a `JaegerError` with a one-line message a learner can act on.
+ * - Finds the API with jaeger-discovery.ts (base path and era: `/api`, `/jaeger/api`, or the
+ *   OTLP-JSON `/api/v3/...` of newer Jaeger, whose answers it converts into Jaeger's JSON model).
+ *   `/api/traces/{id}` is tried first for a single trace in either case.
+ * - Validates every answer (jaeger-answer.ts); every failure is a `JaegerError` with a one-line
+ *   message a learner can act on.
  *
- * Also here: `parseJaegerFile` (a trace saved from Jaeger UI or the API, or an
- * OTLP JSON export, read by otlp.ts).
+ * Traces from files (`parseJaegerFile`) are read by jaeger-file.ts.
  */
-import type {
-  JaegerKeyValue,
-  JaegerLog,
-  JaegerProcess,
-  JaegerReference,
-  JaegerSpan,
-  JaegerTrace,
-} from './jaeger-model.js';
+import type { JaegerKeyValue, JaegerSpan, JaegerTrace } from './jaeger-model.js';
 import { otlpToJaeger } from './otlp.js';
+import {
+  JaegerError,
+  describeFetchError,
+  describeValue,
+  envelopeErrorCodes,
+  envelopeErrors,
+  isObj,
+  looksLikeHtml,
+  pathOf,
+  splitJsonDocuments,
+  type FetchLike,
+  type JaegerAnswer as Answer,
+} from './jaeger-answer.js';
+import { discoverJaegerApi, isV3ServicesAnswer, jaegerBases, normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
+import { normalizeTrace } from './jaeger-file.js';
 
-export type JaegerErrorKind =
-  | 'unreachable'
-  | 'timeout'
-  | 'html'
-  | 'no-api'
-  | 'api'
-  | 'not-found'
-  | 'http'
-  | 'bad-json'
-  | 'invalid-url'
-  | 'bad-file';
-
-export class JaegerError extends Error {
-  override readonly name = 'JaegerError';
-  constructor(
-    message: string,
-    readonly kind: JaegerErrorKind,
-    readonly url?: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
-
-export type FetchLike = (input: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
+export { JaegerError, type FetchLike, type JaegerErrorKind } from './jaeger-answer.js';
+export { normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
+export { parseJaegerFile, normalizeTrace } from './jaeger-file.js';
+export { otlpToJaeger } from './otlp.js';
 
 export interface JaegerClientOptions {
   /** Injected fetch (tests); default: the global fetch. */
@@ -72,109 +54,9 @@ export interface TraceSearch {
   end?: number;
 }
 
-export type JaegerApiFlavour = 'v1' | 'v3';
-
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_LIMIT = 20;
 const LOOKBACK_MICROS = 48 * 3600 * 1_000_000;
-
-interface Answer {
-  url: string;
-  status: number;
-  statusText: string;
-  contentType: string;
-  text: string;
-  /** Parsed body, when it is JSON. */
-  json?: unknown;
-  html: boolean;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** A JSON value in a few words, for messages about answers of the wrong shape. */
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return 'a string';
-  return `the ${typeof v} ${String(v).slice(0, 20)}`;
-}
-
-/** `localhost:16686/jaeger/search` → `http://localhost:16686/jaeger`. */
-export function normalizeJaegerUrl(url: string): string {
-  let u = url.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) u = `http://${u}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(u);
-  } catch {
-    throw new JaegerError(`not a URL: ${url}`, 'invalid-url', url);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new JaegerError(`not an http(s) URL: ${url}`, 'invalid-url', url);
-  }
-  let path = parsed.pathname.replace(/\/+$/, '');
-  // Pasted UI or API addresses: keep the base only. (Only Jaeger's own API paths: a
-  // Kubernetes service-proxy URL, /api/v1/namespaces/…/proxy, must stay whole.)
-  path = path.replace(/\/(search|trace\/[^/]*|api(\/(services|operations|traces|dependencies|v3)(\/.*)?)?)$/, '');
-  return `${parsed.origin}${path}`;
-}
-
-/** Socket error codes, in words. */
-const CODE_WORDS: Record<string, string> = {
-  UND_ERR_SOCKET: 'the connection was closed without a (whole) answer',
-  ECONNRESET: 'the connection was reset',
-  EPIPE: 'the connection was closed',
-  UND_ERR_CONNECT_TIMEOUT: 'no connection in time',
-};
-
-function describeFetchError(err: unknown): { kind: 'unreachable' | 'timeout'; detail: string; code: string } {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string; message?: string }> } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', detail: 'no answer in time', code: 'timeout' };
-  const cause = e?.cause;
-  const code = cause?.code ?? cause?.errors?.[0]?.code ?? '';
-  if (code === 'ECONNREFUSED') return { kind: 'unreachable', detail: 'connect ECONNREFUSED', code };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return { kind: 'unreachable', detail: (cause?.message ?? `getaddrinfo ${code}`).split('\n')[0], code };
-  }
-  if (code) return { kind: 'unreachable', detail: CODE_WORDS[code] ?? (/^HPE_/.test(code) ? `the answer is not valid HTTP (${code})` : code), code };
-  const msg = cause?.message ?? e?.message ?? String(err);
-  return { kind: 'unreachable', detail: msg.split('\n')[0], code: '' };
-}
-
-function looksLikeHtml(contentType: string, text: string): boolean {
-  if (/text\/html/i.test(contentType)) return true;
-  return /^\s*<(!doctype html|html|head|body)/i.test(text);
-}
-
-/** Jaeger's `errors` array, as one string, if the body has one. */
-function envelopeErrors(json: unknown): string | undefined {
-  if (!isObj(json)) return undefined;
-  const errors = json.errors;
-  if (Array.isArray(errors) && errors.length) {
-    return errors.map((e) => (isObj(e) ? String(e.msg ?? e.message ?? JSON.stringify(e)) : String(e))).join('; ');
-  }
-  // The v3 API's gateway error: {"error": {"httpCode": 400, "message": "..."}}
-  if (isObj(json.error)) return String(json.error.message ?? JSON.stringify(json.error));
-  return undefined;
-}
-
-function envelopeErrorCodes(json: unknown): number[] {
-  if (!isObj(json)) return [];
-  if (Array.isArray(json.errors)) return json.errors.map((e) => (isObj(e) ? Number(e.code) : NaN));
-  if (isObj(json.error)) return [Number(json.error.httpCode ?? json.error.code)];
-  return [];
-}
-
-/** The path part of a URL (for messages): `http://h:1/jaeger/api` → `/jaeger/api`. */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname.replace(/\/+$/, '') || '/';
-  } catch {
-    return url;
-  }
-}
 
 export class JaegerClient {
   private readonly fetchImpl: FetchLike;
@@ -198,29 +80,19 @@ export class JaegerClient {
     return this.flavour === 'v1' ? `${this.base}/api` : `${this.base}/api/v3`;
   }
 
-  /** Find Jaeger's query API at `url` (see the module comment). */
+  /** Find Jaeger's query API at `url` (see jaeger-discovery.ts). */
   static async connect(url: string, opts: JaegerClientOptions = {}): Promise<JaegerClient> {
     const root = normalizeJaegerUrl(url);
-    const bases = root.endsWith('/jaeger') ? [root, root.slice(0, -'/jaeger'.length)] : [root, `${root}/jaeger`];
     const probe = new JaegerClient(root, root, 'v1', opts);
-    const seen: Answer[] = [];
-
-    for (const base of bases) {
-      const a = await probe.get(`${base}/api/services`);
-      seen.push(a);
-      if (a.status === 200 && isObj(a.json) && 'data' in a.json && (Array.isArray(a.json.data) || a.json.data === null)) {
-        return new JaegerClient(root, base, 'v1', opts);
-      }
-      const errs = envelopeErrors(a.json);
-      if (errs && isObj(a.json) && 'data' in a.json) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
-    }
-    for (const base of bases) {
-      const a = await probe.get(`${base}/api/v3/services`);
-      seen.push(a);
-      if (a.status === 200 && isObj(a.json) && (Array.isArray(a.json.services) || Object.keys(a.json).length === 0)) {
-        return new JaegerClient(root, base, 'v3', opts);
-      }
-    }
+    const found = await discoverJaegerApi(root, (u) => probe.get(u), {
+      inspectV1(a) {
+        const errs = envelopeErrors(a.json);
+        if (errs && isObj(a.json) && 'data' in a.json) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
+      },
+    });
+    if (found.api) return new JaegerClient(root, found.api.base, found.api.flavour, opts);
+    const seen = found.tried;
+    const bases = jaegerBases(root);
     const tried = bases.map((b) => pathOf(`${b}/api`)).join(' and ');
     if (seen.some((a) => a.html)) {
       throw new JaegerError(`${root} answered HTML, not JSON: is the base path right? (tried ${tried})`, 'html', root);
@@ -339,7 +211,7 @@ export class JaegerClient {
   /** The v1 API is gone but v3 answers: switch (once). */
   private async switchToV3(): Promise<boolean> {
     const a = await this.get(`${this.base}/api/v3/services`);
-    if (a.status === 200 && isObj(a.json) && (Array.isArray(a.json.services) || Object.keys(a.json).length === 0)) {
+    if (isV3ServicesAnswer(a.status, a.json)) {
       this.flavour = 'v3';
       return true;
     }
@@ -479,184 +351,3 @@ function spanHasTags(trace: JaegerTrace, span: JaegerSpan, q: TraceSearch, wante
   const pool = [...span.tags, ...(proc?.tags ?? []), ...span.logs.flatMap((l) => l.fields)];
   return wanted.every(([k, v]) => pool.some((t) => t.key === k && tagString(t) === v));
 }
-
-// ---------------------------------------------------------------------------
-// Files and OTLP
-
-/** Several JSON documents in one text (NDJSON, or a streamed v3 answer). */
-function splitJsonDocuments(text: string): unknown[] {
-  const docs: unknown[] = [];
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let startAt = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth === 0) startAt = i;
-      depth++;
-    } else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0 && startAt >= 0) {
-        try {
-          docs.push(JSON.parse(text.slice(startAt, i + 1)));
-        } catch {
-          return [];
-        }
-        startAt = -1;
-      }
-      if (depth < 0) return [];
-    }
-  }
-  return depth === 0 ? docs : [];
-}
-
-/**
- * The traces in a file: a Jaeger API answer (`{data: [...]}`), one trace
- * object, an array of traces, an array of spans (grouped by trace id), or an
- * OTLP JSON export (`{resourceSpans}`, also several such documents in a row).
- */
-export function parseJaegerFile(text: string): JaegerTrace[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    const docs = splitJsonDocuments(text);
-    if (docs.length === 0) throw new JaegerError(`not a JSON file: ${(err as Error).message}`, 'bad-file');
-    doc = docs;
-  }
-  const traces = tracesIn(doc, 0);
-  if (!traces) throw new JaegerError('no Jaeger trace in this file: expected {"data": [traces]}, a trace {"traceID", "spans"}, an array of traces, or OTLP {"resourceSpans"}', 'bad-file');
-  return traces;
-}
-
-function looksLikeSpan(v: unknown): boolean {
-  return isObj(v) && typeof v.spanID === 'string' && ('startTime' in v || 'operationName' in v);
-}
-
-function tracesIn(doc: unknown, depth: number): JaegerTrace[] | undefined {
-  if (depth > 3) return undefined;
-  if (Array.isArray(doc)) {
-    if (doc.length === 0) return [];
-    if (doc.every(looksLikeSpan)) return groupSpans(doc as JaegerSpan[]);
-    const out: JaegerTrace[] = [];
-    for (const item of doc) {
-      const t = tracesIn(item, depth + 1);
-      if (!t) return undefined;
-      out.push(...t);
-    }
-    return out;
-  }
-  if (!isObj(doc)) return undefined;
-  if (Array.isArray(doc.spans)) return [normalizeTrace(doc)];
-  if (Array.isArray(doc.resourceSpans) || Array.isArray(doc.batches) || (isObj(doc.result) && Array.isArray(doc.result.resourceSpans))) {
-    return otlpToJaeger(doc);
-  }
-  if ('data' in doc) {
-    if (doc.data === null || doc.data === undefined) {
-      const errs = envelopeErrors(doc);
-      if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api');
-      return [];
-    }
-    return tracesIn(doc.data, depth + 1);
-  }
-  return undefined;
-}
-
-/** Spans of possibly several traces, each with an inline `process`, into traces. */
-function groupSpans(spans: JaegerSpan[]): JaegerTrace[] {
-  const byTrace = new Map<string, JaegerSpan[]>();
-  for (const s of spans) {
-    const id = String(s.traceID ?? '');
-    let list = byTrace.get(id);
-    if (!list) byTrace.set(id, (list = []));
-    list.push(s);
-  }
-  return [...byTrace].map(([traceID, list]) => normalizeTrace({ traceID, spans: list, processes: {}, warnings: null }));
-}
-
-const num = (v: unknown): number => {
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : 0;
-};
-
-function normalizeKv(v: unknown): JaegerKeyValue | undefined {
-  if (!isObj(v) || typeof v.key !== 'string') return undefined;
-  const value = v.value;
-  const type = typeof v.type === 'string' ? (v.type.toLowerCase() as JaegerKeyValue['type']) : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? (Number.isInteger(value) ? 'int64' : 'float64') : 'string';
-  return { key: v.key, type, value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value ?? null) };
-}
-
-function normalizeKvs(v: unknown): JaegerKeyValue[] {
-  if (!Array.isArray(v)) return [];
-  const out: JaegerKeyValue[] = [];
-  for (const x of v) {
-    const kv = normalizeKv(x);
-    if (kv) out.push(kv);
-  }
-  return out;
-}
-
-function normalizeProcess(v: unknown): JaegerProcess | undefined {
-  if (!isObj(v)) return undefined;
-  return { serviceName: String(v.serviceName ?? ''), tags: normalizeKvs(v.tags) };
-}
-
-/** A trace with every field Jaeger's model has, whatever the source left out. */
-export function normalizeTrace(raw: unknown): JaegerTrace {
-  const t = isObj(raw) ? raw : {};
-  const spansIn = Array.isArray(t.spans) ? t.spans : [];
-  const processes: Record<string, JaegerProcess> = {};
-  if (isObj(t.processes)) {
-    for (const [k, v] of Object.entries(t.processes)) {
-      const p = normalizeProcess(v);
-      if (p) processes[k] = p;
-    }
-  }
-  const spans: JaegerSpan[] = [];
-  for (const s of spansIn) {
-    if (!isObj(s)) continue;
-    const refs: JaegerReference[] = [];
-    if (Array.isArray(s.references)) {
-      for (const r of s.references) {
-        if (isObj(r) && (r.refType === 'CHILD_OF' || r.refType === 'FOLLOWS_FROM')) {
-          refs.push({ refType: r.refType, traceID: String(r.traceID ?? ''), spanID: String(r.spanID ?? '') });
-        }
-      }
-    }
-    const span: JaegerSpan & { parentSpanID?: string } = {
-      traceID: String(s.traceID ?? t.traceID ?? ''),
-      spanID: String(s.spanID ?? ''),
-      operationName: String(s.operationName ?? ''),
-      references: refs,
-      startTime: num(s.startTime),
-      duration: num(s.duration),
-      tags: normalizeKvs(s.tags),
-      logs: Array.isArray(s.logs)
-        ? s.logs.filter(isObj).map((l): JaegerLog => ({ timestamp: num(l.timestamp), fields: normalizeKvs(l.fields) }))
-        : [],
-      warnings: Array.isArray(s.warnings) ? s.warnings.map(String) : null,
-    };
-    if (typeof s.flags === 'number') span.flags = s.flags;
-    if (typeof s.processID === 'string') span.processID = s.processID;
-    const inline = normalizeProcess(s.process);
-    if (inline) span.process = inline;
-    if (typeof s.parentSpanID === 'string') span.parentSpanID = s.parentSpanID;
-    spans.push(span);
-  }
-  return {
-    traceID: String(t.traceID ?? spans[0]?.traceID ?? ''),
-    spans,
-    processes,
-    warnings: Array.isArray(t.warnings) ? t.warnings.map(String) : null,
-  };
-}
-
-export { otlpToJaeger } from './otlp.js';
