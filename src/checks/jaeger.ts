@@ -21,7 +21,8 @@ import { splitJsonDocuments } from '../traces/jaeger-answer.js';
 import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
 import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from './common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
-import { injectionDiagnosis, namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-objects.js';
+import { namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-facts.js';
+import { injectionDiagnosis } from './pod-diagnosis.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
 
 export interface JaegerProbe {

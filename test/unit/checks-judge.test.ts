@@ -1,19 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { Check } from '../../src/lesson/types.js';
-import {
-  containerPresentCheck,
-  deploymentAvailableCheck,
-  eventFact,
-  namespaceCheck,
-  podFact,
-  podsReadyCheck,
-  resourceCheck,
-  serviceCheck,
-  type DeploymentFact,
-  type NamespaceFact,
-  type PodFact,
-  type PodsFacts,
-} from '../../src/checks/kube-objects.js';
+import { eventFact, podFact, type DeploymentFact, type NamespaceFact, type PodFact, type PodsFacts } from '../../src/checks/kube-facts.js';
+import { containerPresentCheck } from '../../src/checks/kinds/container-present.js';
+import { deploymentAvailableCheck } from '../../src/checks/kinds/deployment-available.js';
+import { namespaceCheck } from '../../src/checks/kinds/namespace.js';
+import { podsReadyCheck } from '../../src/checks/kinds/pods-ready.js';
+import { resourceCheck } from '../../src/checks/kinds/resource.js';
+import { serviceCheck } from '../../src/checks/kinds/service.js';
 import { portClosedCheck, portOpenCheck } from '../../src/checks/ports.js';
 import { httpCheck, type HttpFacts } from '../../src/checks/http.js';
 import { jaegerTracesCheck, matchServices, otlpTraceIds, type JaegerFacts } from '../../src/checks/jaeger.js';
