@@ -10,7 +10,7 @@ import type { Cell, ScreenLine } from '../text/cells.js';
 import { fit, truncate, width as textWidth } from '../text/cells.js';
 import type { CompareNode, TraceComparison } from './trace-compare.js';
 import { signedDuration, signedPct } from './trace-compare.js';
-import { formatDuration } from './trace-model.js';
+import { formatDuration } from './duration-format.js';
 import { groupingLabel, sortStatsRows, STATS_COLUMNS, type StatsColumn, type StatsRow, type TraceStats } from './trace-stats.js';
 
 type Color = NonNullable<Cell['color']>;

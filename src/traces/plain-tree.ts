@@ -4,7 +4,7 @@
  * (`--json`: the tree, the pairs and the critical path). Pure.
  */
 import type { SpanNode, TraceModel } from './model-types.js';
-import { formatDuration } from './trace-model.js';
+import { formatDuration } from './duration-format.js';
 
 function pairNote(model: TraceModel, span: SpanNode): string {
   if (!span.pairedWith) return '';

@@ -13,7 +13,8 @@
  * are of A (the stated baseline).
  */
 import type { TraceModel } from './model-types.js';
-import { bareService, formatDuration } from './trace-model.js';
+import { bareService } from './span-facts.js';
+import { formatDuration } from './duration-format.js';
 
 export type CompareMark = '=' | '~' | '+' | '-';
 

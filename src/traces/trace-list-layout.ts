@@ -12,7 +12,7 @@
 import type { Cell, ScreenLine } from '../text/cells.js';
 import { fit, truncate, width as textWidth } from '../text/cells.js';
 import type { TraceSummary } from './model-types.js';
-import { formatDuration } from './trace-model.js';
+import { formatDuration } from './duration-format.js';
 import { EIGHTHS, serviceColor } from './waterfall-layout.js';
 
 export type TraceSort = 'recent' | 'longest' | 'most-spans' | 'most-errors';

@@ -4,7 +4,7 @@
  * columns the screen gives the list. Both import this; neither imports the other's values.
  */
 import type { TraceModel } from './model-types.js';
-import { visibleRows } from './trace-model.js';
+import { visibleRows } from './trace-queries.js';
 
 export interface WaterfallSize {
   width: number;

@@ -15,7 +15,8 @@
 import type { Cell, ScreenLine } from '../text/cells.js';
 import { fit, truncate, width as textWidth } from '../text/cells.js';
 import type { KeyValue, SpanNode, TraceModel } from './model-types.js';
-import { formatDuration, hiddenErrorCount } from './trace-model.js';
+import { formatDuration } from './duration-format.js';
+import { hiddenErrorCount } from './trace-queries.js';
 import type { WaterfallState } from './waterfall-state.js';
 import { MIN_H, MIN_W, geometry, rowsOf, type Geometry, type WaterfallSize } from './waterfall-geometry.js';
 

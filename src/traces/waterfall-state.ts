@@ -5,7 +5,7 @@
  * key that does nothing costs no render.
  */
 import type { SpanNode, TraceModel } from './model-types.js';
-import { searchSpans } from './trace-model.js';
+import { searchSpans } from './trace-queries.js';
 import { orderIndex, rowsOf, waterfallListRows, waterfallNameWidth, type WaterfallSize } from './waterfall-geometry.js';
 
 export interface WaterfallSearch {
