@@ -14,32 +14,21 @@
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
 import { fit, truncate, width as textWidth } from '../text/cells.js';
-import type { KeyValue, SpanNode, TraceModel } from './model-types.js';
+import type { SpanNode, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { hiddenErrorCount } from './trace-queries.js';
 import type { WaterfallState } from './waterfall-state.js';
+import { paint, serviceColor, type Color } from './service-colors.js';
 import { MIN_H, MIN_W, geometry, rowsOf, type Geometry, type WaterfallSize } from './waterfall-geometry.js';
+import { detailsPane } from './waterfall-details.js';
+export { detailLines, pairText } from './waterfall-details.js';
 
+export { SERVICE_PALETTE, serviceColor } from './service-colors.js';
 export { defaultNameWidth, orderIndex, rowsOf, waterfallListRows, waterfallNameWidth, type WaterfallSize } from './waterfall-geometry.js';
 
 export interface WaterfallOptions extends WaterfallSize {
   /** Colour the services, errors and bars; without it only text markers and bar shapes remain. */
   color: boolean;
-}
-
-type Color = NonNullable<Cell['color']>;
-
-/** Service colours; red is kept for errors and gray for what is dimmed. */
-export const SERVICE_PALETTE: readonly Color[] = ['cyan', 'magenta', 'blue', 'green', 'yellow'];
-
-/** A stable colour for a service: the same name always gets the same palette entry (FNV-1a of the name). */
-export function serviceColor(name: string): Color {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return SERVICE_PALETTE[h % SERVICE_PALETTE.length];
 }
 
 /** Left-aligned eighth blocks: `EIGHTHS[k]` fills k/8 of a cell from its left edge. */
@@ -99,7 +88,6 @@ interface RowContext {
   shift: number;
 }
 
-const paint = (color: boolean, c: Color | undefined): Color | undefined => (color ? c : undefined);
 
 /**
  * Tree guides for a row: `│ ` / `  ` per ancestor level, then `├─` / `└─`.
@@ -327,137 +315,7 @@ function footerLine(state: WaterfallState, first: number, shown: number, total: 
 }
 
 // ---------------------------------------------------------------------------
-// Details pane.
-
-const fmtValue = (kv: KeyValue): string => String(kv.value);
-
-/** `text` after `lead`, wrapped by character onto lines indented by `indent`, at most `maxLines` lines. */
-function wrapCells(lead: Cell[], text: string, style: Omit<Cell, 'text'>, w: number, indent: number, maxLines = 4): ScreenLine[] {
-  const leadW = lead.reduce((n, c) => n + textWidth(c.text), 0);
-  const chars = [...text];
-  const out: ScreenLine[] = [];
-  let i = 0;
-  let room = Math.max(1, w - leadW);
-  out.push(fit([...lead, { text: chars.slice(0, room).join(''), ...style }], w));
-  i = room;
-  room = Math.max(1, w - indent);
-  while (i < chars.length && out.length < maxLines) {
-    const last = out.length === maxLines - 1 && i + room < chars.length;
-    const piece = chars.slice(i, i + room).join('');
-    out.push(fit([{ text: ' '.repeat(indent) }, { text: last ? truncate(piece + '…', room) : piece, ...style }], w));
-    i += room;
-  }
-  return out;
-}
-
-/** Word-wrapped text (for sentences), continuation lines indented by `indent`. */
-function wrapWords(lead: Cell[], text: string, style: Omit<Cell, 'text'>, w: number, indent: number): ScreenLine[] {
-  const leadW = lead.reduce((n, c) => n + textWidth(c.text), 0);
-  const out: ScreenLine[] = [];
-  let cur: Cell[] = lead;
-  let used = leadW;
-  let line = '';
-  const flush = () => {
-    out.push(fit([...cur, { text: line, ...style }], w));
-    cur = [{ text: ' '.repeat(indent) }];
-    used = indent;
-    line = '';
-  };
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const need = textWidth(word) + (line ? 1 : 0);
-    if (line && used + textWidth(line) + need > w) flush();
-    line = line ? `${line} ${word}` : word;
-  }
-  flush();
-  return out;
-}
-
-function kvLines(title: string, kvs: KeyValue[], w: number, color: boolean): ScreenLine[] {
-  if (!kvs.length) return [];
-  const keyW = Math.min(24, Math.max(...kvs.map((k) => textWidth(k.key))));
-  return [
-    [{ text: title, bold: true }],
-    ...kvs.flatMap((kv): ScreenLine[] => {
-      const err = (kv.key === 'error' && kv.value === true) || (kv.key === 'http.status_code' && Number(kv.value) >= 500);
-      const key = truncate(kv.key, keyW);
-      const lead: Cell[] = [{ text: `  ${key}${' '.repeat(keyW - textWidth(key))} `, color: paint(color, 'cyan') }];
-      return wrapCells(lead, fmtValue(kv), { color: err ? paint(color, 'red') : undefined }, w, keyW + 3, 3);
-    }),
-  ].map((l) => fit(l, w));
-}
-
-/** What a client/server pair says about the span: who called whom, and the time between the sidecars. */
-export function pairText(model: TraceModel, id: string): string | undefined {
-  const node = model.spans.get(id);
-  const other = node?.pairedWith !== undefined ? model.spans.get(node.pairedWith) : undefined;
-  if (!node || !other) return undefined;
-  // Kind tags say which half is which; without them the server half is the client's child.
-  const client = node.kind === 'client' ? node : other.kind === 'client' ? other : other.parentID === node.spanID ? node : other;
-  const server = client === node ? other : node;
-  const gap = `${formatDuration(client.duration - server.duration)} between the sidecars`;
-  return id === client.spanID
-    ? `client span of ${client.service} → ${server.service}; server span took ${formatDuration(server.duration)}; ${gap}`
-    : `server span of ${client.service} → ${server.service}; client span took ${formatDuration(client.duration)}; ${gap}`;
-}
-
-/** Every line of the details of one span (the caller shows what fits). */
-export function detailLines(model: TraceModel, id: string, w: number, color: boolean): ScreenLine[] {
-  const n = model.spans.get(id);
-  if (!n) return [fit([{ text: 'No span selected.', dim: true }], w)];
-  const out: ScreenLine[] = [];
-  const push = (...l: Cell[]) => out.push(fit(l, w));
-  push({ text: n.service, color: paint(color, serviceColor(n.service)), bold: true }, { text: '  ' }, { text: n.operation, bold: true });
-  push(
-    { text: `${n.kind} · start +${formatDuration(n.offset)} · duration ${formatDuration(n.duration)} · depth ${n.depth}` },
-    ...(n.error ? [{ text: ' · ! error', color: paint(color, 'red'), bold: true }] : []),
-    ...(n.critical ? [{ text: ' · * critical path', color: paint(color, 'yellow') }] : []),
-  );
-  const pair = pairText(model, id);
-  if (pair) out.push(...wrapWords([{ text: '⇄ ', color: paint(color, 'yellow') }], pair, {}, w, 2));
-  if (n.orphan) {
-    const missing = n.missingParentID ?? (n.references.find((r) => r.refType === 'CHILD_OF') ?? n.references[0])?.spanID;
-    push({ text: `? orphan: its parent ${missing ?? '(unknown)'} is not in this trace`, color: paint(color, 'yellow') });
-  }
-  if (n.overrunsParent) push({ text: '» ends after its parent ends (bar clamped)', color: paint(color, 'yellow') });
-  if (n.followsFrom) push({ text: 'follows from its parent (FOLLOWS_FROM, not CHILD_OF)', dim: true });
-  for (const warning of n.warnings ?? []) push({ text: `warning: ${warning}`, color: paint(color, 'yellow') });
-  push({ text: 'span ', dim: true }, { text: n.spanID }, { text: '  parent ', dim: true }, { text: n.parentID ?? '—' }, { text: '  trace ', dim: true }, { text: n.traceID });
-  out.push(...kvLines(`Tags (${n.tags.length})`, n.tags, w, color));
-  out.push(...kvLines(`Process: ${n.service}`, n.processTags, w, color));
-  if (n.logs.length) {
-    push({ text: `Logs (${n.logs.length})`, bold: true });
-    for (const log of n.logs) {
-      const at = `  +${formatDuration(Math.max(0, log.timestamp - model.start))} `;
-      out.push(...wrapCells([{ text: at, color: paint(color, 'cyan') }], log.fields.map((f) => `${f.key}=${fmtValue(f)}`).join(' '), {}, w, textWidth(at), 3));
-    }
-  }
-  if (n.references.length) {
-    push({ text: `References (${n.references.length})`, bold: true });
-    for (const r of n.references) {
-      const target = model.spans.get(r.spanID);
-      const what = target ? `${target.service} ${target.operation}` : r.traceID === n.traceID ? '(not in this trace)' : `(trace ${r.traceID})`;
-      push({ text: `  ${r.refType} `, color: paint(color, 'cyan') }, { text: `${r.spanID} ` }, { text: what, dim: true });
-    }
-  }
-  return out;
-}
-
-/** The details pane, exactly `w`×`h`: a title rule, then the lines that fit. */
-function detailsPane(model: TraceModel, id: string, w: number, h: number, color: boolean, rule: boolean): ScreenLine[] {
-  const lines = detailLines(model, id, w - 1, color).map((l) => [{ text: ' ' }, ...l]);
-  const out: ScreenLine[] = [];
-  if (rule) out.push(fit([{ text: '─ span details ' + '─'.repeat(Math.max(0, w - 15)), dim: true }], w));
-  const room = h - out.length;
-  if (lines.length > room) {
-    out.push(...lines.slice(0, Math.max(0, room - 1)));
-    out.push(fit([{ text: ` … ${lines.length - room + 1} more lines (a taller or wider terminal shows them)`, dim: true }], w));
-  } else out.push(...lines);
-  while (out.length < h) out.push(fit([], w));
-  return out.slice(0, h);
-}
-
-// ---------------------------------------------------------------------------
-
+// The whole view, and the help screen.
 /**
  * Lays out the waterfall: exactly `height` lines (at least 8) of exactly
  * `width` columns (at least 30). Only the rows in the window are laid out.
