@@ -1,4 +1,6 @@
 // The house plan of src/ (scripts/import-layers.mjs): imports point down, never round.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script, shared with `node scripts/import-layers.mjs`
 import { importCircles, importEdges, layerViolations } from '../../scripts/import-layers.mjs';
@@ -31,5 +33,33 @@ describe('the import graph of src/', () => {
     ];
     expect(layerViolations(bad)).toHaveLength(3);
     expect(importCircles([{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'a' }, { from: 'c', to: 'd' }])).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+/** The sandbox's protocol code (HTTP API, streaming, port-forward, exec) may hold long modules. */
+const PROTOCOL_CODE = /^src\/sandbox\/(api|streaming|portforward|exec)\//;
+const MAX_LINES = 500;
+/** Files allowed over the limit, each with the most lines it may have and why. */
+const OVER_LIMIT: Record<string, { max: number; why: string }> = {
+  'src/lesson/parse.ts': { max: 1100, why: 'rewritten by the step-screen change now; its check kinds move to src/checks/kinds/ once that has landed' },
+  'src/engine/session.ts': { max: 723, why: 'rewritten by the step-screen change now; split into runner, scheduler and stores once that has landed' },
+  'src/lesson/markdown.ts': { max: 636, why: 'replaced by the step-screen change (src/ui/markdown.ts)' },
+  'src/ui/TraceViewer.tsx': { max: 524, why: 'one component: its drawing and key handling are still to be split out' },
+  'src/sandbox/workloads/istio-trace.ts': { max: 510, why: 'the simulated spans of every era: still to be split by era' },
+};
+
+describe('the size of the modules in src/', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  const sizes = files(join(root, 'src')).map((f) => ({ file: relative(root, f), lines: readFileSync(f, 'utf8').split('\n').length - 1 }));
+
+  it('no file outside the sandbox protocol code grows past 500 lines (or past its allowance)', () => {
+    expect(sizes.length).toBeGreaterThan(100);
+    const over = sizes
+      .filter(({ file }) => !PROTOCOL_CODE.test(file))
+      .filter(({ file, lines }) => lines > (OVER_LIMIT[file]?.max ?? MAX_LINES))
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(over).toEqual([]);
   });
 });
