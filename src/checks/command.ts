@@ -1,9 +1,11 @@
 /**
  * command: a shell command exits 0 (the escape hatch). It runs under
- * `bash -c` in its own process group, so a timeout (or cancel) stops it
- * with everything it started; so does finishing while children linger.
+ * `bash -c` through the process supervisor (src/processes/supervisor.ts:
+ * its own process group, recorded, stopped at exit), so a timeout (or
+ * cancel) stops it with everything it started; so does finishing while
+ * children linger.
  */
-import { spawn } from 'node:child_process';
+import { Supervisor } from '../processes/supervisor.js';
 import { clip, failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
 
@@ -26,100 +28,24 @@ export interface CommandFacts {
 
 export const COMMAND_TIMEOUT_MS = 20_000;
 const KILL_GRACE_MS = 1500;
-const MAX_OUTPUT = 16 * 1024;
+
+/** Where a command check runs without a runner's own supervisor (`kubetutor check`, tests): one per process, stopped at exit. */
+let ownSupervisor: Supervisor | undefined;
 
 export interface RunOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The supervisor that starts it (and records it). @default one of this module's own */
+  supervisor?: Supervisor;
 }
 
-/** Runs `bash -c script` in a new process group; resolves once it is over. Never throws. */
-export function runShell(script: string, opts: RunOptions): Promise<CommandFacts> {
-  const started = Date.now();
-  const base = { run: script, timeoutMs: opts.timeoutMs, timedOut: false, cancelled: false };
-  return new Promise((resolve) => {
-    let output = '';
-    const append = (d: Buffer) => {
-      output += d.toString('utf8');
-      if (output.length > 2 * MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
-    };
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn('bash', ['-c', script], { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      resolve({ ...base, exitCode: null, signal: null, durationMs: 0, output: '', spawnError: (e as Error).message });
-      return;
-    }
-    let timedOut = false;
-    let cancelled = false;
-    let finished = false;
-    let exit: { code: number | null; signal: string | null } | undefined;
-    let spawnError: string | undefined;
-    const timers: NodeJS.Timeout[] = [];
-
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        /* the group is gone already */
-      }
-    };
-    const stop = () => {
-      killGroup('SIGTERM');
-      timers.push(setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS));
-    };
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      for (const t of timers) clearTimeout(t);
-      opts.signal?.removeEventListener('abort', onAbort);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      resolve({
-        ...base,
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? null,
-        timedOut,
-        cancelled,
-        durationMs: Date.now() - started,
-        output: output.slice(-MAX_OUTPUT),
-        ...(spawnError ? { spawnError } : {}),
-      });
-    };
-    const onAbort = () => {
-      cancelled = true;
-      stop();
-    };
-
-    child.stdout!.on('data', append);
-    child.stderr!.on('data', append);
-    child.on('error', (e) => {
-      spawnError = e.message;
-      finish();
-    });
-    child.on('exit', (code, signal) => {
-      exit = { code, signal };
-      // Output may still be in flight; background children may hold the pipes open: give them a moment, then end them.
-      timers.push(
-        setTimeout(() => {
-          killGroup('SIGKILL');
-          finish();
-        }, 300),
-      );
-    });
-    child.on('close', finish);
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, opts.timeoutMs),
-    );
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Runs `bash -c script` through the process supervisor (its own process group, recorded); resolves once it is over. Never throws. */
+export async function runShell(script: string, opts: RunOptions): Promise<CommandFacts> {
+  const supervisor = opts.supervisor ?? (ownSupervisor ??= new Supervisor());
+  const outcome = await supervisor.run('command check', script, { cwd: opts.cwd, env: opts.env, timeoutMs: opts.timeoutMs, signal: opts.signal, graceMs: KILL_GRACE_MS });
+  return { run: script, timeoutMs: opts.timeoutMs, ...outcome };
 }
 
 function lastLines(output: string, n = 8): string {
@@ -134,7 +60,7 @@ export const commandCheck: CheckKindModule<CheckOf<'command'>, CommandFacts> = {
       return Promise.resolve({ run: check.run, exitCode: null, signal: null, timedOut: false, timeoutMs: 0, cancelled: false, durationMs: 0, output: '', untrusted: true });
     }
     // Variables reach the script through its environment, so bash expands ${VAR} itself, quoting intact.
-    return runShell(check.run, { cwd: env.cwd, env: { ...process.env, ...env.env, ...env.vars }, timeoutMs: check.timeoutMs ?? COMMAND_TIMEOUT_MS, signal: env.signal });
+    return runShell(check.run, { cwd: env.cwd, env: { ...process.env, ...env.env, ...env.vars }, timeoutMs: check.timeoutMs ?? COMMAND_TIMEOUT_MS, signal: env.signal, ...(env.supervisor ? { supervisor: env.supervisor } : {}) });
   },
   judge(check, f) {
     const cmd = `\`${clip(check.run, 60)}\``;

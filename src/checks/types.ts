@@ -5,6 +5,7 @@
  */
 import type { IstioFacts } from '../cluster/era.js';
 import type { KubeClient } from '../cluster/kube-client.js';
+import type { Supervisor } from '../processes/supervisor.js';
 import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
 
 /** The check of one kind, e.g. `CheckOf<'pods-ready'>`. */
@@ -28,6 +29,8 @@ export interface CheckEnv {
   cwd: string;
   /** Environment for `command` checks, over the runner's own; includes KUBECONFIG. */
   env: Record<string, string>;
+  /** Starts `command` checks (and records them); without it they run under a supervisor of their own. */
+  supervisor?: Supervisor;
   /** False when the lesson is not trusted: `command` checks then run nothing. @default true */
   commandsAllowed?: boolean;
   /** Cancels in-flight gathering (a step change, or exit). */

@@ -657,6 +657,7 @@ export class Session {
         processes: () => this.supervisor.list().filter((p) => p.background).map((p) => ({ name: p.name, state: p.state === 'running' ? 'running' : 'stopped' })),
         quizAnswer: (key) => this.state.answers[key],
         commandsAllowed: !this.untrusted,
+        supervisor: this.supervisor,
         cwd: this.lesson.dir,
         env: this.commandEnv(),
         dashboardPort: this.localPort(DASHBOARD_PORT),

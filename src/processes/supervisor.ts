@@ -37,8 +37,35 @@ export interface StartOptions {
   epilogue?: string;
 }
 
+export interface RunOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL when stopped. @default 1500 */
+  graceMs?: number;
+}
+
+/** How a one-shot run ended. */
+export interface RunOutcome {
+  /** null when it was killed or never started. */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  /** The tail of stdout and stderr, interleaved. */
+  output: string;
+  /** Why it could not be started (bash missing, bad cwd). */
+  spawnError?: string;
+}
+
+const RUN_OUTPUT_MAX = 16 * 1024;
+
 export class Supervisor extends EventEmitter {
   private procs = new Map<string, { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean }>();
+  /** One-shot runs (`run`) still going, by name and pid: not listed, but stopped at exit like the rest. */
+  private runs = new Map<string, { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean }>();
   private exitHook = () => this.killAllNow();
   private recorder: ProcessRecorder | undefined;
 
@@ -117,6 +144,96 @@ export class Supervisor extends EventEmitter {
     return opts.background ? Promise.resolve({ ...info }) : done;
   }
 
+  /**
+   * Runs a command to its end under bash, in its own process group, recorded like every other
+   * (the `command` checks run here): a deadline or `signal` stops the group (SIGTERM, then
+   * SIGKILL after `graceMs`), and once bash has exited, children still holding its output are
+   * ended too. Resolves with how it ended; never throws, and keeps no entry once it is over.
+   */
+  run(name: string, command: string, opts: RunOptions): Promise<RunOutcome> {
+    const started = Date.now();
+    const graceMs = opts.graceMs ?? 1500;
+    return new Promise((resolve) => {
+      let output = '';
+      let child: ResultPromise;
+      try {
+        child = execa('bash', ['-c', command], { cwd: opts.cwd, env: opts.env, extendEnv: false, detached: true, reject: false, buffer: false, stdin: 'ignore' });
+      } catch (e) {
+        resolve({ exitCode: null, signal: null, timedOut: false, cancelled: false, durationMs: 0, output: '', spawnError: (e as Error).message });
+        return;
+      }
+      const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
+      const key = `${name}#${child.pid ?? started}`;
+      const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: false, output: [], startedAt: started };
+      this.runs.set(key, { info, child, forget });
+      let timedOut = false;
+      let cancelled = false;
+      let finished = false;
+      let exit: { code: number | null; signal: string | null } | undefined;
+      let spawnError: string | undefined;
+      const timers: NodeJS.Timeout[] = [];
+      const append = (d: Buffer) => {
+        output += d.toString('utf8');
+        if (output.length > 2 * RUN_OUTPUT_MAX) output = output.slice(-RUN_OUTPUT_MAX);
+      };
+      const group = (sig: NodeJS.Signals) => child.pid !== undefined && signalGroup(child.pid, sig);
+      const stop = () => {
+        group('SIGTERM');
+        timers.push(setTimeout(() => group('SIGKILL'), graceMs));
+      };
+      const onAbort = () => {
+        cancelled = true;
+        stop();
+      };
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        for (const t of timers) clearTimeout(t);
+        opts.signal?.removeEventListener('abort', onAbort);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        info.state = exit?.code === 0 ? 'exited' : 'failed';
+        this.runs.delete(key);
+        forget?.();
+        resolve({
+          exitCode: exit?.code ?? null,
+          signal: exit?.signal ?? null,
+          timedOut,
+          cancelled,
+          durationMs: Date.now() - started,
+          output: output.slice(-RUN_OUTPUT_MAX),
+          ...(spawnError ? { spawnError } : {}),
+        });
+      };
+      child.stdout?.on('data', append);
+      child.stderr?.on('data', append);
+      child.on('error', (e) => {
+        spawnError = e.message;
+        finish();
+      });
+      child.on('exit', (code, sig) => {
+        exit = { code, signal: sig };
+        // Output may still be in flight, and background children may hold the pipes open: a moment, then they end.
+        timers.push(
+          setTimeout(() => {
+            group('SIGKILL');
+            finish();
+          }, 300),
+        );
+      });
+      child.on('close', finish);
+      child.catch(() => undefined);
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, opts.timeoutMs),
+      );
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   /** Stops a process this supervisor started (its whole group): SIGTERM, then SIGKILL after `graceMs`. */
   async stop(name: string, graceMs = 2000): Promise<void> {
     const p = this.procs.get(name);
@@ -135,6 +252,7 @@ export class Supervisor extends EventEmitter {
   }
 
   async stopAll(): Promise<void> {
+    for (const r of this.runs.values()) if (r.info.pid) signalGroup(r.info.pid, 'SIGTERM');
     await Promise.all([...this.procs.keys()].map((n) => this.stop(n)));
   }
 
@@ -146,7 +264,7 @@ export class Supervisor extends EventEmitter {
 
   /** Last resort at process exit: signal every group still running (synchronously). */
   killAllNow(): void {
-    const pending = [...this.procs.values()].filter((p) => p.info.pid && !p.ended);
+    const pending = [...this.procs.values(), ...this.runs.values()].filter((p) => p.info.pid && !p.ended);
     for (const p of pending) if (p.info.state === 'running') signalGroup(p.info.pid!, 'SIGTERM');
     // At exit nothing asynchronous runs again: wait briefly (synchronously) for each one to end,
     // then forget the records of those that did, so the next start offers only real leftovers.

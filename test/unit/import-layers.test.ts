@@ -42,7 +42,7 @@ const MAX_LINES = 500;
 /** Files allowed over the limit, each with the most lines it may have and why. */
 const OVER_LIMIT: Record<string, { max: number; why: string }> = {
   'src/lesson/parse.ts': { max: 1100, why: 'rewritten by the step-screen change now; its check kinds move to src/checks/kinds/ once that has landed' },
-  'src/engine/session.ts': { max: 723, why: 'rewritten by the step-screen change now; split into runner, scheduler and stores once that has landed' },
+  'src/engine/session.ts': { max: 724, why: 'rewritten by the step-screen change now; split into runner, scheduler and stores once that has landed' },
   'src/lesson/markdown.ts': { max: 636, why: 'replaced by the step-screen change (src/ui/markdown.ts)' },
   'src/ui/TraceViewer.tsx': { max: 524, why: 'one component: its drawing and key handling are still to be split out' },
   'src/sandbox/workloads/istio-trace.ts': { max: 510, why: 'the simulated spans of every era: still to be split by era' },
