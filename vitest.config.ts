@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// Most test files wait on I/O (sandboxes over HTTPS, the real kubectl, tmux, child CLIs), not on
+// the CPU: on a 2-core machine the default (cores - 1 = one file at a time) leaves it mostly idle.
+// Files are independent (own sandboxes, free ports, own state folder: test/helpers/setup-state.ts),
+// so several run at once. KT_TEST_WORKERS overrides the count.
+const workers = Number(process.env.KT_TEST_WORKERS) || 4;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // Tests start sandboxes and run the real kubectl: give them room on a 2-core machine.
+    setupFiles: ['test/helpers/setup-state.ts'],
+    // Tests start sandboxes and run the real kubectl: give them room on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    maxWorkers: workers,
+    minWorkers: 1,
   },
 });

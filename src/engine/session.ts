@@ -142,7 +142,6 @@ export class Session {
       this.untrusted = { file: lesson.file, sha256: src.sha256, source: src.text };
       this.notice = UNTRUSTED_NOTICE;
     }
-    this.notice ??= movedPortsLine(opts.ports ?? new Map()) ?? null;
     const read = opts.progressFile ? readProgress(opts.progressFile) : undefined;
     const saved = read?.state === 'ok' ? read.progress : undefined;
     if (read?.state === 'broken') {
@@ -150,6 +149,8 @@ export class Session {
       this.recovered = { reason: read.reason, keptAs: keepBroken(opts.progressFile!) };
       this.notice ??= `saved progress unreadable: re-checking every step on the cluster… (${read.reason})`;
     }
+    // After the lost-progress line: the learner typed --port, but cannot know the saved progress is gone.
+    this.notice ??= movedPortsLine(opts.ports ?? new Map()) ?? null;
     this.vars = { ...(saved?.vars ?? {}) };
     this.autoVars = this.dashboardVars();
     this.startedAt = saved?.startedAt ?? Date.now();

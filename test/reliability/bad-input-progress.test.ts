@@ -2,7 +2,8 @@
  * Bad input, part 3: a damaged progress file. A real Session on a real sandbox (`ready`: step 1
  * is already true there) must not crash, must say on screen that the saved progress could not be
  * read and was rebuilt from the cluster, must land on step 2 by re-checking the live cluster, and
- * must keep the broken file aside (….broken) while writing a good one.
+ * must keep the broken file aside (….broken) while writing a good one. The dashboard port is moved
+ * to a free one: something else on 127.0.0.1:15032 would pass step 2 and land the session on 3.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { renderScreen } from '../../src/ui/screen.js';
 import { initialUi } from '../../src/ui/ui-state.js';
-import { FAST, eventually } from '../helpers/sandbox.js';
+import { FAST, eventually, movedDashboard } from '../helpers/sandbox.js';
 import { rng } from './lesson-mutations.js';
 
 const LESSON_DIR = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
@@ -50,7 +51,7 @@ describe('a damaged progress file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kt-progress-'));
     const file = join(dir, 'istio-jaeger@sandbox.json');
     if (content !== null) writeFileSync(file, content);
-    session = new Session(await loadLesson(LESSON_DIR), target, { intervalMs: 100, progressFile: file });
+    session = new Session(await loadLesson(LESSON_DIR), target, { intervalMs: 100, progressFile: file, ports: (await movedDashboard()).ports });
     session.start();
     return { dir, file, session };
   }
@@ -93,7 +94,7 @@ describe('a damaged progress file', () => {
       const dir = mkdtempSync(join(tmpdir(), 'kt-progress-'));
       const f = join(dir, 'p.json');
       mkdirSync(f);
-      session = new Session(await loadLesson(LESSON_DIR), target, { intervalMs: 100, progressFile: f });
+      session = new Session(await loadLesson(LESSON_DIR), target, { intervalMs: 100, progressFile: f, ports: (await movedDashboard()).ports });
       session.start();
       return { file: f, session };
     })();
