@@ -149,7 +149,6 @@ export class Session {
       this.recovered = { reason: read.reason, keptAs: keepBroken(opts.progressFile!) };
       this.notice ??= `saved progress unreadable: re-checking every step on the cluster… (${read.reason})`;
     }
-    // After the lost-progress line: the learner typed --port, but cannot know the saved progress is gone.
     this.notice ??= movedPortsLine(opts.ports ?? new Map()) ?? null;
     this.vars = { ...(saved?.vars ?? {}) };
     this.autoVars = this.dashboardVars();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
-import { FAST, eventually } from '../helpers/sandbox.js';
+import { FAST, eventually, movedDashboard } from '../helpers/sandbox.js';
 
 const LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
 
@@ -22,9 +22,9 @@ afterEach(async () => {
   target = undefined;
 });
 
-async function open(scenario: string): Promise<Session> {
+async function open(scenario: string, ports?: Map<number, number>): Promise<Session> {
   target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
-  session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, trusted: true });
+  session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, trusted: true, ports });
   session.start();
   return session;
 }
@@ -50,7 +50,7 @@ describe.each([
 });
 
 test('istio-1.1-ingress: the dashboard through the tracing Ingress passes step 2, and the traces follow JAEGER_URL', async () => {
-  const s = await open('istio-1.1-ingress');
+  const s = await open('istio-1.1-ingress', (await movedDashboard()).ports); // whatever holds 15032 here is not the Ingress
   const step = (id: string) => s.lesson.steps.findIndex((x) => x.id === id);
   await eventually(() => s.view.engine.current >= 1, 20_000, 'prerequisites (Bookinfo is deployed in this world)');
   const pf = step('port-forward');
