@@ -34,6 +34,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   const { values, positionals } = parse(normalizeSandboxFlag(argv), {
     ...TARGET_OPTIONS,
     plain: { type: 'boolean', default: false },
+    'screen-reader': { type: 'boolean', default: false },
     yes: { type: 'boolean', default: false },
     trust: { type: 'boolean', default: false },
     class: { type: 'string' },
@@ -41,12 +42,14 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
     ...PORT_OPTIONS,
     record: { type: 'string' },
     ...(mode.play ? { pace: { type: 'string' } } : {}),
-  } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { record: { type: 'string' }; plain: { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
+  } as typeof TARGET_OPTIONS & typeof PORT_OPTIONS & { record: { type: 'string' }; plain: { type: 'boolean'; default: false }; 'screen-reader': { type: 'boolean'; default: false }; yes: { type: 'boolean'; default: false }; trust: { type: 'boolean'; default: false }; class: { type: 'string' }; name: { type: 'string' }; pace: { type: 'string' } });
   const pace = values.pace === undefined ? undefined : Number(values.pace);
   if (pace !== undefined && !(pace >= 0)) throw userError(t('start.badPace', { value: values.pace! }));
   if (positionals.length > 1) throw userError(t('cli.unexpectedArgument', { arg: positionals[1] }));
   const lesson = await loadLesson(positionals[0] ?? 'istio-jaeger', values.lessons ?? []);
   const plain = values.plain || !process.stdout.isTTY || !process.stdin.isTTY;
+  // A linear transcript instead of the framed screen: asked for, or what Ink's own detection says.
+  const screenReader = values['screen-reader'] || process.env.INK_SCREEN_READER === 'true';
   // --trust: the learner has read this lesson (not one of kubetutor's own) and lets it run commands.
   if (values.trust) trustLesson(lesson);
   const trusted = values.trust || isTrusted(lesson);
@@ -66,7 +69,7 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
   // (A real cluster asks for confirmation first; auto-play draws its own banner.)
   let frame: DrawnFrame | undefined;
   let ink: ReturnType<typeof loadInk> | undefined;
-  if (!plain && !mode.play && !wantsCluster(targetOpts)) {
+  if (!plain && !mode.play && !screenReader && !wantsCluster(targetOpts)) {
     frame = await drawLessonFrame(remapLessonPorts(lesson, ports), sandboxScenario(targetOpts), trusted);
     ink = loadInk();
     ink.catch(() => undefined); // awaited below; a failure surfaces there
@@ -102,12 +105,17 @@ async function runStart(argv: string[], mode: { play?: boolean }, guard: ExitGua
       return await runPlain(session, process.stdout);
     }
     const { render, React, App } = await (ink ?? loadInk());
+    // Keys the first frame answered (the help open, a scroll) carry over; the others are replayed.
+    const early = frame?.handOver();
     frame?.erase();
     const player = mode.play ? new (await import('../engine/player.js')).Player(session, { pace }) : undefined;
     const earlier = leftovers.length
       ? { headline: leftoverHeadline(leftovers.length), lines: leftovers.map((r) => describeRecord(r)), stop: async () => summarizeStops(await records.stop(leftovers)) }
       : undefined;
-    const app = render(React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR, earlier }), { exitOnCtrlC: false, patchConsole: false });
+    const app = render(
+      React.createElement(App, { session, player, confirmTarget: target.kind === 'cluster' && !values.yes, color: !process.env.NO_COLOR, earlier, initialUiState: early?.ui, pendingKeys: early?.pending, screenReader }),
+      { exitOnCtrlC: false, patchConsole: false, isScreenReaderEnabled: screenReader },
+    );
     // A stop signal (SIGTERM, SIGHUP when the terminal closes, SIGINT from outside) ends the
     // lesson as q does; a fatal error hands the terminal back before the guard reports it.
     guard.onStop(() => app.unmount());
@@ -135,7 +143,7 @@ async function drawLessonFrame(lesson: import('../lesson/types.js').Lesson, scen
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const color = !process.env.NO_COLOR && process.stdout.hasColors();
   const untrusted = trusted ? null : { file: lesson.file, sha256: '', source: '' }; // only its notice is drawn
-  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars, untrusted), color);
+  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars, untrusted), color, process.stdin);
 }
 
 function releaseKeys(frame: DrawnFrame | undefined) {

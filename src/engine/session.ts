@@ -42,7 +42,7 @@ export interface SessionView {
   /** The foreground command running now, if any. */
   running: RunningCommand | null;
   /** Output of the latest foreground command (last lines). */
-  output: { step: number; command: string; lines: string[]; exitCode?: number } | null;
+  output: { step: number; index: number; command: string; lines: string[]; exitCode?: number } | null;
   vars: Record<string, string>;
   /** What the runner found out about the cluster, shown so the learner sees it. */
   found: { era?: string; version?: string; gatewayUrl?: string; gatewayHow?: string };
@@ -52,6 +52,10 @@ export interface SessionView {
   clusterTrouble?: ClusterTrouble | null;
   /** A one-line notice (e.g. "step 2 passed: step 3 unlocked"). */
   notice: string | null;
+  /** Counts the notices given, so the UI can tell a new notice from one it has dismissed. */
+  noticeSeq: number;
+  /** The step the learner was viewing when the notice was given (it is about that moment). */
+  noticeStep: number;
   finished: boolean;
   /** Set while the lesson may not run commands: not bundled, not trusted yet. The UI shows `source` before asking. */
   untrusted: { file: string; sha256: string; source: string } | null;
@@ -101,7 +105,19 @@ export class Session {
   private following = true;
   private running: RunningCommand | null = null;
   private output: SessionView['output'] = null;
-  private notice: string | null = null;
+  private noticeText: string | null = null;
+  private noticeSeq = 0;
+  private noticeStep = 0;
+  private get notice(): string | null {
+    return this.noticeText;
+  }
+  private set notice(text: string | null) {
+    if (text !== null) {
+      this.noticeSeq++;
+      this.noticeStep = this.state?.viewing ?? 0;
+    }
+    this.noticeText = text;
+  }
   private vars: Record<string, string> = {};
   /** Found by the runner (Istio era, Jaeger base path, service name, GATEWAY_URL); the learner's own exports win. */
   private autoVars: Record<string, string> = {};
@@ -202,6 +218,8 @@ export class Session {
       found: { ...this.facts, gatewayUrl: this.autoVars.GATEWAY_URL },
       eraContext: this.eraCtx,
       notice: this.notice,
+      noticeSeq: this.noticeSeq,
+      noticeStep: this.noticeStep,
       clusterTrouble: this.watching?.trouble ?? null,
       finished: isFinished(this.state),
       untrusted: this.untrusted,
@@ -513,11 +531,11 @@ export class Session {
     const envFile = join(this.tmp, `env-${Date.now()}`);
     const env = this.commandEnv();
     this.running = { step, index, name };
-    this.output = { step, command: cmd.run, lines: [] };
+    this.output = { step, index, command: cmd.run, lines: [] };
     this.notice = null;
     const onOutput = (n: string) => {
       if (n === name) {
-        this.output = { step, command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
+        this.output = { step, index, command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
         this.changed();
       }
     };
@@ -527,7 +545,7 @@ export class Session {
       // Variables the command exports are kept for later commands and checks.
       const info = await this.supervisor.start(name, cmd.run, { cwd: this.lesson.dir, env: { ...env, KT_ENV_FILE: envFile }, background: false, epilogue: 'env -0 > "$KT_ENV_FILE" 2>/dev/null' });
       this.captureVars(envFile, env);
-      this.output = { step, command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
+      this.output = { step, index, command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
       return info;
     } finally {
       this.supervisor.off('output', onOutput);

@@ -219,7 +219,8 @@ export function hugoToLessonMarkdown(text: string, file: string): string {
       const { named } = shortcodeAttrs(m ? m[1] : '');
       const caption = named.caption ?? named.title ?? named.alt ?? 'image';
       const link = named.link ?? named.src ?? '';
-      emit(`${indent}*Figure: ${caption}*${link ? ` (${link})` : ''}`);
+      // A picture the terminal cannot show: a Markdown image, which the runner shows as its caption and file.
+      emit(`${indent}![${caption.replace(/[[\]]/g, '\\$&')}](${link.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`);
       continue;
     }
 

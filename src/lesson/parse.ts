@@ -9,9 +9,10 @@ import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { parseLabelSelector } from '../kube/selectors.js';
 import { convertTraceParam, type TraceParamType } from './trace-path.js';
-import { LessonError, type Check, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
+import { LessonError, type Check, type Block, type CheckKind, type Command, type Lesson, type SourceRef, type Step } from './types.js';
 import { ERAS, isEra, parseWhen, type Era, type When } from './eras.js';
 import { lessonLanguageTag } from '../i18n/language.js';
+import { proseBlocks } from './blocks.js';
 
 type Report = (line: number, message: string) => void;
 
@@ -382,6 +383,10 @@ function isFenceClose(line: string, open: FenceOpen): boolean {
 
 interface StepDraft {
   step: Step;
+  /** The prose since the last block taken out of it (a command, check, hint or solution), and its first file line (1-based). */
+  prose: string[];
+  proseLine: number;
+  /** The prose as one Markdown text (the era code reads it, cut into `segments`). */
   body: string[];
   /** After a removed block: drop blank lines until the next text, so removal leaves one blank line. */
   skipBlanks: boolean;
@@ -411,8 +416,10 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
   /** The `::: when` section open now (prose, and the blocks in it, are for its eras). */
   let section: { when: When; line: number } | null = null;
 
-  const push = (line: string) => {
+  const push = (line: string, lineNo: number) => {
     if (!cur) { intro.push(line); return; }
+    if (cur.prose.length === 0) cur.proseLine = lineNo;
+    cur.prose.push(line);
     if (cur.skipBlanks && line.trim() === '') return;
     cur.skipBlanks = false;
     cur.body.push(line);
@@ -420,8 +427,16 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     if (last && last.when === section?.when) last.lines.push(line);
     else cur.segments.push({ lines: [line], ...(section ? { when: section.when } : {}) });
   };
+  /** The prose gathered so far becomes the step's next blocks (a block or a section boundary ends it). */
+  const flushProse = (d: StepDraft | null) => {
+    if (!d || d.prose.length === 0) return;
+    const when = section?.when;
+    d.step.blocks.push(...proseBlocks(d.prose, d.proseLine, file).map((b) => (when && Object.keys(when).length ? { ...b, when } : b)));
+    d.prose = [];
+  };
   const closeSection = (why: string) => {
     if (section) report(section.line, `"::: when" section is not closed ${why}: end it with a ":::" line`);
+    flushProse(cur);
     section = null;
   };
 
@@ -437,7 +452,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       const content = lines.slice(i + 1, close).map((l) => stripIndent(l, open.indent));
       const block = lines.slice(i, Math.min(close + 1, lines.length));
       const consumed = handleFence(open, content, fenceLine);
-      if (!consumed) for (const l of block) push(l);
+      if (!consumed) block.forEach((l, k) => push(l, i + 1 + k));
       else if (cur) {
         // A removed block becomes a paragraph break: the prose on either side stays apart, with one blank line.
         const body = cur.body;
@@ -455,11 +470,13 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       const rest = sectionLine[1];
       if (rest === '') {
         if (!section) report(i + 1, '":::" closes a "::: when" section, but none is open');
+        flushProse(cur);
         section = null;
       } else if (/^when(?:[ \t]|$)/.test(rest)) {
         if (!cur) report(i + 1, '"::: when" sections go inside a step (after a "## " heading)');
         else {
           if (section) report(i + 1, `"::: when" sections do not nest (the one on line ${section.line} is still open)`);
+          flushProse(cur);
           const parsed = parseWhen(rest.slice(4));
           if ('error' in parsed) report(i + 1, `::: when: ${parsed.error}`);
           // (Opened even when broken, so its ":::" does not count as a second mistake.)
@@ -480,9 +497,10 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       i++;
       continue;
     }
-    push(line);
+    push(line, i + 1);
     i++;
   }
+  flushProse(cur);
 
   closeSection('at the end of the file');
   return {
@@ -513,12 +531,15 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
     }
     if (title === '') report(lineNo, 'step heading has no title');
     if (id === undefined) id = slugify(title) || `step-${steps.length + 1}`;
+    flushProse(cur);
     const first = stepIds.get(id);
     if (first !== undefined) {
       report(lineNo, `duplicate step id "${id}" (the step on line ${first} has it too); give one of them another {#id}`);
     } else stepIds.set(id, lineNo);
     cur = {
-      step: { id, title, body: '', commands: [], checks: [], hints: [], solution: [], source: src(lineNo) },
+      step: { id, title, body: '', blocks: [], commands: [], checks: [], hints: [], solution: [], source: src(lineNo) },
+      prose: [],
+      proseLine: lineNo + 1,
       body: [],
       skipBlanks: false,
       commandCount: 0,
@@ -542,6 +563,8 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       return false; // a shell block in the introduction is shown, not run
     }
     const step = cur.step;
+    flushProse(cur); // the block ends the prose before it (it stays where the author put it)
+    const blocks: Block[] = step.blocks;
     if (info.trailing) {
       report(fenceLine, `unexpected text "${info.trailing}" after the language of a ${lang} block; attributes go in braces, like {background}`);
     }
@@ -553,6 +576,8 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
       const when = blockWhen();
       const parsed = parseChecks(content, fenceLine, file, report);
       if (when) for (const c of parsed.checks) c.when = when;
+      // A quiz is asked where its check block stands; the other checks gate the step from anywhere.
+      for (const c of parsed.checks) if (c.kind === 'quiz') blocks.push({ kind: 'quiz', check: step.checks.length + parsed.checks.indexOf(c), source: c.source, ...(when ? { when } : {}) });
       step.checks.push(...parsed.checks);
       pendingProcessRefs.push(...parsed.processRefs);
       return true;
@@ -607,6 +632,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report)
         if (prev !== undefined) report(fenceLine, `duplicate process name "${name}" (a command on line ${prev} has it too)`);
         else processNames.set(name, c.line);
       }
+      blocks.push({ kind: 'command', index: step.commands.length, source: cmd.source, ...(cmd.when ? { when: cmd.when } : {}) });
       step.commands.push(cmd);
     }
     return true;

@@ -33,8 +33,14 @@ export interface Lesson {
 export interface Step {
   id: string;
   title: string;
-  /** The step's prose as Markdown, with its command blocks removed. */
+  /**
+   * The step's content in the author's order: prose with each command, callout, image and quiz
+   * where the file puts it. Every surface (the screen, `--plain`, the screen reader) reads this.
+   */
+  blocks: Block[];
+  /** The step's prose as one Markdown text, its command blocks removed (the era code cuts it into `prose`). */
   body: string;
+  /** Every command of the step's blocks, in order (a command block names its index here). */
   commands: Command[];
   checks: Check[];
   hints: string[];
@@ -62,6 +68,39 @@ export interface Command {
   /** For some eras (or tools) only: `when=era:1.0,1.1` on its fence, or a `::: when` section around it. */
   when?: When;
   source: SourceRef;
+}
+
+/**
+ * What every block has. Open for more: fields that apply to any block (an era it belongs to …)
+ * go here, fields of one kind on that kind.
+ */
+export interface BlockCommon {
+  /** Where the block starts in the lesson file. */
+  source: SourceRef;
+  /** For some eras only (a `::: when` section around it, or `when=` on its fence). */
+  when?: When;
+}
+
+/** Markdown prose: paragraphs, lists, sub-headings, tables, code shown as written. */
+export interface ProseBlock extends BlockCommon { kind: 'prose'; markdown: string }
+/** A runnable command (or a supervised background one): `Step.commands[index]`. */
+export interface CommandBlock extends BlockCommon { kind: 'command'; index: number }
+/** A tip or warning box (`> **Tip:** …`, `> [!WARNING]`); its text is Markdown. */
+export interface CalloutBlock extends BlockCommon { kind: 'callout'; tone: 'tip' | 'warning' | 'note'; label: string; markdown: string }
+/** A picture the terminal cannot show: its caption and where it lives (`![alt](src)` alone in a paragraph). */
+export interface ImageBlock extends BlockCommon { kind: 'image'; alt: string; src: string }
+/** A quiz, asked where its check block stands: `Step.checks[check]`. */
+export interface QuizBlock extends BlockCommon { kind: 'quiz'; check: number }
+
+export type Block = ProseBlock | CommandBlock | CalloutBlock | ImageBlock | QuizBlock;
+export type BlockKind = Block['kind'];
+
+/** The step's prose, callouts and image captions as Markdown (commands and quizzes left out). */
+export function proseOf(step: Pick<Step, 'blocks'>): string {
+  return step.blocks
+    .map((b) => (b.kind === 'prose' ? b.markdown : b.kind === 'callout' ? `**${b.label}:** ${b.markdown}` : b.kind === 'image' ? `*Figure: ${b.alt}*` : ''))
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** One declarative check. `kind` picks the evaluator; the other fields are its parameters. */

@@ -6,8 +6,10 @@ import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState, u
 import { Box, Text, useApp, useInput } from 'ink';
 import { Line, useTerminalSize } from './terminal.js';
 import type { Session } from '../engine/session.js';
-import { initialUi, uiReducer } from './ui-state.js';
-import { cutToWidth, renderScreen, selectables, textLength } from './screen.js';
+import { hasOverlay, initialUi, moveFocus, pageSize, revealScroll, scrollTo, stopVisible, uiReducer, type UiState } from './ui-state.js';
+import { cutToWidth, layoutScreen, noticeShown, selectableAt, type ScreenNav } from './screen.js';
+import { decodeKeys, type KeyPress } from './keys.js';
+import { ScreenReaderView } from './ScreenReaderView.js';
 import { TraceViewer } from './TraceViewer.js';
 import { EarlierPrompt, type EarlierProcesses } from './EarlierPrompt.js';
 import { trustScreen, trustScrollMax } from './trust-screen.js';
@@ -50,7 +52,16 @@ export interface AppProps {
   player?: Player;
   /** Processes an earlier run left running: offered to be stopped before the lesson starts. */
   earlier?: EarlierProcesses;
+  /** Where the learner already is (keys answered before Ink was up: the help open, a scroll …). */
+  initialUiState?: UiState;
+  /** Keys typed before Ink was up that only the live screen can act on (Enter, n, r, q …), in order. */
+  pendingKeys?: string;
+  /** A linear, label-first rendering for screen readers (no frames, no redraws of unchanged text). */
+  screenReader?: boolean;
 }
+
+/** How long a notice stays when no key is pressed. */
+export const NOTICE_MS = 6000;
 
 const NO_PLAYER = { subscribe: () => () => undefined, state: undefined };
 
@@ -59,7 +70,7 @@ export function osc52Copy(text: string): void {
   process.stdout.write(`\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`);
 }
 
-export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true, player, earlier }: AppProps) {
+export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, color = true, player, earlier, initialUiState, pendingKeys, screenReader = false }: AppProps) {
   const playSource = player ?? NO_PLAYER;
   const play = useSyncExternalStore(
     (fn) => playSource.subscribe(fn),
@@ -71,10 +82,10 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   );
   // Outside text becomes display text here, before anything lays it out.
   const view = useMemo(() => displayView(sessionView), [sessionView]);
-  const [ui, dispatchUi] = useReducer(uiReducer, initialUi);
+  const [ui, dispatchUi] = useReducer(uiReducer, initialUiState ?? initialUi);
   // Keys can arrive faster than renders (a paste, tmux send-keys): the handler reads the latest
   // state from this ref, not from the render it was created in.
-  const uiRef = useRef(initialUi);
+  const uiRef = useRef(initialUiState ?? initialUi);
   const dispatch = useCallback((a: Parameters<typeof uiReducer>[1]) => {
     uiRef.current = uiReducer(uiRef.current, a);
     dispatchUi(a);
@@ -155,36 +166,77 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
     { isActive: !confirmed && !earlierAsk },
   );
 
-  const onKey = (input: string, key: Partial<Parameters<Parameters<typeof useInput>[0]>[1]>) => {
+  // Where the blocks sit on the screen the learner sees (the keys move and scroll over it).
+  const navRef = useRef<ScreenNav | undefined>(undefined);
+  const currentNav = (): ScreenNav => {
+    const { nav } = layoutScreen(displayView(session.view), uiRef.current, screenSize());
+    return nav;
+  };
+
+  const onKey = (k: KeyPress) => {
       const view = session.view;
-      const items = selectables(view);
-      const item = items[Math.min(uiRef.current.selected, items.length - 1)];
+      const u = uiRef.current;
       const step = view.engine.viewing;
-      if (input === 'q' || (key.ctrl && input === 'c')) {
+      // Any key dismisses the notice on screen (a key that gives a new one shows that one).
+      if (view.notice && view.noticeSeq > u.noticeHidden) dispatch({ type: 'hide-notice', seq: view.noticeSeq });
+      const { input } = k;
+      if (input === 'q' || (k.ctrl && input === 'c')) {
         player?.stop();
         return quit();
       }
       if (player && input === ' ' && play?.phase === 'paused') return player.resume();
       if (input === '?') return dispatch({ type: 'toggle-help' });
-      if (key.escape) return dispatch({ type: 'close-overlays' });
-      if (key.downArrow || input === 'j') return dispatch({ type: 'select-next', count: items.length });
-      if (key.upArrow || input === 'k') return dispatch({ type: 'select-previous' });
-      if (key.rightArrow || input === 'n') return session.viewNext();
-      if (key.leftArrow || input === 'p') return session.viewPrevious();
-      if (input === 'r') return session.recheck();
-      if (input === 't') return openViewer();
-      if (input === 'm') return void session.moveForward();
+      if (k.name === 'escape') return dispatch({ type: 'close-overlays' });
+      if (input === 'l') return dispatch({ type: 'toggle-steps' });
       if (input === 'h') return dispatch({ type: 'toggle-hint' });
       if (input === 's') return dispatch({ type: 'toggle-solution' });
-      if (key.pageDown || input === 'd' || input === ' ') return dispatch({ type: 'scroll', by: Math.max(1, size.height - 10), max: textLength(view, size.width) });
-      if (key.pageUp || input === 'u') return dispatch({ type: 'scroll', by: -Math.max(1, size.height - 10), max: textLength(view, size.width) });
+      if (k.name === 'right' || input === 'n') return session.viewNext();
+      if (k.name === 'left' || input === 'p') return session.viewPrevious();
+      if (input === 'r') {
+        dispatch({ type: 'open-checks' });
+        return session.recheck();
+      }
+      if (input === 't') return openViewer();
+      if (input === 'm') return void session.moveForward();
+      if (input === 'o') return dispatch({ type: 'toggle-output' });
       if (input === 'x') {
         for (const p of view.processes) if (p.background && p.state === 'running') void session.stopProcess(p.name);
         return;
       }
+      const nav = navRef.current ?? currentNav();
+      const live = { ...nav, focus: u.focus, scroll: hasOverlay(u) ? u.overlayScroll : Math.min(u.scroll, Math.max(0, nav.total - nav.height)) };
+      const scroll = (to: number) => {
+        if (hasOverlay(u)) return dispatch({ type: 'scroll-to', scroll: Math.max(0, Math.min(to, Math.max(0, live.total - live.height))) });
+        const r = scrollTo(live, to);
+        dispatch({ type: 'scroll-to', scroll: r.scroll, focus: r.focus });
+      };
+      if (k.name === 'wheel-down') return scroll(live.scroll + 3);
+      if (k.name === 'wheel-up') return scroll(live.scroll - 3);
+      if (k.name === 'pagedown' || input === 'd' || input === ' ') return scroll(live.scroll + pageSize(live));
+      if (k.name === 'pageup' || input === 'u') return scroll(live.scroll - pageSize(live));
+      if (k.name === 'home' || input === 'g') return scroll(0);
+      if (k.name === 'end' || input === 'G') return scroll(live.total);
+      if (hasOverlay(u)) {
+        if (k.name === 'down' || input === 'j') return scroll(live.scroll + 1);
+        if (k.name === 'up' || input === 'k') return scroll(live.scroll - 1);
+        return;
+      }
+      if (k.name === 'down' || input === 'j' || (k.name === 'tab' && !k.shift)) {
+        const m = moveFocus(live, 1);
+        if (m) dispatch({ type: 'focus', ...m });
+        return;
+      }
+      if (k.name === 'up' || input === 'k' || (k.name === 'tab' && k.shift)) {
+        const m = moveFocus(live, -1);
+        if (m) dispatch({ type: 'focus', ...m });
+        return;
+      }
+      const item = selectableAt(view, u.focus);
       if (!item) return;
       if (input === 'c' && item.kind === 'command') return copy(view.lesson.steps[step].commands[item.index].run);
-      if (key.return) {
+      if (k.name === 'return') {
+        // What Enter runs is on screen first: a focused block scrolled away is brought back, not run.
+        if (live.stops.length && !stopVisible(live, u.focus)) return dispatch({ type: 'focus', focus: u.focus, scroll: revealScroll(live, u.focus) });
         if (item.kind === 'command' && view.untrusted) return setTrustAsk({ then: () => void session.runCommand(step, item.index), scroll: 0 });
         if (item.kind === 'command') {
           const run = () => void session.runCommand(step, item.index);
@@ -196,24 +248,37 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       }
   };
 
+  const mainActive = confirmed && !viewer && !trustAsk && !dangerAsk && !earlierAsk;
   useInput(
     (input, key) => {
-      // A burst of plain keys (a paste, tmux send-keys) arrives as one string: take it key by key.
-      const chars = [...input];
-      if (chars.length > 1 && !key.ctrl && !key.meta) {
-        for (const ch of chars) onKey(ch === '\r' || ch === '\n' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : {});
-        return;
-      }
-      onKey(input, key);
+      for (const k of decodeKeys(input, key)) onKey(k);
     },
-    { isActive: confirmed && !viewer && !trustAsk && !dangerAsk && !earlierAsk },
+    { isActive: mainActive },
   );
+  // Keys typed before Ink was up, that only the live screen can act on: acted on once it is.
+  const replayed = useRef(false);
+  useEffect(() => {
+    if (!mainActive || replayed.current || !pendingKeys) return;
+    replayed.current = true;
+    for (const k of decodeKeys(pendingKeys)) onKey(k);
+  });
 
   // Auto-play takes one line above the lesson: what is being typed, run or awaited.
   const banner = play ? playBanner(play) : undefined;
   // The command being typed or run is shown whole (cut at the width, over a few lines), as it will run.
   const bannerLines = useMemo(() => (banner ? cutToWidth(banner.text, size.width).slice(0, Math.max(1, Math.floor(size.height / 3))) : []), [banner?.text, size]);
-  const lines = useMemo(() => renderScreen(view, ui, bannerLines.length ? { ...size, height: size.height - bannerLines.length } : size), [view, ui, size, bannerLines.length]);
+  const screenSize = () => (bannerLines.length ? { ...size, height: size.height - bannerLines.length } : size);
+  const layout = useMemo(() => layoutScreen(view, ui, screenSize()), [view, ui, size, bannerLines.length]);
+  navRef.current = layout.nav;
+  const lines = layout.lines;
+  // A notice goes after a few seconds even without a key.
+  const noticeUp = noticeShown(view, ui);
+  useEffect(() => {
+    if (!noticeUp) return;
+    const seq = view.noticeSeq;
+    const t = setTimeout(() => dispatch({ type: 'hide-notice', seq }), NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [noticeUp, view.noticeSeq, dispatch]);
 
   if (viewer) {
     return (
@@ -281,6 +346,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       </Box>
     );
   }
+  if (screenReader) return <ScreenReaderView view={view} ui={ui} banner={banner?.text} />;
   return (
     <Box flexDirection="column">
       {banner && bannerLines.map((t, i) => <Line key={`b${i}`} line={[{ text: t, color: banner.color, bold: true }]} />)}

@@ -5,7 +5,7 @@
  */
 import type { Command, Step } from '../lesson/types.js';
 import { applies, appliesFirst, conditional, eraName, notHereText, whenText, type EraContext, type When } from '../lesson/eras.js';
-import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
+import { renderMarkdown, type Line as MdLine } from './markdown.js';
 import { t } from '../i18n/index.js';
 
 const NO_CONTEXT: EraContext = { tools: new Set() };

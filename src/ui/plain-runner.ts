@@ -5,10 +5,10 @@
  */
 import type { Writable } from 'node:stream';
 import type { Session } from '../engine/session.js';
-import { renderMarkdown, lineText } from '../lesson/markdown.js';
+import { renderMarkdown, lineText } from './markdown.js';
 import { displayText } from '../text/display-text.js';
 import { t } from '../i18n/index.js';
-import { commandOrder, eraAware, otherTag, proseLines, thisCluster, contextOf } from './era-marks.js';
+import { commandOrder, eraAware, otherTag, shortTag, thisCluster, contextOf } from './era-marks.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
@@ -66,10 +66,24 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
         const step = v.lesson.steps[cur];
         write();
         write(t('plain.stepHeading', { n: cur + 1, total: v.lesson.steps.length, title: step.title }));
-        for (const l of proseLines(step, width, v.eraContext)) write(lineText(l));
         if (eraAware(step.commands)) write(t('plain.commandsFor', { cluster: thisCluster(contextOf(v.eraContext)) }));
-        for (const { command: c, applies } of commandOrder(step, v.eraContext)) {
-          write(`$ ${c.run}${c.background ? t('plain.background') : ''}${applies ? '' : `   # ${otherTag(c.when, v.eraContext)}`}`);
+        const applies = new Map(commandOrder(step, v.eraContext).map((c) => [c.index, c.applies]));
+        // The step as it reads: each command right after the prose that introduces it.
+        for (const b of step.blocks) {
+          if (b.kind === 'prose') {
+            const lines = renderMarkdown(b.markdown, width);
+            if (b.when && Object.keys(b.when).length) write(`[${shortTag(b.when, v.eraContext)}]`);
+            for (const l of lines) write(lineText(l));
+          } else if (b.kind === 'callout') for (const l of renderMarkdown(`**${b.label}:** ${b.markdown}`, width)) write(lineText(l));
+          else if (b.kind === 'image') write(`Figure: ${b.alt}${b.src ? ` (${b.src})` : ''}`);
+          else if (b.kind === 'command') {
+            const c = step.commands[b.index];
+            write(`$ ${c.run}${c.background ? t('plain.background') : ''}${applies.get(b.index) === false ? `   # ${otherTag(c.when, v.eraContext)}` : ''}`);
+          } else {
+            const q = step.checks[b.check];
+            if (q?.kind === 'quiz') write(`Quiz: ${q.question}\n${q.options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n(answer it in the interactive runner)`);
+          }
+          write();
         }
         write(t('plain.checks'));
       }

@@ -1,85 +1,97 @@
 /**
- * The whole screen as lines of styled cells: a pure function of the session
- * view, the UI state and the terminal size. Only what fits is laid out, so a
- * frame costs the same whatever the lesson's length; every state also has a
- * text marker, so it reads without colour.
+ * The whole lesson screen as lines of styled cells: a pure function of the session view, the UI
+ * state and the terminal size. The step is one document (src/ui/step-document.ts) in a window
+ * that scrolls; around it one header line (which step of how many, how many passed, the
+ * target), the checks (one line each, or folded into one at small heights), a notice, and the
+ * keys that do something now. From 120 columns the steps stand in a sidebar beside the text.
+ * Every state has a text marker, so it reads without colour; widths are terminal cells.
  */
 import type { SessionView } from '../engine/session.js';
 import type { ClusterTrouble } from '../cluster/watch-cache.js';
 import type { StepStatus } from '../engine/engine-state.js';
-import type { Check, CheckResult } from '../lesson/types.js';
-import { renderMarkdown, type Line as MdLine } from '../lesson/markdown.js';
-import type { UiState } from './ui-state.js';
-import { commandOutputRuns } from '../text/command-output.js';
-import { commandOrder, eraAware, hintTexts, proseLines, shortTag, solutionView, thisCluster, contextOf } from './era-marks.js';
-import { applies, whenText } from '../lesson/eras.js';
-import { fit, pad, truncate, width, type Cell, type ScreenLine } from '../text/cells.js';
+import type { Check, CheckResult, Step } from '../lesson/types.js';
+import { renderMarkdown } from './markdown.js';
+import { cellWidth, fitWords, graphemes, padCells, sliceCells, truncateCells, wrapText, type Cell, type ScreenLine } from './cells.js';
+import { fromMarkdown, layoutStep, stopsOf, type PlacedStop, type Stop, type StepDocument } from './step-document.js';
+import { displayText } from '../text/display-text.js';
+import type { ScreenNav, UiState } from './ui-state.js';
+import { solutionView } from './era-marks.js';
 
-export type { Cell, ScreenLine } from '../text/cells.js';
-export { fit, truncate, width } from '../text/cells.js';
+export type { Cell, ScreenLine } from './cells.js';
 
 export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: '✗', current: '●', checking: '◌', locked: '○' };
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
-const STATUS_TEXT: Record<StepStatus, string> = { passed: 'passed', failed: 'not passing yet', current: 'in progress', checking: 'checking…', locked: 'locked' };
-
-export const FOOTER_KEYS = '↑↓ select ⏎ run c copy r check t traces n/p step h hint s solution x stop ? q';
 
 export const HELP_LINES: Array<[string, string]> = [
-  ['↑ ↓  or  k j', 'select a command (or a quiz answer)'],
-  ['Enter', 'run the selected command / choose the answer'],
-  ['c', 'copy the selected command to the clipboard (OSC 52), to run it yourself'],
-  ['r', 'check the current step again now (checks also re-run by themselves)'],
-  ['t', 'open the trace viewer on the lesson\'s Jaeger (q goes back to the lesson)'],
-  ['n  or  →', 'view the next step (once it is unlocked)'],
-  ['p  or  ←', 'view the previous step'],
+  ['↑ ↓  Tab  Shift-Tab', 'move to the next or previous command (or quiz answer); the text scrolls to show it whole'],
+  ['Enter', 'run the command in the heavy frame (or choose the answer)'],
+  ['c', 'copy that command to the clipboard (OSC 52), to run it yourself'],
+  ['PgDn PgUp  Space  u d', 'scroll the step a screen at a time (the mouse wheel scrolls too)'],
+  ['Home End  g G', 'go to the top or the end of the step'],
+  ['o', 'show more (or less) of the latest output'],
+  ['r', 'check the step again now, and show every check with its reason'],
+  ['n  or  →', 'go to the next step (once it is unlocked)'],
+  ['p  or  ←', 'go back to the previous step'],
+  ['l', 'show or hide the list of steps'],
   ['h', 'show or hide the hints of this step'],
   ['s', 'show or hide the solution of this step'],
+  ['t', 'open the trace viewer on the lesson\'s Jaeger (q goes back)'],
   ['x', 'stop the background processes kubetutor started (port-forwards)'],
   ['m', 'when a port-forward\'s port is taken: run it on the free port offered'],
-  ['PgUp PgDn  or  u d', 'scroll the step text'],
+  ['Esc', 'close this, the hints, the solution or the step list'],
   ['?', 'show or hide this help'],
   ['q  or  Ctrl-C', 'quit (stops every process kubetutor started)'],
 ];
 
-const plain = (text: string, style: Omit<Cell, 'text'> = {}): ScreenLine => [{ text, ...style }];
+// ---------------------------------------------------------------------------
+// Cell helpers (shared with the trace views and the trust screen)
 
-function fromMarkdown(line: MdLine): ScreenLine {
-  return line.map((seg) => ({
-    text: seg.text,
-    bold: seg.bold || seg.heading,
-    underline: !!seg.link,
-    color: seg.code ? 'cyan' : seg.link ? 'blue' : undefined,
-    dim: seg.dim,
-  }));
+export const width = cellWidth;
+
+export function truncate(s: string, w: number): string {
+  return truncateCells(s, w);
 }
 
-/** Word-wraps plain text (for check messages and output). */
-export function wrap(text: string, w: number, indent = ''): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let cur = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (width(cur) + width(word) + (cur ? 1 : 0) > w - width(indent) && cur) {
-        out.push(indent + cur);
-        cur = word;
-      } else cur = cur ? `${cur} ${word}` : word;
-    }
-    out.push(indent + cur);
+/** Clips a line of cells to `w` cells and pads it to exactly `w`. */
+export function fit(line: ScreenLine, w: number): ScreenLine {
+  const out: ScreenLine = [];
+  let used = 0;
+  for (const c of line) {
+    if (used >= w) break;
+    const room = w - used;
+    // A screen line is one line: a newline in outside text (a diagnosis, a summary) shows as a space.
+    const raw = c.text.includes('\n') ? c.text.replace(/\r?\n/g, ' ') : c.text;
+    const cw = cellWidth(raw);
+    const text = cw > room ? truncateCells(raw, room) : raw;
+    out.push({ ...c, text });
+    used += cw > room ? cellWidth(text) : cw;
   }
+  if (used < w) out.push({ text: ' '.repeat(w - used) });
   return out;
 }
 
-/** `text` cut (never re-spaced) into pieces of `w` columns; at least one piece. */
+/** Word-wraps plain text (for check messages); never wider than `w` cells. */
+export function wrap(text: string, w: number, indent = ''): string[] {
+  return wrapText(text, w, indent);
+}
+
+/** `text` cut (never re-spaced) into pieces of at most `w` cells; at least one piece. */
 export function cutToWidth(text: string, w: number): string[] {
-  const chars = [...text];
   const out: string[] = [];
-  for (let at = 0; at < chars.length || at === 0; at += w) out.push(chars.slice(at, at + w).join(''));
+  let cur = '';
+  let used = 0;
+  for (const g of graphemes(text)) {
+    const gw = cellWidth(g);
+    if (used + gw > w && cur) {
+      out.push(cur);
+      cur = '';
+      used = 0;
+    }
+    cur += g;
+    used += gw;
+  }
+  out.push(cur);
   return out;
-}
-
-/** A command as it will run: its own lines, each cut to `w` columns; the first starts with `$ `. */
-export function fullCommandLines(cmd: string, w: number): string[] {
-  return cmd.split('\n').flatMap((line, i) => cutToWidth(i ? `  ${line}` : `$ ${line}`, w));
 }
 
 /** A command on one line: `\`-continued lines joined, as the shell reads them. */
@@ -88,251 +100,214 @@ export const oneLine = (cmd: string) => cmd.replace(/\s*\\\n\s*/g, ' ').replace(
 /** Check summaries may start with their own mark; the screen draws its own. */
 export const stripMark = (s: string) => s.replace(/^[✓✗]\s*/, '');
 
+const plain = (text: string, style: Omit<Cell, 'text'> = {}): ScreenLine => [{ text, ...style }];
+
+// ---------------------------------------------------------------------------
+// Focus stops
+
 export interface Selectable { kind: 'command' | 'quiz'; index: number; checkIndex?: number }
 
-/** The items ↑/↓ move between on the viewed step: its commands, then the options of its quizzes. */
+/** The items ↑/↓ move between on the viewed step, in the order the document shows them. */
 export function selectables(view: SessionView): Selectable[] {
   const step = view.lesson.steps[view.engine.viewing];
   if (!step) return [];
-  const items: Selectable[] = commandOrder(step, view.eraContext).map(({ index }) => ({ kind: 'command', index }));
-  step.checks.forEach((c, checkIndex) => {
-    if (c.kind === 'quiz' && applies(c.when, contextOf(view.eraContext))) c.options.forEach((_, index) => items.push({ kind: 'quiz', index, checkIndex }));
-  });
-  return items;
+  return stopsOf(step).map(toSelectable);
 }
 
-function checkLines(check: Check, result: CheckResult | undefined, attempted: boolean, w: number, view: SessionView, stepId: string, checkIndex: number): ScreenLine[] {
-  const lines: ScreenLine[] = [];
-  if (check.kind === 'quiz') {
-    const key = `${stepId}#${checkIndex}`;
-    const chosen = view.engine.answers[key];
-    const mark = result?.ok ? '✓' : chosen === undefined ? '?' : '✗';
-    const q = wrap(`Quiz: ${check.question}`, w - 2);
-    lines.push([{ text: `${mark} `, color: result?.ok ? 'green' : chosen === undefined ? 'yellow' : 'red' }, { text: q[0], bold: true }]);
-    for (const more of q.slice(1)) lines.push([{ text: `  ${more}`, bold: true }]);
-    if (chosen !== undefined && !result?.ok && result) lines.push(plain(`    ${stripMark(result.summary)}`, { color: 'red' }));
-    return lines;
-  }
-  if (!result) {
-    lines.push([{ text: '◌ ', color: 'yellow' }, { text: check.title, dim: true }]);
-    return lines;
-  }
-  lines.push([{ text: result.ok ? '✓ ' : '✗ ', color: result.ok ? 'green' : attempted ? 'red' : 'yellow' }, { text: stripMark(result.summary) }]);
-  if (!result.ok && attempted) {
-    if (result.expected) lines.push(...wrap(`expected: ${result.expected}`, w, '    ').map((t) => plain(t, { dim: true })));
-    if (result.found) lines.push(...wrap(`found: ${result.found}`, w, '    ').map((t) => plain(t, { dim: true })));
-    for (const d of (result.diagnosis ?? []).slice(0, 4)) lines.push(...wrap(`· ${d}`, w, '    ').map((t) => plain(t, { color: 'yellow' })));
-  }
-  return lines;
-}
+const toSelectable = (s: Stop): Selectable => (s.kind === 'command' ? { kind: 'command', index: s.index } : { kind: 'quiz', index: s.index, checkIndex: s.checkIndex });
+
+// ---------------------------------------------------------------------------
+// Layout
 
 export interface ScreenSize { width: number; height: number }
 
-/** Lays out the full screen: exactly `size.height` lines of exactly `size.width` columns. */
+export type { ScreenNav } from './ui-state.js';
+
+export interface ScreenLayout { lines: ScreenLine[]; nav: ScreenNav }
+
+/** Lays out the full screen: exactly `size.height` lines of exactly `size.width` cells. */
 export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): ScreenLine[] {
-  const W = Math.max(40, size.width);
-  const H = Math.max(12, size.height);
+  return layoutScreen(view, ui, size).lines;
+}
+
+/** The steps sidebar needs this many columns; below it the step list is on a key (l). */
+export const SIDEBAR_FROM = 120;
+
+export function layoutScreen(view: SessionView, ui: UiState, size: ScreenSize): ScreenLayout {
+  const W = Math.max(20, size.width);
+  const H = Math.max(6, size.height);
   const { lesson, engine } = view;
   const vi = Math.min(engine.viewing, lesson.steps.length - 1);
   const step = lesson.steps[vi];
   const st = engine.steps[vi];
-  const done = engine.steps.filter((s) => s.status === 'passed').length;
 
-  // Header: what, where (the target is always on screen), how far.
-  const right = ` target: ${view.targetLabel}  ${done}/${lesson.steps.length} `;
-  const left = ` kubetutor · ${lesson.title}`;
-  const header: ScreenLine = fit([{ text: pad(left, Math.max(0, W - width(right))), bold: true }, { text: right, color: view.targetKind === 'cluster' ? 'magenta' : 'cyan', bold: true }], W);
+  const sideW = W >= SIDEBAR_FROM ? Math.min(36, Math.max(26, Math.floor(W * 0.22))) : 0;
+  const mainW = sideW ? W - sideW - 1 : W;
+  const docW = Math.max(10, mainW - 2); // a column of margin on each side
 
-  const sideW = W >= 70 ? Math.min(26, Math.max(18, Math.floor(W * 0.24))) : 0;
-  const mainW = W - sideW - (sideW ? 1 : 0);
+  const header = headerLine(view, vi, W, sideW > 0);
+  const footerKeys = footer(view, ui, W, vi, sideW > 0);
 
-  // Sidebar: steps, then the processes this runner started.
-  const side: ScreenLine[] = [];
-  if (sideW) {
-    side.push(plain(' Steps', { bold: true }));
-    lesson.steps.forEach((s, i) => {
-      const status = engine.steps[i].status;
-      const viewing = i === vi;
-      side.push([{ text: viewing ? '›' : ' ' }, { text: `${STATUS_MARK[status]} `, color: STATUS_COLOR[status] }, { text: `${i + 1} ${s.title}`, inverse: viewing, dim: status === 'locked' }]);
-    });
-    const procs = view.processes.filter((p) => p.background);
-    const forwards = new Map(view.forwards.map((f) => [f.name, f]));
-    if (procs.length || forwards.size) {
-      side.push(plain(''));
-      side.push(plain(' Processes', { bold: true }));
-      for (const f of view.forwards) {
-        const good = f.state === 'healthy';
-        const bad = f.state === 'failed' || f.state === 'port-taken' || f.state === 'unhealthy';
-        side.push([{ text: f.state === 'stopped' ? ' ○ ' : good ? ' ● ' : bad ? ' ✗ ' : ' ◌ ', color: good ? 'green' : bad ? 'red' : 'yellow' }, { text: f.name, dim: f.state === 'stopped' }]);
-        const detail = f.state === 'port-taken' ? `port ${f.port} taken` : f.state === 'stopped' ? 'stopped' : `${f.state} :${f.port}${f.restarts ? `, ${f.restarts} restart${f.restarts === 1 ? '' : 's'}` : ''}`;
-        side.push(plain(`   ${detail}`, { dim: true }));
-      }
-      for (const p of procs) {
-        if (forwards.has(p.name)) continue;
-        const running = p.state === 'running';
-        side.push([{ text: running ? ' ● ' : ' ○ ', color: running ? 'green' : 'gray' }, { text: p.name, dim: !running }]);
-        side.push(plain(`   ${running ? `running, pid ${p.pid}` : p.state}`, { dim: true }));
-      }
-    }
-  }
-
-  if (sideW && (view.found.era || view.found.gatewayUrl)) {
-    side.push(plain(''));
-    side.push(plain(' Found on the cluster', { bold: true }));
-    if (view.found.era) side.push(plain(` Istio ${view.found.version ?? view.found.era}${view.found.era === 'modern' ? ' (istiod)' : ''}`, { dim: true }));
-    if (view.found.gatewayUrl) {
-      side.push(plain(' GATEWAY_URL=', { dim: true }));
-      side.push(plain(`  ${view.found.gatewayUrl}`, { color: 'cyan' }));
-    }
-  }
-
-  // Main pane, bottom-up: footer, notice, output, checks, commands; the text gets what is left.
-  const bodyH = H - 2; // below the header, above the footer
-  const footer: ScreenLine[] = [];
-  const notice: ScreenLine[] = view.notice ? [plain(` ${view.notice}`, { color: view.notice.startsWith('✓') ? 'green' : 'yellow' })] : [];
-
-  const title: ScreenLine = [
-    { text: `Step ${vi + 1}/${lesson.steps.length} · ${step.title}`, bold: true },
-    { text: `  ${STATUS_MARK[st.status]} ${STATUS_TEXT[st.status]}${st.evaluating ? ' (checking)' : ''}`, color: STATUS_COLOR[st.status] },
-  ];
-
-  const items = selectables(view);
-  const sel = Math.min(ui.selected, Math.max(0, items.length - 1));
-  const commands: ScreenLine[] = [];
-  let extraCommandLines = 0;
-  if (step.commands.length) {
-    const byEra = eraAware(step.commands);
-    let separators = 0;
-    // Commands for some eras only: those for this cluster first, saying why; the others dimmed, marked.
-    commands.push(byEra ? [{ text: 'Commands', bold: true }, { text: ` for ${thisCluster(contextOf(view.eraContext))}`, color: 'cyan' }] : plain('Commands', { bold: true }));
-    commandOrder(step, view.eraContext).forEach(({ command: c, index: i, applies: here }, shownAt, all) => {
-      if (byEra && !here && (shownAt === 0 || all[shownAt - 1].applies)) {
-        commands.push(plain('  not for this cluster:', { dim: true }));
-        separators++;
-      }
-      const selected = items[sel]?.kind === 'command' && items[sel].index === i;
-      const proc = c.background ? view.processes.find((p) => p.name === c.name) : undefined;
-      const fwd = c.background ? view.forwards.find((f) => f.name === c.name) : undefined;
-      const tag = c.background ? `[${c.name}${fwd && fwd.state !== 'stopped' ? `: ${fwd.state}` : proc?.state === 'running' ? ': running' : ''}] ` : '';
-      const running = view.running && view.running.step === vi && view.running.index === i ? '  [running…]' : '';
-      const mark = here ? '' : `[${shortTag(c.when, view.eraContext)}] `;
-      const head: ScreenLine = [{ text: selected ? '› ' : '  ', color: 'cyan' }, { text: mark, dim: true }, { text: tag, color: proc?.state === 'running' ? 'green' : 'magenta' }];
-      // The selected command is shown in full, exactly as it will run (Enter runs it), however long.
-      const room = mainW - 2 - width(mark) - width(tag) - width(running) - 2;
-      const full = fullCommandLines(c.run, Math.max(10, room));
-      if (selected && full.length > 1) {
-        const most = Math.max(4, Math.floor(H / 2)); // a screen's worth at most
-        const shown = full.length > most ? full.slice(0, most - 1) : full;
-        commands.push([...head, { text: shown[0], inverse: true }, { text: running, color: 'yellow' }]);
-        for (const l of shown.slice(1)) commands.push([{ text: ' '.repeat(2 + width(mark) + width(tag)) }, { text: l, inverse: true }]);
-        if (shown.length < full.length) commands.push(plain(`${' '.repeat(2 + width(mark) + width(tag))}… ${full.length - shown.length} more lines: a taller or wider terminal shows them (s shows the solution)`, { dim: true }));
-        extraCommandLines = commands.length - 2 - shownAt - separators; // lines beyond one per command (the header is line 0)
-      } else if (!here) {
-        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, dim: !selected }, { text: running, color: 'yellow' }]);
-      } else {
-        commands.push([...head, { text: `$ ${oneLine(c.run)}`, inverse: selected, color: selected ? undefined : 'cyan' }, { text: running, color: 'yellow' }]);
-      }
-    });
-  }
-
-  // Each check is a block of lines; when they don't all fit, failing ones come first and passing ones fold into one line.
-  const checkBlocks: Array<{ ok: boolean; lines: ScreenLine[] }> = [];
-  const attempted = st.attempted || st.status === 'failed';
-  step.checks.forEach((c, i) => {
-    if (!applies(c.when, contextOf(view.eraContext))) {
-      // A check for other eras: one dim line, saying it is not asked here.
-      checkBlocks.push({ ok: true, lines: [plain(`– ${c.title}: not asked here (${whenText(c.when)})`, { dim: true })] });
-      return;
-    }
-    const lines = checkLines(c, st.results[i], attempted, mainW - 2, view, step.id, i);
-    if (c.kind === 'quiz') {
-      c.options.forEach((opt, j) => {
-        const selected = items[sel]?.kind === 'quiz' && items[sel].checkIndex === i && items[sel].index === j;
-        const chosen = engine.answers[`${step.id}#${i}`] === j;
-        lines.push([{ text: selected ? '  › ' : '    ', color: 'cyan' }, { text: `${chosen ? '(•)' : '( )'} ${opt}`, inverse: selected }]);
-      });
-    }
-    const r = st.results[i];
-    if (r && !r.ok && attempted && (c.hint || r.hint) && !ui.showHint) lines.push(plain('    press h for a hint', { dim: true }));
-    checkBlocks.push({ ok: !!r?.ok && c.kind !== 'quiz', lines });
-  });
-  const checksHeader = plain(st.status === 'locked' ? 'Checks (locked)' : 'Checks', { bold: true });
+  const notice = noticeShown(view, ui, vi) ? noticeLines(view.notice!, mainW - 2) : [];
   const trouble = view.clusterTrouble ? clusterTroubleLines(view.clusterTrouble, mainW - 2) : [];
-  const output: ScreenLine[] = [];
-  if (view.output && view.output.step === vi) {
-    const status = view.running ? 'running…' : view.output.exitCode === undefined ? '' : view.output.exitCode === 0 ? 'exit 0' : `exit ${view.output.exitCode}`;
-    output.push([{ text: '─ output ', dim: true }, { text: truncate(`$ ${oneLine(view.output.command)}`, mainW - 20), color: 'cyan' }, { text: ` ${status} `, color: view.output.exitCode ? 'red' : 'green' }]);
-    const lines = view.output.lines.length ? view.output.lines : ['(no output yet)'];
-    for (const l of lines.slice(-4)) output.push(commandOutputRuns(l, { dim: true }));
-  }
+  const checks = checksPanel(step, st, view, ui, mainW - 2, H);
 
-  // Overlays replace the text: help, hints, solution.
-  let text: ScreenLine[];
-  if (ui.showHelp) {
-    text = [plain('Keys', { bold: true })];
-    for (const [k, d] of HELP_LINES) {
-      wrap(d, Math.max(20, mainW - 26)).forEach((part, i) => text.push([{ text: pad(i ? '' : `  ${k}`, 24), color: 'cyan' }, { text: part }]));
-    }
-  } else if (ui.showSolution) {
-    const sol = solutionView(step, view.eraContext);
-    // Each line in full, cut (never wrapped at spaces) to the pane, as it will run.
-    text = [plain(sol.heading ? `Solution for ${sol.heading}` : 'Solution — the commands that complete this step:', { bold: true })];
-    for (const c of sol.here) text.push(...fullCommandLines(c.run, mainW - 2).map((l) => plain(l, { color: 'cyan' })));
-    if (!sol.here.length) text.push(plain(step.solution.length ? '(no solution lines for this cluster)' : '(this step has no solution commands)', { dim: true }));
-    for (const g of sol.others) {
-      text.push(plain(''), plain(`Not for this cluster — ${g.label}:`, { dim: true }));
-      for (const c of g.lines) text.push(...fullCommandLines(c.run, mainW - 2).map((l) => plain(l, { dim: true })));
-    }
-  } else if (ui.showHint) {
-    const hints = [...hintTexts(step, view.eraContext), ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
-    text = [plain('Hints', { bold: true })];
-    for (const h of hints.length ? hints : ['(no hints for this step)']) text.push(...renderMarkdown(h, mainW - 2).map(fromMarkdown), plain(''));
-  } else {
-    text = proseLines(step, mainW - 2, view.eraContext).map(fromMarkdown);
-  }
+  const fixedBelow = [...trouble, ...checks, ...notice];
+  const docH = Math.max(1, H - 2 - fixedBelow.length); // header and footer
 
-  // Fit: commands, output, notice and footer keep their lines; checks get what is left above a few
-  // lines of text (compacted when short of room); the text scrolls in the rest.
-  const minText = 4;
-  const room = bodyH - 1 - footer.length - notice.length; // minus the title line
-  const gap = (xs: ScreenLine[]) => (xs.length ? [plain(''), ...xs] : []);
-  const cmdPart = gap(commands.slice(0, 7 + extraCommandLines));
-  const outPart = gap(output);
-  let checkPart: ScreenLine[] = [];
-  if (checkBlocks.length) {
-    const most = Math.max(2, room - minText - cmdPart.length - outPart.length - 1 - trouble.length);
-    // Before the learner has tried the step, the checks are a progress list: they leave room for the text.
-    const hasQuiz = step.checks.some((c) => c.kind === 'quiz');
-    const budget = attempted || hasQuiz ? most : Math.min(most, Math.max(4, Math.floor(room / 3)));
-    const all = checkBlocks.flatMap((b) => b.lines);
-    if (all.length + 1 <= budget) checkPart = [checksHeader, ...all];
-    else {
-      const failing = checkBlocks.filter((b) => !b.ok).flatMap((b) => b.lines);
-      const passing = checkBlocks.filter((b) => b.ok).length;
-      const summary: ScreenLine[] = passing ? [[{ text: '✓ ', color: 'green' }, { text: failing.length ? (passing === 1 ? '1 other check passes' : `${passing} other checks pass`) : `all ${passing} checks pass` }]] : [];
-      const keep = Math.max(1, budget - 1 - summary.length - 1);
-      const more = failing.length - keep;
-      const shownFailing = more > 0 ? [...failing.slice(0, keep), plain(`  … ${more} more line${more === 1 ? '' : 's'} (press r for details)`, { dim: true })] : failing;
-      checkPart = [checksHeader, ...shownFailing, ...summary];
-    }
-  }
-  // The help takes the whole pane.
-  const fixed = ui.showHelp ? [] : [...cmdPart, ...gap([...trouble, ...checkPart]), ...outPart];
-  const textH = Math.max(0, room - fixed.length);
-  const maxScroll = Math.max(0, text.length - textH);
-  const scroll = Math.min(ui.scroll, maxScroll);
-  const shown = text.slice(scroll, scroll + textH);
-  if (maxScroll > 0 && shown.length) shown[shown.length - 1] = plain(`  ↓ ${text.length - scroll - textH + 1} more lines (PgDn)`, { dim: true });
-  while (shown.length < textH) shown.push(plain(''));
-  const main: ScreenLine[] = [title, ...shown, ...fixed, ...notice, ...footer].map((l) => fit([{ text: ' ' }, ...l], mainW));
+  // The document, or an overlay in its place.
+  let doc: StepDocument;
+  const overlay = overlayLines(view, ui, step, st, docW);
+  if (overlay) doc = { lines: overlay, stops: [], blockTops: [] };
+  else doc = layoutStep(view, vi, { width: docW, height: H, focus: ui.focus, outputOpen: ui.outputOpen });
+  const maxScroll = Math.max(0, doc.lines.length - docH);
+  const scroll = Math.max(0, Math.min(overlay ? ui.overlayScroll : ui.scroll, maxScroll));
+  const shown = doc.lines.slice(scroll, scroll + docH);
+  const below = doc.lines.length - scroll - shown.length;
+  while (shown.length < docH) shown.push([]);
 
+  const footerLine = footerKeys(below, scroll);
+  const main: ScreenLine[] = [...shown, ...fixedBelow].map((l) => fit([{ text: ' ' }, ...l], mainW));
+  const side = sideW ? sidebar(view, vi, sideW) : [];
   const lines: ScreenLine[] = [header];
+  const bodyH = H - 2;
   for (let i = 0; i < bodyH; i++) {
     if (!sideW) lines.push(main[i] ?? fit([], W));
     else lines.push([...fit(side[i] ?? [], sideW), { text: '│', dim: true }, ...(main[i] ?? fit([], mainW))]);
   }
-  // The keys span the whole width, so they fit in 80 columns.
-  lines.push(fit(plain(` ${FOOTER_KEYS}`, { dim: true }), W));
+  lines.push(footerLine);
+  return { lines, nav: { stops: overlay ? [] : doc.stops, height: docH, total: doc.lines.length, scroll, focus: ui.focus } };
+}
+
+function headerLine(view: SessionView, vi: number, W: number, wide: boolean): ScreenLine {
+  const { lesson, engine } = view;
+  const n = lesson.steps.length;
+  const passed = engine.steps.filter((s) => s.status === 'passed').length;
+  const step = lesson.steps[vi];
+  const lead = `${wide ? ` kubetutor · ${lesson.title} ·` : ''} Step ${vi + 1} of ${n} · `;
+  const tail = ` · ${passed === n ? `all ${n} passed` : `${passed} passed`}`;
+  // The counter first, then the target (always on screen, cut if it must be), then the title in what is left.
+  const counterW = cellWidth(lead) + cellWidth(tail) - 3;
+  const fullTarget = ` ${wide ? 'target: ' : ''}${view.targetLabel} `;
+  const targetRoom = Math.max(8, W - counterW - 1);
+  const target = cellWidth(fullTarget) <= targetRoom ? fullTarget : `${truncateCells(fullTarget.trimEnd(), targetRoom - 1)} `;
+  const room = W - cellWidth(lead) - cellWidth(tail) - cellWidth(target) - 1;
+  const title = room >= 8 ? fitWords(step.title, room) : '';
+  const left = `${lead}${title}${title ? tail : tail.slice(3)}`;
+  const targetShown = cellWidth(left) + cellWidth(target) <= W ? target : truncateCells(target, Math.max(0, W - cellWidth(left)));
+  return fit([{ text: padCells(left, W - cellWidth(targetShown)), bold: true }, { text: targetShown, color: view.targetKind === 'cluster' ? 'magenta' : 'cyan', bold: true }], W);
+}
+
+/** The keys that do something now, most useful first kept when the width is short; where the text goes on. */
+function footer(view: SessionView, ui: UiState, W: number, vi: number, sidebar: boolean): (below: number, scroll: number) => ScreenLine {
+  const step = view.lesson.steps[vi];
+  const stops = stopsOf(step);
+  const focused = stops[Math.min(Math.max(0, ui.focus), stops.length - 1)];
+  const overlay = ui.showHelp || ui.showHint || ui.showSolution || ui.showSteps;
+  const running = view.processes.some((p) => p.background && p.state === 'running');
+  const taken = view.forwards.some((f) => f.state === 'port-taken' && f.suggestedPort);
+  const nextOpen = vi + 1 < view.lesson.steps.length && vi + 1 <= view.engine.current;
+  return (below, scroll) => {
+    const keys: Array<[number, string]> = overlay
+      ? [[0, 'Esc back'], [1, '? keys'], [0, 'q quit']]
+      : [
+          [1, stops.length ? '↑↓ blocks' : ''],
+          [1, focused ? (focused.kind === 'quiz' ? '⏎ answer' : '⏎ run') : ''],
+          [3, focused?.kind === 'command' ? 'c copy' : ''],
+          [2, 'r checks'],
+          [1, nextOpen ? 'n next' : ''],
+          [4, vi > 0 ? 'p back' : ''],
+          [4, sidebar ? '' : 'l steps'],
+          [5, step.hints.length ? 'h hints' : ''],
+          [5, step.solution.length ? 's solution' : ''],
+          [3, taken ? 'm move' : ''],
+          [4, running ? 'x stop' : ''],
+          [6, 't traces'],
+          [0, '? keys'],
+          [0, 'q quit'],
+        ];
+    const where = below > 0 ? `PgDn ↓ ${below} more` : scroll > 0 ? 'end · PgUp ↑' : '';
+    let items = keys.filter(([, k]) => k);
+    const text = () => ` ${items.map(([, k]) => k).join('  ')}`;
+    const room = () => W - (where ? cellWidth(where) + 3 : 1);
+    for (let prio = 6; prio > 0 && cellWidth(text()) > room(); prio--) items = items.filter(([p]) => p < prio);
+    const t = text();
+    const shownWhere = cellWidth(t) + cellWidth(where) + 2 <= W ? where : '';
+    return fit([{ text: padCells(sliceCells(t, W), W - (shownWhere ? cellWidth(shownWhere) + 1 : 0)), dim: true }, { text: shownWhere ? `${shownWhere} ` : '', color: 'cyan' }], W);
+  };
+}
+
+/** A notice is about the moment it was given: gone once the learner pressed a key, after a few seconds, or on another step. */
+export function noticeShown(view: SessionView, ui: UiState, vi = view.engine.viewing): boolean {
+  return !!view.notice && view.noticeSeq > ui.noticeHidden && view.noticeStep === vi;
+}
+
+function noticeLines(notice: string, w: number): ScreenLine[] {
+  const good = notice.startsWith('✓');
+  return wrapText(displayText(notice), w).slice(0, 2).map((t) => plain(t, { color: good ? 'green' : 'yellow', bold: good }));
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+
+function checkStateText(st: SessionView['engine']['steps'][number], step: Step, view: SessionView): string {
+  const n = step.checks.length;
+  const pass = st.results.filter((r) => r.ok).length;
+  if (st.status === 'locked') return `checks: locked until step ${view.engine.current + 1} passes`;
+  if (!st.results.length) return `checks: checking ${n === 1 ? 'the check' : `${n} checks`}…`;
+  if (st.status === 'passed' || pass === n) return `checks: all ${n} pass — step passed`;
+  return `checks: ${pass} of ${n} pass`;
+}
+
+function checksPanel(step: Step, st: SessionView['engine']['steps'][number], view: SessionView, ui: UiState, w: number, H: number): ScreenLine[] {
+  if (!step.checks.length) return [plain('checks: none — this step passes by itself', { dim: true })];
+  const attempted = st.attempted || st.status === 'failed' || ui.checksOpen;
+  const head = checkStateText(st, step, view);
+  const failing = step.checks.map((c, i) => [c, st.results[i], i] as const).filter(([, r]) => r && !r.ok);
+  const headColor: Cell['color'] = st.status === 'passed' ? 'green' : st.status === 'locked' ? 'gray' : failing.length && attempted ? 'red' : 'yellow';
+  const folded = !ui.checksOpen && H < 30;
+  if (folded || st.status === 'locked' || !st.results.length) {
+    const first = failing[0];
+    const why = first ? ` — ✗ ${stripMark(displayText(first[1]!.summary))}` : '';
+    const more = first ? '' : '';
+    const line = `${head}${why}${more}`;
+    const keyNote = first && H < 30 ? ' (r: all)' : '';
+    const text = cellWidth(line + keyNote) <= w ? line + keyNote : fitWords(line, w);
+    return [plain(text, { color: headColor, bold: st.status === 'passed' })];
+  }
+  const budget = ui.checksOpen ? Math.max(4, Math.floor(H / 2)) : Math.max(3, Math.floor(H / 3));
+  const blocks: Array<{ ok: boolean; lines: ScreenLine[] }> = step.checks.map((c, i) => ({ ok: !!st.results[i]?.ok, lines: checkLines(c, st.results[i], attempted, w, step, i) }));
+  const all = blocks.flatMap((b) => b.lines);
+  if (all.length + 1 <= budget) return [plain(head, { color: headColor, bold: true }), ...all];
+  const failLines = blocks.filter((b) => !b.ok).flatMap((b) => b.lines);
+  const passing = blocks.filter((b) => b.ok).length;
+  const summary: ScreenLine[] = passing ? [[{ text: '  ✓ ', color: 'green' }, { text: failLines.length ? (passing === 1 ? '1 other check passes' : `${passing} other checks pass`) : `all ${passing} checks pass` }]] : [];
+  const keep = Math.max(1, budget - 1 - summary.length - 1);
+  const more = failLines.length - keep;
+  const shownFailing = more > 0 ? [...failLines.slice(0, keep), plain(`    … ${more} more line${more === 1 ? '' : 's'}${ui.checksOpen ? ' (a taller terminal shows them)' : ' (r shows them)'}`, { dim: true })] : failLines;
+  return [plain(head, { color: headColor, bold: true }), ...shownFailing, ...summary];
+}
+
+function checkLines(check: Check, result: CheckResult | undefined, attempted: boolean, w: number, step: Step, checkIndex: number): ScreenLine[] {
+  if (check.kind === 'quiz') {
+    const text = result?.ok ? `quiz answered: ${check.question}` : `quiz: ${check.question} (answer it in the text)`;
+    return [[{ text: result?.ok ? '  ✓ ' : '  ? ', color: result?.ok ? 'green' : 'yellow' }, { text: fitWords(text, w - 4) }]];
+  }
+  void step;
+  void checkIndex;
+  if (!result) return [[{ text: '  ◌ ', color: 'yellow' }, { text: fitWords(check.title, w - 4), dim: true }]];
+  const summary = stripMark(displayText(result.summary));
+  const lines: ScreenLine[] = [];
+  const first = wrapText(summary, w - 4);
+  lines.push([{ text: result.ok ? '  ✓ ' : '  ✗ ', color: result.ok ? 'green' : attempted ? 'red' : 'yellow' }, { text: result.ok ? fitWords(summary, w - 4) : first[0] }]);
+  if (result.ok) return lines;
+  for (const more of first.slice(1, 3)) lines.push(plain(`    ${more}`));
+  if (attempted) {
+    if (result.expected) lines.push(...wrapText(`expected: ${displayText(result.expected)}`, w, '      ').map((t) => plain(t, { dim: true })));
+    if (result.found) lines.push(...wrapText(`found: ${displayText(result.found)}`, w, '      ').map((t) => plain(t, { dim: true })));
+    for (const d of (result.diagnosis ?? []).slice(0, 4)) lines.push(...wrapText(`· ${displayText(d)}`, w, '      ').map((t) => plain(t, { color: 'yellow' })));
+    if (check.hint || result.hint) lines.push(plain('      h shows a hint', { dim: true }));
+  }
   return lines;
 }
 
@@ -342,13 +317,104 @@ export function renderScreen(view: SessionView, ui: UiState, size: ScreenSize): 
  */
 export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] {
   const at = new Date(t.since).toTimeString().slice(0, 8);
-  if (t.kind === 'unreachable') return [plain(`⚠ cluster unreachable since ${at} — retrying; your place is kept`, { color: 'yellow', bold: true })];
+  if (t.kind === 'unreachable') return wrapText(`⚠ cluster unreachable since ${at} — retrying; your place is kept`, w).slice(0, 2).map((l) => plain(l, { color: 'yellow', bold: true }));
   // Refused credentials need the learner: the client's full message (what to do) follows.
-  return [plain(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, { color: 'red', bold: true }), ...wrap(t.message, w, '  ').slice(0, 3).map((l) => plain(l, { color: 'red' }))];
+  return [plain(fitWords(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, w), { color: 'red', bold: true }), ...wrapText(displayText(t.message), w, '  ').slice(0, 3).map((l) => plain(l, { color: 'red' }))];
 }
 
-/** How far the step text can scroll (for PgDn). */
-export function textLength(view: SessionView, w: number): number {
+// ---------------------------------------------------------------------------
+// Overlays and the sidebar
+
+function overlayLines(view: SessionView, ui: UiState, step: Step, st: SessionView['engine']['steps'][number], w: number): ScreenLine[] | undefined {
+  if (ui.showHelp) {
+    const keyW = Math.min(24, Math.max(10, Math.floor(w / 3)));
+    const out: ScreenLine[] = [plain('Keys', { bold: true })];
+    for (const [k, d] of HELP_LINES) {
+      const keys = wrapText(k, keyW - 2);
+      const desc = wrapText(d, Math.max(10, w - keyW));
+      for (let i = 0; i < Math.max(keys.length, desc.length); i++) out.push([{ text: padCells(keys[i] ? `  ${keys[i]}` : '', keyW), color: 'cyan' }, { text: desc[i] ?? '' }]);
+    }
+    return out;
+  }
+  if (ui.showSteps) return stepList(view, w);
+  if (ui.showSolution) {
+    // The era's own solution first, in full; those for other eras under their label (src/ui/era-marks.ts).
+    const sv = solutionView(step, view.eraContext);
+    const out: ScreenLine[] = [plain(sv.heading ? `Solution for ${sv.heading}:` : 'Solution — the commands that complete this step:', { bold: true })];
+    for (const c of sv.here) out.push(...wrapCommand(c.run, w));
+    if (!step.solution.length) out.push(plain('(this step has no solution commands)', { dim: true }));
+    for (const o of sv.others) {
+      out.push([], plain(`${o.label}:`, { dim: true }));
+      for (const c of o.lines) out.push(...wrapCommand(c.run, w).map((l) => l.map((x) => ({ ...x, dim: true }))));
+    }
+    return out;
+  }
+  if (ui.showHint) {
+    const hints = [...step.hints, ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
+    const out: ScreenLine[] = [plain('Hints', { bold: true })];
+    for (const h of hints.length ? hints : ['(no hints for this step)']) out.push(...renderMarkdown(h, w).map(fromMarkdown), []);
+    return out;
+  }
+  return undefined;
+}
+
+function wrapCommand(run: string, w: number): ScreenLine[] {
+  return run.split('\n').flatMap((l, i) => wrapText(`${i ? '  ' : '$ '}${l}`, w).map((t, k) => plain(k ? `  ${t}` : t, { color: 'cyan' })));
+}
+
+function stepList(view: SessionView, w: number): ScreenLine[] {
+  const out: ScreenLine[] = [plain('Steps', { bold: true })];
+  view.lesson.steps.forEach((s, i) => {
+    const status = view.engine.steps[i].status;
+    const viewing = i === view.engine.viewing;
+    const lead = `${viewing ? '›' : ' '} ${STATUS_MARK[status]} ${i + 1}. `;
+    wrapText(s.title, w - cellWidth(lead)).forEach((t, k) => out.push([{ text: k ? ' '.repeat(cellWidth(lead)) : lead, color: STATUS_COLOR[status] }, { text: t, bold: viewing, dim: status === 'locked' }]));
+  });
+  out.push([], plain('n and p move between unlocked steps; Esc or l closes this list.', { dim: true }));
+  return out;
+}
+
+function sidebar(view: SessionView, vi: number, sideW: number): ScreenLine[] {
+  const { lesson, engine } = view;
+  const side: ScreenLine[] = [plain(' Steps', { bold: true })];
+  lesson.steps.forEach((s, i) => {
+    const status = engine.steps[i].status;
+    const viewing = i === vi;
+    const lead = `${viewing ? '›' : ' '}${STATUS_MARK[status]} ${i + 1} `;
+    wrapText(s.title, sideW - cellWidth(lead) - 1).forEach((t, k) =>
+      side.push([{ text: k ? ' '.repeat(cellWidth(lead)) : lead, color: STATUS_COLOR[status] }, { text: t, inverse: viewing, dim: status === 'locked' }]),
+    );
+  });
+  const procs = view.processes.filter((p) => p.background);
+  const forwards = new Map(view.forwards.map((f) => [f.name, f]));
+  if (procs.length || forwards.size) {
+    side.push([], plain(' Processes', { bold: true }));
+    for (const f of view.forwards) {
+      const good = f.state === 'healthy';
+      const bad = f.state === 'failed' || f.state === 'port-taken' || f.state === 'unhealthy';
+      side.push([{ text: f.state === 'stopped' ? ' ○ ' : good ? ' ● ' : bad ? ' ✗ ' : ' ◌ ', color: good ? 'green' : bad ? 'red' : 'yellow' }, { text: f.name, dim: f.state === 'stopped' }]);
+      const detail = f.state === 'port-taken' ? `port ${f.port} taken` : f.state === 'stopped' ? 'stopped' : `${f.state} :${f.port}${f.restarts ? `, ${f.restarts} restart${f.restarts === 1 ? '' : 's'}` : ''}`;
+      side.push(plain(`   ${detail}`, { dim: true }));
+    }
+    for (const p of procs) {
+      if (forwards.has(p.name)) continue;
+      const running = p.state === 'running';
+      side.push([{ text: running ? ' ● ' : ' ○ ', color: running ? 'green' : 'gray' }, { text: p.name, dim: !running }]);
+      side.push(plain(`   ${running ? `running, pid ${p.pid}` : p.state}`, { dim: true }));
+    }
+  }
+  if (view.found.era || view.found.gatewayUrl) {
+    side.push([], plain(' Found on the cluster', { bold: true }));
+    if (view.found.era) side.push(plain(` Istio ${view.found.version ?? view.found.era}${view.found.era === 'modern' ? ' (istiod)' : ''}`, { dim: true }));
+    if (view.found.gatewayUrl) side.push(plain(' GATEWAY_URL=', { dim: true }), plain(`  ${displayText(view.found.gatewayUrl)}`, { color: 'cyan' }));
+  }
+  return side;
+}
+
+/** Which selectable a stop index is (for the App's Enter and c). */
+export function selectableAt(view: SessionView, focus: number): Selectable | undefined {
   const step = view.lesson.steps[view.engine.viewing];
-  return step ? proseLines(step, w, view.eraContext).length : 0;
+  const stops = step ? stopsOf(step) : [];
+  const s = stops[focus];
+  return s && toSelectable(s);
 }

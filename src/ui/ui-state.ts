@@ -1,48 +1,168 @@
-/** What only the terminal UI tracks: selection, scrolling, which panels are open. A pure reducer. */
+/**
+ * What only the terminal UI tracks: the focused block, the scroll, which panels are open, which
+ * notice was dismissed. A pure reducer; moves that need the laid-out document (where each block
+ * sits) take it as `ScreenNav` (from screen.ts) and stay pure too.
+ */
+import type { PlacedStop } from './step-document.js';
+
+/** What the keys need to know of the laid-out screen: where the stops are and how much shows. */
+export interface ScreenNav {
+  stops: PlacedStop[];
+  /** Rows of the document window, and the document's length. */
+  height: number;
+  total: number;
+  /** The scroll actually used (the UI's, clamped). */
+  scroll: number;
+  focus: number;
+}
+
 
 export interface UiState {
-  /** Selected item in the step pane: commands first, then quiz options. */
-  selected: number;
-  /** First line of the step text shown. */
+  /** The focused stop (a command, or a quiz option) of the viewed step, in document order. */
+  focus: number;
+  /** First line of the step's document shown. */
   scroll: number;
+  /** First line shown of an overlay (help, hints, solution, steps). */
+  overlayScroll: number;
   showHint: boolean;
   showSolution: boolean;
   showHelp: boolean;
+  /** The step list (below the width that has a sidebar). */
+  showSteps: boolean;
+  /** Every check with its reason, even where they would fold into one line (r). */
+  checksOpen: boolean;
+  /** More lines of the latest output (o). */
+  outputOpen: boolean;
+  /** Notices up to this `noticeSeq` are dismissed (a key was pressed, or they timed out). */
+  noticeHidden: number;
   /** For the step being viewed; reset when the viewed step changes. */
   forStep: number;
 }
 
 export type UiAction =
-  | { type: 'select-next'; count: number }
-  | { type: 'select-previous' }
-  | { type: 'scroll'; by: number; max: number }
+  | { type: 'focus'; focus: number; scroll: number }
+  | { type: 'scroll-to'; scroll: number; focus?: number }
   | { type: 'toggle-hint' }
   | { type: 'toggle-solution' }
   | { type: 'toggle-help' }
+  | { type: 'toggle-steps' }
+  | { type: 'toggle-output' }
+  | { type: 'open-checks' }
   | { type: 'close-overlays' }
+  | { type: 'hide-notice'; seq: number }
   | { type: 'viewing'; step: number };
 
-export const initialUi: UiState = { selected: 0, scroll: 0, showHint: false, showSolution: false, showHelp: false, forStep: 0 };
+export const initialUi: UiState = {
+  focus: 0,
+  scroll: 0,
+  overlayScroll: 0,
+  showHint: false,
+  showSolution: false,
+  showHelp: false,
+  showSteps: false,
+  checksOpen: false,
+  outputOpen: false,
+  noticeHidden: 0,
+  forStep: 0,
+};
+
+const overlays = { showHint: false, showSolution: false, showHelp: false, showSteps: false };
+
+export const hasOverlay = (s: UiState) => s.showHelp || s.showHint || s.showSolution || s.showSteps;
 
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
-    case 'select-next':
-      return s.selected + 1 < a.count ? { ...s, selected: s.selected + 1 } : s;
-    case 'select-previous':
-      return s.selected > 0 ? { ...s, selected: s.selected - 1 } : s;
-    case 'scroll': {
-      const scroll = Math.max(0, Math.min(a.max, s.scroll + a.by));
-      return scroll === s.scroll ? s : { ...s, scroll };
-    }
+    case 'focus':
+      return a.focus === s.focus && a.scroll === s.scroll ? s : { ...s, focus: a.focus, scroll: a.scroll };
+    case 'scroll-to':
+      if (hasOverlay(s)) return a.scroll === s.overlayScroll ? s : { ...s, overlayScroll: a.scroll };
+      return a.scroll === s.scroll && (a.focus === undefined || a.focus === s.focus) ? s : { ...s, scroll: a.scroll, focus: a.focus ?? s.focus };
     case 'toggle-hint':
-      return { ...s, showHint: !s.showHint };
+      return { ...s, ...overlays, overlayScroll: 0, showHint: !s.showHint };
     case 'toggle-solution':
-      return { ...s, showSolution: !s.showSolution };
+      return { ...s, ...overlays, overlayScroll: 0, showSolution: !s.showSolution };
     case 'toggle-help':
-      return { ...s, showHelp: !s.showHelp };
+      return { ...s, ...overlays, overlayScroll: 0, showHelp: !s.showHelp };
+    case 'toggle-steps':
+      return { ...s, ...overlays, overlayScroll: 0, showSteps: !s.showSteps };
+    case 'toggle-output':
+      return { ...s, outputOpen: !s.outputOpen };
+    case 'open-checks':
+      return s.checksOpen ? s : { ...s, checksOpen: true };
     case 'close-overlays':
-      return s.showHelp || s.showHint || s.showSolution ? { ...s, showHelp: false, showHint: false, showSolution: false } : s;
+      return hasOverlay(s) || s.checksOpen ? { ...s, ...overlays, checksOpen: false } : s;
+    case 'hide-notice':
+      return a.seq > s.noticeHidden ? { ...s, noticeHidden: a.seq } : s;
     case 'viewing':
-      return a.step === s.forStep ? s : { ...initialUi, forStep: a.step };
+      return a.step === s.forStep ? s : { ...initialUi, noticeHidden: s.noticeHidden, outputOpen: s.outputOpen, forStep: a.step };
   }
 }
+
+// ---------------------------------------------------------------------------
+// Moves over the laid-out document
+
+const maxScroll = (nav: ScreenNav) => Math.max(0, nav.total - nav.height);
+const clampScroll = (nav: ScreenNav, s: number) => Math.max(0, Math.min(maxScroll(nav), s));
+
+/** Whether stop `i` is whole on screen at `scroll`. */
+export function stopVisible(nav: ScreenNav, i: number, scroll = nav.scroll): boolean {
+  const p = nav.stops[i];
+  return !!p && p.top >= scroll && p.bottom < scroll + nav.height;
+}
+
+/** The scroll that shows stop `i` whole, with the prose that introduces it when both fit, moving as little as it can. */
+export function revealScroll(nav: ScreenNav, i: number, scroll = nav.scroll): number {
+  const p = nav.stops[i];
+  if (!p) return scroll;
+  if (stopVisible(nav, i, scroll)) return scroll;
+  const tall = p.bottom - p.top + 1 > nav.height;
+  if (tall) return clampScroll(nav, p.top);
+  if (p.bottom >= scroll + nav.height) return clampScroll(nav, Math.max(p.bottom - nav.height + 1, Math.min(p.introTop, p.top)));
+  // Above the window: from its introduction down, if that fits, else from its top.
+  return clampScroll(nav, p.bottom - p.introTop + 1 <= nav.height ? p.introTop : p.top);
+}
+
+/** ↓/Tab (+1) or ↑/Shift-Tab (−1): the next block from the focused one, or from what is on screen if the focus scrolled away. */
+export function moveFocus(nav: ScreenNav, dir: 1 | -1): { focus: number; scroll: number } | undefined {
+  const n = nav.stops.length;
+  if (n === 0) {
+    // Nothing to focus: the arrows scroll the text a line.
+    return { focus: nav.focus, scroll: clampScroll(nav, nav.scroll + dir) };
+  }
+  let next: number;
+  if (stopVisible(nav, nav.focus)) next = nav.focus + dir;
+  else if (dir > 0) {
+    next = nav.stops.findIndex((p) => p.top >= nav.scroll);
+    if (next < 0) next = n; // all above: past the end
+  } else {
+    next = -1;
+    for (let i = n - 1; i >= 0; i--) if (nav.stops[i].bottom < nav.scroll + nav.height) { next = i; break; }
+  }
+  if (next < 0 || next >= n) {
+    // Past the first or last block: the text scrolls on, so the prose around it can be read.
+    return { focus: nav.focus, scroll: clampScroll(nav, nav.scroll + dir * Math.max(1, Math.floor(nav.height / 2))) };
+  }
+  // A block far below or above: scroll a screen towards it first, so no text is skipped unseen.
+  const target = revealScroll(nav, next);
+  const jump = target - nav.scroll;
+  if (Math.abs(jump) > nav.height && !stopVisible(nav, next)) {
+    const scroll = clampScroll(nav, nav.scroll + Math.sign(jump) * Math.max(1, nav.height - 2));
+    return { focus: firstVisible(nav, scroll) ?? nav.focus, scroll };
+  }
+  return { focus: next, scroll: target };
+}
+
+function firstVisible(nav: ScreenNav, scroll: number): number | undefined {
+  const i = nav.stops.findIndex((_, k) => stopVisible(nav, k, scroll));
+  return i < 0 ? undefined : i;
+}
+
+/** PgDn/PgUp/wheel/Home/End: the scroll moves; the focus follows onto the screen when it went off it. */
+export function scrollTo(nav: ScreenNav, scroll: number): { scroll: number; focus: number } {
+  const s = clampScroll(nav, scroll);
+  if (stopVisible(nav, nav.focus, s)) return { scroll: s, focus: nav.focus };
+  return { scroll: s, focus: firstVisible(nav, s) ?? nav.focus };
+}
+
+export const pageSize = (nav: ScreenNav) => Math.max(1, nav.height - 2);
+export const maxScrollOf = maxScroll;

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnPty } from './pty.js';
 import { median, round, sleep, type Figure } from './stats.js';
 
-const FOOTER = '? q'; // the last thing the lesson screen draws (its key line)
+const FOOTER = 'q quit'; // the last keys the lesson screen's key line shows
 
 async function timeToExit(argv: string[]): Promise<number> {
   const t0 = performance.now();

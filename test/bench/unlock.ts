@@ -44,7 +44,7 @@ export async function unlockLatency(trials: number): Promise<Figure[]> {
       const write = app.stdout.write.bind(app.stdout);
       app.stdout.write = (frame: string) => {
         if (process.env.KT_DEBUG && t0) console.log("frame", (performance.now() - t0).toFixed(1), frame.split("\n").find((l) => l.includes(" 1 Check")));
-        if (!passedAt && /✓ 1 Check/.test(frame)) passedAt = performance.now();
+        if (!passedAt && /· 1 passed/.test(frame)) passedAt = performance.now();
         write(frame);
       };
       const until = Date.now() + 30_000;

@@ -174,53 +174,69 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
   });
   afterAll(() => term?.kill());
 
-  /** Selects command `n` (0-based) of the viewed step, runs it and waits for it to finish. */
-  async function run(n: number, done: RegExp) {
-    term.keys('g'); // no-op key: make sure the app is idle
-    for (let i = 0; i < 8; i++) term.keys('Up');
-    for (let i = 0; i < n; i++) term.keys('Down');
+  /** Moves the focus (↓ from the top of the step) until the focused line matches `label`; each key waits for its frame. */
+  async function focus(label: RegExp) {
+    const focusedLine = () => term.screen().split('\n').find((l) => /┏━ › |^ +› \(/.test(l)) ?? '';
+    const settle = async (before: string) => {
+      for (let i = 0; i < 20 && term.screen() === before; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 150));
+    };
+    let before = term.screen();
+    term.keys('g'); // the top of the step
+    await settle(before);
+    for (let i = 0; i < 40; i++) {
+      if (label.test(focusedLine())) return;
+      before = term.screen();
+      term.keys('Down');
+      await settle(before);
+    }
+    throw new Error(`never focused ${label}:\n${term.screen()}`);
+  }
+  /** Focuses a block, presses Enter and waits for what it does. */
+  async function run(label: RegExp, done: RegExp) {
+    await focus(label);
     term.keys('Enter');
     await term.waitFor(done, 30_000);
   }
 
   test('all five steps, from a fresh cluster to a clean one', async () => {
-    await term.waitFor(/Step 1\/5/);
-    expect(term.screen()).toMatch(/target: sandbox \(scenario fresh\)/);
+    await term.waitFor(/Step 1 of 5/);
+    expect(term.screen()).toMatch(/sandbox \(scenario fresh\)/);
     // The first frame (drawn before Ink loads) is replaced in place: once the live screen has
     // judged step 1, the lesson's header is on the terminal once, with nothing left above it.
-    await term.waitFor(/✗ /);
-    expect(term.history().match(/kubetutor · Distributed tracing with Jaeger/g)).toHaveLength(1);
+    await term.waitFor(/checks: \d+ of 11 pass/);
+    expect(term.history().match(/Step 1 of 5 · Check the prerequisites/g)).toHaveLength(1);
 
-    // 1. prerequisites: label, apply, apply, wait.
-    await run(0, /output \$ kubectl label namespace default.*exit 0/);
-    await run(1, /output \$ kubectl apply -f bookinfo\.yaml.*exit 0/);
-    await run(2, /output \$ kubectl apply -f bookinfo-gateway\.yaml.*exit 0/);
-    await run(3, /✓ 1 /);
+    // 1. prerequisites: label, apply, apply, wait — each command run from its frame, in the text.
+    // (Only the focused frame is drawn heavy: ┗━ ✓ exit 0 is the command just run.)
+    await run(/command 1 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 2 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 3 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 4 of 4/, /checks: all 11 pass — step passed/);
     await term.waitFor(/step 2 is unlocked/);
 
     // 2. port-forward: the source document's command, started from the step as a supervised child.
     // On this era (1.1 pre-release) it applies: listed after the Gateway list and the Jaeger pod forward.
     term.keys('n');
-    await term.waitFor(/Step 2\/5/);
-    await term.waitFor(/Commands for Istio 1\.1 pre-release — detected: istio-pilot 1\.1\.4/);
-    await run(2, /\[jaeger-forward: healthy\]/);
-    await term.waitFor(/✓ 2 /);
+    await term.waitFor(/Step 2 of 5/);
+    await run(/background command \d+ of \d+: jaeger-forward(?![-\w])/, /┗━ ● serving on :\d+/);
+    await term.waitFor(/· 2 passed/);
     expect(await portFree(dash.port)).toBe(false);
 
     // 3. traffic: the exported GATEWAY_URL carries over to the next command and to the checks.
     term.keys('n');
-    await term.waitFor(/Step 3\/5/);
-    await run(0, /output \$ export INGRESS_HOST.*exit 0/);
-    await run(1, /output \$ export INGRESS_PORT.*exit 0/);
-    await run(2, /output \$ export GATEWAY_URL.*exit 0/);
-    await run(3, /request 10: 200/);
-    await term.waitFor(/✓ 3 /);
+    await term.waitFor(/Step 3 of 5/);
+    await run(/command 1 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 2 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 3 of 4/, /┗━ ✓ exit 0/);
+    await run(/command 4 of 4/, /request 10: 200/);
+    await term.waitFor(/· 3 passed/);
 
-    // 4. traces: the quizzes (answers below the two commands).
+    // 4. traces: the quizzes, asked in the text after the two commands.
     term.keys('n');
-    await term.waitFor(/Step 4\/5/);
-    await run(2 + 1, /\(•\) The server span/);
-    await run(2 + 3 + 2, /\(•\) Mixer's Check call/);
+    await term.waitFor(/Step 4 of 5/);
+    await run(/› \( \) The server span/, /\(•\) The server span/);
+    await run(/› \( \) Mixer's Check call/, /\(•\) Mixer's Check call/);
     // Open the newest trace in the built-in viewer, look at it, come back.
     term.keys('t');
     // It opens on the most recent trace, at productpage's client span for reviews, details open.
@@ -229,16 +245,16 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     term.keys('b');
     await term.waitFor(/Traces · \d+ found · sorted by most recent/);
     term.keys('q');
-    await term.waitFor(/Step 4\/5/);
-    await term.waitFor(/✓ 4 /);
+    await term.waitFor(/Step 4 of 5/);
+    await term.waitFor(/· 4 passed/);
 
     // 5. cleanup: stop the forward this runner started (x), then delete Bookinfo.
     term.keys('n');
-    await term.waitFor(/Step 5\/5/);
+    await term.waitFor(/Step 5 of 5/);
     term.keys('x');
-    await term.waitFor(/○ jaeger-forward/);
-    await run(0, /all steps passed/);
+    for (let i = 0; i < 50 && !(await portFree(dash.port)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await portFree(dash.port)).toBe(true);
+    await run(/command 1 of/, /all steps passed/);
 
     term.keys('q');
     await term.waitFor(/all steps passed\./);

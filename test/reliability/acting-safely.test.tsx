@@ -108,12 +108,12 @@ describe('a lesson from outside the bundled set', () => {
       expect(f).toContain(file);
       expect(f).toMatch(/sha256 [0-9a-f]{16}/);
       expect(f).toContain(`touch "${dir}/ran"`); // the source itself, command included
-      await pressUntil(stdin, 'n', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'n', lastFrame, /Step 1 of 1/);
       expect(existsSync(join(dir, 'ran'))).toBe(false);
       expect(isTrusted({ file })).toBe(false);
 
       await pressUntil(stdin, '\r', lastFrame, /Read this lesson before it runs anything/);
-      await pressUntil(stdin, 'y', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'y', lastFrame, /Step 1 of 1/);
       await eventually(() => existsSync(join(dir, 'ran')), 10_000, 'the command to run after y');
       expect(isTrusted({ file })).toBe(true); // recorded: not asked again next time
     } finally {
@@ -138,19 +138,24 @@ describe('a lesson from outside the bundled set', () => {
 });
 
 describe('the command Enter runs is shown in full first', () => {
-  test('a long, multi-line command is laid out whole when selected, cut only at the width', async () => {
+  test('a long command is laid out whole in its frame, wrapped at shell words with a continuation mark', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kt-long-'));
     const long = `kubectl get pods --all-namespaces -o custom-columns='NAMESPACE:.metadata.namespace,NAME:.metadata.name,NODE:.spec.nodeName,IP:.status.podIP,PHASE:.status.phase' --sort-by=.metadata.name   # end-${'x'.repeat(40)}`;
     writeLesson(dir, [long]);
     const lesson = await loadLesson(dir);
     const { startingView } = await import('../../src/ui/first-frame.js');
     const view = startingView(lesson, { label: 'sandbox (scenario ready)', kind: 'sandbox' });
-    const screen = renderScreen(view, initialUi, { width: 100, height: 40 });
-    // The selected command is drawn in inverse video, over as many lines as it needs: joined, the
-    // inverse cells are the command exactly (the sidebar's selected step aside).
-    const shown = screen.flatMap((l) => l.filter((c) => c.inverse && !c.text.startsWith('1 Do things')).map((c) => c.text)).join('');
-    expect(shown).toBe(`$ ${long}`);
-    expect(screen.filter((l) => l.some((c) => c.inverse)).length).toBeGreaterThan(2);
+    const screen = renderScreen(view, initialUi, { width: 100, height: 40 }).map((l) => l.map((c) => c.text).join(''));
+    // The focused command is in a heavy frame, over as many rows as it needs; nothing of it is
+    // left out, no row is wider than the terminal, and continuation rows are marked.
+    const rows = screen.filter((l) => /^ ┃ /.test(l)).map((l) => l.replace(/^ ┃ /, '').trimEnd());
+    expect(rows.length).toBeGreaterThan(2);
+    expect(rows.slice(1).every((r) => /^ *› /.test(r))).toBe(true);
+    expect(rows.map((r) => r.replace(/^ *› /, '')).join('').replace(/\s+/g, '')).toBe(`$${long}`.replace(/\s+/g, ''));
+    for (const l of screen) expect(l.length).toBeLessThanOrEqual(100);
+    // Words of the command are whole on each row (the one longer than a row breaks after a comma).
+    const words = new Set(long.split(/\s+/));
+    for (const r of rows.map((x) => x.replace(/^ *› /, '').replace(/^\$ /, ''))) for (const w of r.split(/\s+/).filter(Boolean)) expect(words.has(w) || [...words].some((x) => x.length > 90 && x.includes(w))).toBe(true);
   });
 });
 
@@ -232,14 +237,14 @@ describe('destructive cleanup', () => {
     const session = new Session(await loadLesson(dir), target, { intervalMs: 200, trusted: true });
     const { lastFrame, stdin, unmount } = render(<App session={session} copy={() => undefined} />);
     try {
-      await frameMatching(lastFrame, /Step 1\/1/);
+      await frameMatching(lastFrame, /Step 1 of 1/);
       const f = await pressUntil(stdin, '\r', lastFrame, /deletes things from the cluster/);
       expect(f).toContain('context prod-eu (https://203.0.113.7:6443)');
       expect(f).toContain('$ kubectl delete configmap doomed -n default');
-      await pressUntil(stdin, 'n', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'n', lastFrame, /Step 1 of 1/);
       expect(sb.store.get(cm, 'default', 'doomed')).toBeDefined();
       await pressUntil(stdin, '\r', lastFrame, /Run it there\? \(y\/N\)/);
-      await pressUntil(stdin, 'y', lastFrame, /Step 1\/1/);
+      await pressUntil(stdin, 'y', lastFrame, /Step 1 of 1/);
       await eventually(() => !sb.store.get(cm, 'default', 'doomed'), 15_000, 'the delete to run after y');
     } finally {
       unmount();

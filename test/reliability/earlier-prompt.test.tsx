@@ -53,7 +53,7 @@ describe('processes left by an earlier run', () => {
     const lesson = await frameMatching(lastFrame, /Step \d\/5/);
     expect(lesson).toMatch(/left them running; kubetutor cleanup --yes stops them later/);
     expect(stops).toBe(0);
-    await frameMatching(lastFrame, /✓ 1 /); // the lesson started
+    await frameMatching(lastFrame, /· 1 passed/); // the lesson started
   });
 
   test('y stops them, then the lesson starts with what happened', async () => {

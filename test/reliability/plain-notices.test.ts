@@ -23,7 +23,7 @@ test('plain mode reports an API outage while it lasts, and the cluster answering
   let text = '';
   out.on('data', (d) => (text += d));
   const done = runPlain(session, out);
-  await eventually(() => /== Step 2\/5: /.test(text), 20_000, 'step 2 (step 1 is done on ready)');
+  await eventually(() => /== Step 2 of 5: /.test(text), 20_000, 'step 2 (step 1 is done on ready)');
   await target.sandbox!.faults.outage();
   await eventually(() => /⚠ cluster unreachable since .* — retrying; your place is kept/.test(text), 20_000, 'the outage reported');
   await target.sandbox!.faults.restore();

@@ -132,7 +132,7 @@ function startRunner(opts: { state?: string; args?: string[]; env?: Record<strin
 
 /** Runs both background commands of step 1 and waits until both are up. */
 async function startBackground(r: Runner): Promise<number> {
-  await r.term.waitFor(/Step 1\/2/, 30_000);
+  await r.term.waitFor(/Step 1 of 2/, 30_000);
   await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
   r.term.keys('Enter');
   await r.term.waitFor(/\[sleeper: running\]/);
@@ -275,10 +275,10 @@ describe('after a SIGKILL of the runner', () => {
     expect(prompt).toMatch(/2 processes from an earlier kubetutor run are still running:/);
     for (const o of orphans) expect(prompt).toContain(`pid ${o.pid} ${o.cmd.slice(0, 20)}`);
     expect(prompt).not.toContain(`pid ${bystander.pid} `);
-    expect(prompt).not.toMatch(/Step 1\/2/);
+    expect(prompt).not.toMatch(/Step 1 of 2/);
     second.term.keys('y');
     await second.term.waitFor(/stopped 2 processes from an earlier run/, 15_000);
-    await second.term.waitFor(/Step 1\/2/);
+    await second.term.waitFor(/Step 1 of 2/);
     figures['SIGKILL (after y at the next start)'] = children(first.tag).length;
     expect(children(first.tag)).toEqual([]);
     expect(alive(bystander.pid!), 'the process behind the recycled pid was signalled').toBe(true);
@@ -296,7 +296,7 @@ describe('after a SIGKILL of the runner', () => {
   test('kubetutor cleanup --yes stops them (after a SIGKILL)', async () => {
     const state = mkdtempSync(join(tmpdir(), 'kubetutor-rel-state-'));
     const r = startRunner({ state, port: await freePort() });
-    await r.term.waitFor(/Step 1\/2/, 30_000);
+    await r.term.waitFor(/Step 1 of 2/, 30_000);
     await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
     r.term.keys('Enter');
     await r.term.waitFor(/\[sleeper: running\]/);
@@ -323,7 +323,7 @@ describe('a port already in use', () => {
     holder = net.createServer((s) => s.end('held\n'));
     await new Promise<void>((r) => holder!.listen(port, '127.0.0.1', () => r()));
     const r = startRunner({ port });
-    await r.term.waitFor(/Step 1\/2/, 30_000);
+    await r.term.waitFor(/Step 1 of 2/, 30_000);
     await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
     r.term.keys('Down');
     r.term.keys('Enter');
@@ -375,7 +375,7 @@ async function plainStart(state: string, kubeconfig: string): Promise<string> {
   spawned.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
-  await eventually(() => /== Step 1\/2/.test(out), 30_000, `the plain lesson (got: ${out})`);
+  await eventually(() => /== Step 1 of 2/.test(out), 30_000, `the plain lesson (got: ${out})`);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   return out;

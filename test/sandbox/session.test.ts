@@ -61,7 +61,7 @@ describe('a session on the sandbox', () => {
     process.emit('SIGINT');
     expect(await done).toBe(130);
     expect(text).toMatch(/^target: sandbox \(scenario no-sidecar\)$/m);
-    expect(text).toMatch(/^== Step 1\/5: /m);
+    expect(text).toMatch(/^== Step 1 of 5: /m);
     expect(text).toMatch(/^\$ kubectl apply -f bookinfo\.yaml$/m);
     expect(text).toMatch(/^found on the cluster: Istio 1\.1\.4; GATEWAY_URL=127\.0\.0\.1:\d+  \(in your shell: export GATEWAY_URL=127\.0\.0\.1:\d+\)$/m);
     expect(text).not.toMatch(/\u001b\[/); // no escape codes

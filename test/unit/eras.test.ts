@@ -7,10 +7,12 @@ import { parseLesson } from '../../src/lesson/parse.js';
 import { LessonError } from '../../src/lesson/types.js';
 import { lintLesson } from '../../src/authoring/lint.js';
 import { commandOrder, hintTexts, proseLines, solutionView } from '../../src/ui/era-marks.js';
+import { layoutStep } from '../../src/ui/step-document.js';
+import { cellWidth } from '../../src/ui/cells.js';
 import { renderScreen } from '../../src/ui/screen.js';
 import { startingView } from '../../src/ui/first-frame.js';
 import { initialUi } from '../../src/ui/ui-state.js';
-import { lineText } from '../../src/lesson/markdown.js';
+import { lineText } from '../../src/ui/markdown.js';
 
 const LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger', 'lesson.md');
 const ctx = (era: EraContext['era'], tools: string[] = []): EraContext => ({ ...(era ? { era } : {}), tools: new Set(tools), why: 'detected: test' });
@@ -204,10 +206,13 @@ describe('the screen marks era blocks', () => {
     const screen = renderScreen({ ...view, engine }, initialUi, { width: 80, height: 24 }).map((l) => l.map((c) => c.text).join(''));
     const all = screen.join('\n');
     expect(all).toMatch(/Commands for current Istio — detected: istiod 1\.29\.6/);
-    expect(all).toMatch(/\[jaeger-forward-pod\] \$ kubectl port-forward/);
-    expect(all).toMatch(/not for this cluster:\s*\n.*\[for 1\.1-pre\] \[jaeger-forward\]/);
-    expect(all).toMatch(/\[needs istioctl\] \[jaeger-dashboard\]/);
-    expect(all.indexOf('[jaeger-forward-pod]')).toBeLessThan(all.indexOf('[jaeger-forward]'));
+    // Each command stays in the text; one for another era (or a missing tool) says whom it is for.
+    const doc = layoutStep({ ...view, engine }, 1, { width: 78, height: 24, focus: -1, outputOpen: false }).lines.map((l) => l.map((c) => c.text).join(''));
+    const text = doc.join('\n');
+    expect(text).toMatch(/background command \d of \d: jaeger-forward-pod ─/);
+    expect(text).toMatch(/background command \d of \d: jaeger-forward · for 1\.1-pre/);
+    expect(text).toMatch(/jaeger-dashboard · needs istioctl/);
+    for (const l of doc) expect(cellWidth(l)).toBeLessThanOrEqual(78);
     const sol = renderScreen({ ...view, engine }, { ...initialUi, showSolution: true }, { width: 80, height: 24 }).map((l) => l.map((c) => c.text).join('')).join('\n');
     expect(sol).toMatch(/Solution for current Istio — detected: istiod 1\.29\.6/);
     expect(sol).toMatch(/app=jaeger/);

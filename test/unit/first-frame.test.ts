@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
+import { cellWidth } from '../../src/ui/cells.js';
 import { bundledLessonsDir, loadLesson } from '../../src/lesson/load.js';
 import { Session } from '../../src/engine/session.js';
 import type { Target } from '../../src/cluster/target.js';
@@ -50,11 +51,11 @@ describe('the first frame (drawn before Ink loads)', () => {
     const drawn = out.text.replace('\x1b[?25l', '');
     const lines = drawn.split('\n');
     expect(lines).toHaveLength(30); // rows - 1 lines, then the newline Ink also ends with
-    expect(lines[0]).toContain('kubetutor · Distributed tracing with Jaeger');
-    expect(lines[0]).toContain('target: sandbox (scenario ready)');
-    expect(drawn).toContain('◌ checking…');
-    expect(drawn).toMatch(/\? q/);
-    for (const l of lines) expect([...l.replace(/\x1b\[[0-9;]*m/g, '')].length).toBeLessThanOrEqual(100);
+    expect(lines[0]).toContain('Step 1 of 5 · Check the prerequisites and deploy Bookinfo · 0 passed');
+    expect(lines[0]).toContain('sandbox (scenario ready)');
+    expect(drawn).toContain('checks: checking 11 checks…');
+    expect(drawn).toMatch(/\? keys  q quit/);
+    for (const l of lines) expect(cellWidth(l.replace(/\x1b\[[0-9;]*m/g, ''))).toBeLessThanOrEqual(100);
     const before = out.text.length;
     frame.erase();
     frame.erase(); // once only
@@ -68,6 +69,27 @@ describe('the first frame (drawn before Ink loads)', () => {
     expect(ansiLine(line, 80, true)).toBe('\x1b[1;32mok \x1b[0mplain\x1b[7msel\x1b[0m');
     expect(ansiLine(line, 80, false)).toBe('ok plain\x1b[7msel\x1b[0m');
     expect(ansiLine([{ text: 'abcdefghij' }], 5, false)).toBe('abcd…');
+    expect(ansiLine([{ text: '日本語テキスト' }], 7, false)).toBe('日本語…'); // cells, not code points
+  });
+
+  it('answers keys at once: ? draws the help from the same layout; keys for the live screen wait, in order', async () => {
+    const lesson = await loadLesson(`${bundledLessonsDir()}/istio-jaeger`);
+    const out = new Capture();
+    const input = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.ReadStream;
+    const frame = drawFirstFrame(out as unknown as NodeJS.WriteStream, startingView(lesson, target), false, input);
+    const before = out.text.length;
+    input.write('?');
+    await new Promise((r) => setTimeout(r, 20));
+    const redrawn = out.text.slice(before);
+    expect(redrawn).toContain('\x1b[1A'); // the frame erased and drawn again in place
+    expect(redrawn).toContain('copy that command to the clipboard');
+    input.write('\x1b'); // Esc closes it
+    input.write('n?\r');
+    await new Promise((r) => setTimeout(r, 20));
+    const { ui, pending } = frame.handOver();
+    expect(ui.showHelp).toBe(false);
+    expect(pending).toBe('n?\r'); // after n, even ? waits: the order is kept
+    frame.erase();
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { proseOf } from '../../src/lesson/types.js';
 import { hugoToLesson, hugoToLessonMarkdown, importSkeleton, isHugoPage } from '../../src/lesson/hugo.js';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { lintLesson } from '../../src/authoring/lint.js';
@@ -45,7 +46,7 @@ describe('hugoToLessonMarkdown', () => {
   });
 
   it('renders images, boxes and links', () => {
-    expect(md).toContain('*Figure: The echo dashboard, reached through a port-forward* (./echo-dashboard.svg)');
+    expect(md).toContain('![The echo dashboard, reached through a port-forward](./echo-dashboard.svg)');
     expect(md).toContain('> **Warning:** Do not run this in a production cluster: the dashboard has\n> no authentication.');
     expect(md).toContain('> **Tip:** Add `-f` to follow the logs.');
     expect(md).toContain('[http://localhost:18080](http://localhost:18080)');
@@ -92,11 +93,11 @@ describe('hugoToLesson', () => {
     expect(pf).toMatchObject({ run: 'kubectl -n echo-demo port-forward svc/echo 18080:8080', background: true, name: 'open-the-dashboard-bg-1' });
   });
 
-  it('keeps the image caption and the warning in the prose', () => {
-    expect(lesson.intro).toContain('*Figure: The echo dashboard, reached through a port-forward*');
-    expect(lesson.steps[0].body).toContain('**Warning:** Do not run this in a production cluster');
-    expect(lesson.steps[1].body).toContain('```yaml');
-    expect(lesson.steps[1].body).toContain('**Tip:**');
+  it('keeps the image caption, and the warning and tip as callouts', () => {
+    expect(lesson.intro).toContain('![The echo dashboard, reached through a port-forward](./echo-dashboard.svg)');
+    expect(lesson.steps[0].blocks).toContainEqual(expect.objectContaining({ kind: 'callout', tone: 'warning', markdown: expect.stringContaining('Do not run this in a production cluster') }));
+    expect(proseOf(lesson.steps[1])).toContain('```yaml');
+    expect(lesson.steps[1].blocks.some((b) => b.kind === 'callout' && b.label === 'Tip')).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseLesson } from '../../src/lesson/parse.js';
 import { interpolate } from '../../src/lesson/interpolate.js';
-import { LessonError, type Check, type Lesson } from '../../src/lesson/types.js';
+import { LessonError, proseOf, type Check, type Lesson, type Step } from '../../src/lesson/types.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => `test/fixtures/lessons/${name}/lesson.md`;
@@ -75,12 +75,17 @@ describe('parseLesson on the sample lesson', () => {
     ]);
   });
 
-  it('removes command, check, hint and solution blocks from the body but keeps other code and the prose', () => {
-    expect(deploy.body).toBe(
-      'Label the namespace, then apply the manifest:\n\nThe manifest looks like this:\n\n```yaml\napiVersion: v1\nkind: Service\n```',
-    );
-    expect(dashboard.body).toBe('Forward the Jaeger port and keep it running:');
-    expect(quiz.body).toBe('');
+  it('keeps the step in order: prose, each command where it stands, other code in the prose; check, hint and solution blocks out of it', () => {
+    const shape = (s: Step) => s.blocks.map((b) => (b.kind === 'prose' ? ['prose', b.markdown, b.source.line] : b.kind === 'command' ? ['command', s.commands[b.index].run, b.source.line] : [b.kind, b.source.line]));
+    expect(shape(deploy)).toEqual([
+      ['prose', 'Label the namespace, then apply the manifest:', 14],
+      ['command', 'kubectl label namespace default istio-injection=enabled --overwrite', 17],
+      ['command', 'kubectl apply \\\n  -f app.yaml', 21],
+      ['prose', 'The manifest looks like this:\n\n```yaml\napiVersion: v1\nkind: Service\n```', 25],
+    ]);
+    expect(shape(dashboard).map((b) => b[0])).toEqual(['prose', 'command', 'command', 'command']);
+    expect(dashboard.blocks[0]).toMatchObject({ kind: 'prose', markdown: 'Forward the Jaeger port and keep it running:' });
+    expect(quiz.blocks.every((b) => b.kind === 'quiz')).toBe(true);
   });
 
   it('validates checks and records the line of each list item', () => {
@@ -326,12 +331,26 @@ describe('parseLesson commands', () => {
   it('keeps a console block without prompts in the body as sample output', () => {
     const step = stepOf('Output:\n\n```console\nNAME   READY\n```');
     expect(step.commands).toEqual([]);
-    expect(step.body).toBe('Output:\n\n```console\nNAME   READY\n```');
+    expect(proseOf(step)).toBe('Output:\n\n```console\nNAME   READY\n```');
   });
 
   it('keeps the prose on both sides of a removed block apart', () => {
     const step = stepOf('Run this:\n```bash\necho hi\n```\nThen look.');
-    expect(step.body).toBe('Run this:\n\nThen look.');
+    expect(step.blocks.map((b) => b.kind)).toEqual(['prose', 'command', 'prose']);
+    expect(proseOf(step)).toBe('Run this:\n\nThen look.');
+  });
+
+  it('makes callouts and lone pictures blocks of their own, each with its line', () => {
+    const step = stepOf('Intro.\n\n> **Tip:** Add `-f`\n> to follow.\n\n![The dashboard](dash.svg)\n\n> [!WARNING]\n> Not in production.\n\n> a plain quote');
+    expect(step.blocks).toMatchObject([
+      { kind: 'prose', markdown: 'Intro.' },
+      { kind: 'callout', tone: 'tip', label: 'Tip', markdown: 'Add `-f`\nto follow.' },
+      { kind: 'image', alt: 'The dashboard', src: 'dash.svg' },
+      { kind: 'callout', tone: 'warning', label: 'Warning', markdown: 'Not in production.' },
+      { kind: 'prose', markdown: '> a plain quote' },
+    ]);
+    const lines = step.blocks.map((b) => b.source.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });
 
   it('keeps shell blocks in the intro as code, not commands', () => {

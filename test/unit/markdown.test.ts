@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineText, renderMarkdown, type Line } from '../../src/lesson/markdown.js';
+import { lineText, renderMarkdown, type Line } from '../../src/ui/markdown.js';
 
 const texts = (md: string, width = 80) => renderMarkdown(md, width).map(lineText);
 const styled = (line: Line) => line.filter((s) => Object.keys(s).length > 1);
@@ -66,9 +66,9 @@ describe('renderMarkdown blocks', () => {
     expect(lines[0][0]).toEqual({ text: '│ ', dim: true });
   });
 
-  it('renders fenced code indented by 2, unwrapped, as code segments', () => {
+  it('renders fenced code indented by 2 as code segments, wrapping (marked ›) only a line wider than the width', () => {
     const md = 'Run:\n\n```bash\nkubectl -n istio-system port-forward svc/tracing 15032:80\n\n\techo tab\n```\n\n~~~\nplain\n~~~';
-    const lines = renderMarkdown(md, 20);
+    const lines = renderMarkdown(md, 60);
     expect(lines.map(lineText)).toEqual([
       'Run:',
       '',
@@ -79,6 +79,9 @@ describe('renderMarkdown blocks', () => {
       '  plain',
     ]);
     expect(lines[2]).toEqual([{ text: '  ' }, { text: 'kubectl -n istio-system port-forward svc/tracing 15032:80', code: true }]);
+    const narrow = renderMarkdown(md, 24).map(lineText);
+    expect(narrow.slice(2, 6)).toEqual(['  kubectl -n', '  › istio-system', '  › port-forward', '  › svc/tracing 15032:80']);
+    for (const l of narrow) expect(l.length).toBeLessThanOrEqual(24);
   });
 
   it('keeps ``` lines inside a longer fence as code', () => {
@@ -144,9 +147,9 @@ describe('renderMarkdown inline styles', () => {
     expect(lines[1]).toEqual([{ text: 'Istio docs', link: 'https://istio.io/latest/docs' }]);
   });
 
-  it('renders autolinks and images as links', () => {
+  it('renders autolinks as links and images as their caption', () => {
     expect(renderMarkdown('<https://a.example/x> ![diagram](img.png)', 80)).toEqual([
-      [{ text: 'https://a.example/x', link: 'https://a.example/x' }, { text: ' ' }, { text: 'diagram', link: 'img.png' }],
+      [{ text: 'https://a.example/x', link: 'https://a.example/x' }, { text: ' ' }, { text: 'Figure: diagram', italic: true }],
     ]);
   });
 
