@@ -38,6 +38,7 @@ const START_OPTIONS: Array<[string, OptionKey]> = [
   ['--name NAME', 'opt.name'],
   PORT_OPTION,
   ['--record FILE', 'opt.record'],
+  ['--screen-reader', 'opt.screenReader'],
 ];
 
 export const COMMANDS: Record<string, CommandUsage> = {

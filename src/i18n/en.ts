@@ -38,6 +38,7 @@ export const en = {
   'opt.class': 'record your progress in NAMESPACE for the instructor\'s `kubetutor class`',
   'opt.name': 'your name in the class (default: your user name)',
   'opt.record': 'keep what the terminal shows as an asciicast v2 file (asciinema play FILE)',
+  'opt.screenReader': 'a linear, label-first screen for screen readers: no frames, each change said once (also INK_SCREEN_READER=true)',
   'opt.step': 'only this step\'s checks',
   'opt.checkJson': 'print [{step, check, ok, summary, diagnosis}] (exact data)',
   'opt.trustCheck': 'let the `command` checks of a lesson that is not kubetutor\'s own run',

@@ -266,12 +266,13 @@ function checksPanel(step: Step, st: SessionView['engine']['steps'][number], vie
   const failing = step.checks.map((c, i) => [c, st.results[i], i] as const).filter(([, r]) => r && !r.ok);
   const headColor: Cell['color'] = st.status === 'passed' ? 'green' : st.status === 'locked' ? 'gray' : failing.length && attempted ? 'red' : 'yellow';
   const folded = !ui.checksOpen && H < 30;
-  if (folded || st.status === 'locked' || !st.results.length) {
+  if (folded || st.status === 'locked') {
+    // The first failing check says why; before any is judged, the first one says what is awaited.
     const first = failing[0];
-    const why = first ? ` — ✗ ${stripMark(displayText(first[1]!.summary))}` : '';
-    const more = first ? '' : '';
-    const line = `${head}${why}${more}`;
-    const keyNote = first && H < 30 ? ' (r: all)' : '';
+    const waiting = !st.results.length && st.status !== 'locked' ? step.checks.find((c) => c.kind !== 'quiz') ?? step.checks[0] : undefined;
+    const why = first ? ` — ✗ ${stripMark(displayText(first[1]!.summary))}` : waiting ? ` — ◌ ${displayText(waiting.kind === 'quiz' ? `quiz: ${waiting.question}` : waiting.title)}` : '';
+    const line = `${head}${why}`;
+    const keyNote = (first || waiting) && H < 30 && step.checks.length > 1 ? ' (r: all)' : '';
     const text = cellWidth(line + keyNote) <= w ? line + keyNote : fitWords(line, w);
     return [plain(text, { color: headColor, bold: st.status === 'passed' })];
   }
@@ -319,7 +320,8 @@ export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] 
   const at = new Date(t.since).toTimeString().slice(0, 8);
   if (t.kind === 'unreachable') return wrapText(`⚠ cluster unreachable since ${at} — retrying; your place is kept`, w).slice(0, 2).map((l) => plain(l, { color: 'yellow', bold: true }));
   // Refused credentials need the learner: the client's full message (what to do) follows.
-  return [plain(fitWords(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, w), { color: 'red', bold: true }), ...wrapText(displayText(t.message), w, '  ').slice(0, 3).map((l) => plain(l, { color: 'red' }))];
+  const head = wrapText(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, w).slice(0, 2);
+  return [...head.map((l) => plain(l, { color: 'red', bold: true })), ...wrapText(displayText(t.message), w, '  ').slice(0, 4 - head.length).map((l) => plain(l, { color: 'red' }))];
 }
 
 // ---------------------------------------------------------------------------

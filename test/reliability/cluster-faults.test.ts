@@ -18,7 +18,7 @@ import { KubeClient, type ClusterError } from '../../src/cluster/kube-client.js'
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { engineReducer, initialState } from '../../src/engine/engine-state.js';
-import { clusterTroubleLines } from '../../src/ui/screen.js';
+import { clusterTroubleLines, width } from '../../src/ui/screen.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { Lesson } from '../../src/lesson/types.js';
 import { FAST, eventually, kubectl, kubectlPath, sleep, startFastSandbox } from '../helpers/sandbox.js';
@@ -81,12 +81,25 @@ describe('pure parts', () => {
 
   test('the screen\'s trouble lines say what happened, since when, and that the learner loses nothing', () => {
     const since = new Date(2026, 0, 2, 14, 2, 11).getTime();
-    const text = (t: Parameters<typeof clusterTroubleLines>[0]) => clusterTroubleLines(t, 60).map((l) => l.map((c) => c.text).join(''));
-    expect(text({ kind: 'unreachable', since, message: 'cannot reach the cluster at https://x: connect ECONNREFUSED' })).toEqual(['⚠ cluster unreachable since 14:02:11 — retrying; your place is kept']);
-    const refused = text({ kind: 'unauthorized', since, message: 'the cluster at https://x does not accept the credentials of context c (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try kubectl --context c auth whoami' });
+    const text = (t: Parameters<typeof clusterTroubleLines>[0], w = 60) => clusterTroubleLines(t, w).map((l) => l.map((c) => c.text).join(''));
+    const unreachable = { kind: 'unreachable', since, message: 'cannot reach the cluster at https://x: connect ECONNREFUSED' } as const;
+    expect(text(unreachable, 80)).toEqual(['⚠ cluster unreachable since 14:02:11 — retrying; your place is kept']);
+    // Narrower than the sentence: word-wrapped, every word kept, no line wider than the pane.
+    const narrow = text(unreachable, 40);
+    expect(narrow.length).toBe(2);
+    expect(narrow.join(' ')).toBe('⚠ cluster unreachable since 14:02:11 — retrying; your place is kept');
+    for (const l of narrow) expect(width(l)).toBeLessThanOrEqual(40);
+    const refusedTrouble = { kind: 'unauthorized', since, message: 'the cluster at https://x does not accept the credentials of context c (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try kubectl --context c auth whoami' } as const;
+    const refused = text(refusedTrouble, 80);
     expect(refused[0]).toBe('⚠ the cluster refuses the credentials since 14:02:11 — your place is kept');
     expect(refused.length).toBeLessThanOrEqual(4);
     expect(refused.slice(1).join(' ').replace(/\s+/g, ' ')).toMatch(/does not accept the credentials of context c \(401 Unauthorized\)/);
+    // At 60 columns the headline takes two lines, whole; the client's message follows; four lines at most.
+    const narrowRefused = text(refusedTrouble, 60);
+    expect(narrowRefused.length).toBeLessThanOrEqual(4);
+    expect(narrowRefused.slice(0, 2).join(' ')).toBe('⚠ the cluster refuses the credentials since 14:02:11 — your place is kept');
+    expect(narrowRefused.slice(2).join(' ').replace(/\s+/g, ' ')).toMatch(/does not accept the credentials of context c/);
+    for (const l of narrowRefused) expect(width(l)).toBeLessThanOrEqual(60);
   });
 });
 

@@ -50,7 +50,7 @@ describe('processes left by an earlier run', () => {
     expect(session!.view.engine.steps.every((s) => s.results.length === 0)).toBe(true);
     stdin.write('x'); // other keys do nothing here
     stdin.write('n');
-    const lesson = await frameMatching(lastFrame, /Step \d\/5/);
+    const lesson = await frameMatching(lastFrame, /Step \d of 5/);
     expect(lesson).toMatch(/left them running; kubetutor cleanup --yes stops them later/);
     expect(stops).toBe(0);
     await frameMatching(lastFrame, /· 1 passed/); // the lesson started
@@ -64,7 +64,7 @@ describe('processes left by an earlier run', () => {
     await frameMatching(lastFrame, /Stopping them…/);
     expect(session!.view.engine.steps.every((s) => s.results.length === 0)).toBe(true);
     release('stopped 2 processes from an earlier run');
-    const lesson = await frameMatching(lastFrame, /Step \d\/5/);
+    const lesson = await frameMatching(lastFrame, /Step \d of 5/);
     expect(lesson).toMatch(/stopped 2 processes from an earlier run/);
   });
 });

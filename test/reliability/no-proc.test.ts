@@ -74,9 +74,10 @@ describe.skipIf(!!unavailable)('with /proc hidden (as on macOS)', () => {
     writeFileSync(join(dir, 'lesson.md'), ['---', 'id: np', 'title: Without proc', '---', '', '## Start it {#start}', '', 'A sleeper.', '', `${fence}bash {background name=sleeper}`, 'sleep 300', fence, '', `${fence}check`, '- kind: quiz', '  question: Running?', '  options: [yes, no]', '  answer: 0', fence, ''].join('\n'));
     const term = new Tmux(noProcShell(`node ${CLI} start ${join(dir, 'lesson.md')} --trust --sandbox`), { width: 160, height: 40, env: { XDG_STATE_HOME: state, TERM: 'xterm-256color' }, cwd: ROOT });
     terms.push(term);
-    await term.waitFor(/› \[sleeper\] \$ sleep 300/, 30_000);
+    // The sleeper's frame has the focus (heavy edge, `›`); its bottom edge tells the process's state.
+    await term.waitFor(/┏━ › background command 1 of 1: sleeper[^\n]*\n[^\n]*┃ \$ sleep 300/, 30_000);
     term.keys('Enter');
-    await term.waitFor(/\[sleeper: running\]/);
+    await term.waitFor(/\$ sleep 300[^\n]*\n[^\n]*[━─] ● running \(pid \d+\)/);
     const recDir = join(state, 'kubetutor', 'processes');
     const [file] = await eventually(() => (existsSync(recDir) && readdirSync(recDir).length ? readdirSync(recDir) : undefined), 5000, 'a record');
     const rec = JSON.parse(readFileSync(join(recDir, file), 'utf8')) as { pid: number; pgid: number; startTime: number; bootId: string; command: string; owner: { pid: number } };

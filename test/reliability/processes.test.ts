@@ -130,15 +130,24 @@ function startRunner(opts: { state?: string; args?: string[]; env?: Record<strin
   return { tag, term, state, port };
 }
 
+// On the step screen each command sits in its own frame: the focused one has the heavy edge and
+// `›`, the frame's bottom edge tells its process's state.
+/** The sleeper's frame has the focus and shows its command. */
+const SLEEPER_FOCUSED = /┏━ › background command 1 of 2: sleeper[^\n]*\n[^\n]*┃ \$ sleep 300/;
+/** The sleeper's frame (the first of the two) says its process runs. */
+const SLEEPER_RUNNING = /background command 1 of 2: sleeper[^\n]*\n[^\n]*\$ sleep 300[^\n]*\n[^\n]*[━─] ● running \(pid \d+\)/;
+/** The forward's frame says it serves (its health check answered). */
+const FORWARD_SERVING = /background command 2 of 2: jaeger-fwd[\s\S]*?[┗└][━─] ● serving on :\d+/;
+
 /** Runs both background commands of step 1 and waits until both are up. */
 async function startBackground(r: Runner): Promise<number> {
   await r.term.waitFor(/Step 1 of 2/, 30_000);
-  await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
+  await r.term.waitFor(SLEEPER_FOCUSED);
   r.term.keys('Enter');
-  await r.term.waitFor(/\[sleeper: running\]/);
+  await r.term.waitFor(SLEEPER_RUNNING);
   r.term.keys('Down');
   r.term.keys('Enter');
-  await r.term.waitFor(/\[jaeger-fwd: healthy\]/, 30_000);
+  await r.term.waitFor(FORWARD_SERVING, 30_000);
   const kids = children(r.tag);
   expect(kids.some((k) => k.cmd === 'sleep 300')).toBe(true);
   expect(kids.some((k) => /^kubectl port-forward/.test(k.cmd))).toBe(true);
@@ -297,9 +306,9 @@ describe('after a SIGKILL of the runner', () => {
     const state = mkdtempSync(join(tmpdir(), 'kubetutor-rel-state-'));
     const r = startRunner({ state, port: await freePort() });
     await r.term.waitFor(/Step 1 of 2/, 30_000);
-    await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
+    await r.term.waitFor(SLEEPER_FOCUSED);
     r.term.keys('Enter');
-    await r.term.waitFor(/\[sleeper: running\]/);
+    await r.term.waitFor(SLEEPER_RUNNING);
     const pid = runnerPid(r)!;
     // While its runner lives, a process is not left over: another kubetutor must not offer it.
     expect((await cli(['cleanup'], { XDG_STATE_HOME: state })).stdout).toMatch(/^No processes/);
@@ -324,11 +333,15 @@ describe('a port already in use', () => {
     await new Promise<void>((r) => holder!.listen(port, '127.0.0.1', () => r()));
     const r = startRunner({ port });
     await r.term.waitFor(/Step 1 of 2/, 30_000);
-    await r.term.waitFor(/› \[sleeper\] \$ sleep 300/);
+    await r.term.waitFor(SLEEPER_FOCUSED);
     r.term.keys('Down');
     r.term.keys('Enter');
-    const screen = await r.term.waitFor(/port \d+ is taken by/, 20_000);
-    const line = screen.split('\n').find((l) => /is taken by/.test(l))!;
+    const screen = await r.term.waitFor(/port \d+ is taken by[\s\S]*press m to move it there\)/, 20_000);
+    // The notice is word-wrapped to the pane: its lines read as one sentence again.
+    const rows = screen.split('\n');
+    const at = rows.findIndex((l) => /is taken by/.test(l));
+    const end = rows.findIndex((l, i) => i >= at && /press m to move it there\)/.test(l));
+    const line = rows.slice(at, end + 1).map((l) => l.replace(/^.*│/, '').trim()).join(' ');
     const m = line.match(/port (\d+) is taken by pid (\d+) \((.+?)\); stop that process, or run this forward on (\d+) instead \(press m to move it there\)/);
     expect(m, line).not.toBeNull();
     expect(Number(m![1])).toBe(port);
@@ -339,7 +352,7 @@ describe('a port already in use', () => {
     console.log(`port in use: ${line.trim()}`);
     r.term.keys('m');
     await r.term.waitFor(new RegExp(`jaeger-fwd now forwards localhost:${offered}`), 20_000);
-    await r.term.waitFor(/\[jaeger-fwd: healthy\]/, 30_000);
+    await r.term.waitFor(FORWARD_SERVING, 30_000);
     // The holder was never touched: it still answers on its port.
     const answer = await new Promise<string>((resolve, reject) => {
       const s = net.connect(port, '127.0.0.1');
