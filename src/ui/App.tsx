@@ -178,6 +178,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       const u = uiRef.current;
       const step = view.engine.viewing;
       // Any key dismisses the notice on screen (a key that gives a new one shows that one).
+      const hid = !!view.notice && view.noticeSeq > u.noticeHidden && noticeShown(displayView(view), u);
       if (view.notice && view.noticeSeq > u.noticeHidden) dispatch({ type: 'hide-notice', seq: view.noticeSeq });
       const { input } = k;
       if (input === 'q' || (k.ctrl && input === 'c')) {
@@ -203,7 +204,8 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
         for (const p of view.processes) if (p.background && p.state === 'running') void session.stopProcess(p.name);
         return;
       }
-      const nav = navRef.current ?? currentNav();
+      // The notice this key took away gave its row back to the text: the moves below use that layout.
+      const nav = hid || !navRef.current ? currentNav() : navRef.current;
       const live = { ...nav, focus: u.focus, scroll: hasOverlay(u) ? u.overlayScroll : Math.min(u.scroll, Math.max(0, nav.total - nav.height)) };
       const scroll = (to: number) => {
         if (hasOverlay(u)) return dispatch({ type: 'scroll-to', scroll: Math.max(0, Math.min(to, Math.max(0, live.total - live.height))) });
@@ -269,7 +271,18 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   const bannerLines = useMemo(() => (banner ? cutToWidth(banner.text, size.width).slice(0, Math.max(1, Math.floor(size.height / 3))) : []), [banner?.text, size]);
   const screenSize = () => (bannerLines.length ? { ...size, height: size.height - bannerLines.length } : size);
   const layout = useMemo(() => layoutScreen(view, ui, screenSize()), [view, ui, size, bannerLines.length]);
+  // The focused block grew (its output came in) past the bottom of the screen: the text scrolls
+  // so that it stays whole, as it was (a block the learner scrolled away from is left alone).
+  const prevNav = navRef.current;
   navRef.current = layout.nav;
+  useEffect(() => {
+    const nav = layout.nav;
+    if (!prevNav || hasOverlay(uiRef.current) || prevNav.focus !== nav.focus || !stopVisible(prevNav, prevNav.focus)) return;
+    const before = prevNav.stops[prevNav.focus];
+    const now = nav.stops[nav.focus];
+    if (!before || !now || now.top !== before.top || now.bottom <= before.bottom || stopVisible(nav, nav.focus)) return;
+    dispatch({ type: 'focus', focus: nav.focus, scroll: revealScroll(nav, nav.focus) });
+  }, [layout]);
   const lines = layout.lines;
   // A notice goes after a few seconds even without a key.
   const noticeUp = noticeShown(view, ui);

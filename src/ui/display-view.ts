@@ -22,6 +22,7 @@ export function displayLesson(lesson: Lesson): Lesson {
 export function displayView(view: SessionView): SessionView {
   const { lesson, output, ...rest } = view;
   const shown = inertStrings(rest, { lines: true });
-  const shownOutput = output && { ...inertStrings({ ...output, lines: [] as string[] }), lines: output.lines };
+  // The command keeps its lines, as the lesson's copy does (the screen finds its frame by it).
+  const shownOutput = output && { ...inertStrings({ ...output, lines: [] as string[] }, { lines: true }), lines: output.lines };
   return { ...shown, lesson: displayLesson(lesson), output: shownOutput };
 }

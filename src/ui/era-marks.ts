@@ -17,6 +17,11 @@ export function thisCluster(ctx: EraContext): string {
   return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` — ${ctx.why}` : ''}` : t('era.notDetected');
 }
 
+/** The same in fewer cells, for a line at the top of a step: `current Istio (istiod 1.29.6)`. */
+export function thisClusterBrief(ctx: EraContext): string {
+  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` (${ctx.why.replace(/^detected:\s*/, '')})` : ''}` : thisCluster(ctx);
+}
+
 const SHORT: Record<string, () => string> = { modern: () => t('era.short.modern'), none: () => t('era.short.none') };
 
 /** A compact mark for a block that does not apply here: `for 1.1-pre`, `for 1.0/1.1`, `needs istioctl`. */

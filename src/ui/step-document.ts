@@ -11,7 +11,7 @@ import { renderMarkdown, type Line as MdLine } from './markdown.js';
 import { cellWidth, expandTabs, fitWords, wrapPieces, type Cell, type ScreenLine } from './cells.js';
 import { displayText } from '../text/display-text.js';
 import { commandOutputRuns } from '../text/command-output.js';
-import { commandOrder, contextOf, eraAware, shortTag, thisCluster } from './era-marks.js';
+import { commandOrder, contextOf, eraAware, shortTag, thisClusterBrief } from './era-marks.js';
 
 /** Something ↑/↓ (Tab) can focus: a command, or one option of a quiz. */
 export type Stop =
@@ -80,7 +80,8 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
   let lastParagraphTop = 0;
   const output = matchOutput(view, stepIndex, step);
   // A step with commands for some eras only says which cluster this is, once, at its top.
-  if (eraAware(step.commands)) lines.push([{ text: `Commands for ${thisCluster(contextOf(view.eraContext))}`, dim: true }], []);
+  // (Word-wrapped like the prose; the blank line under it comes with the first block.)
+  if (eraAware(step.commands)) for (const l of wrapPieces([{ text: `Commands for ${thisClusterBrief(contextOf(view.eraContext))}`, dim: true }], proseW)) lines.push(l);
 
   step.blocks.forEach((b, bi) => {
     if (lines.length > 0) lines.push([]);
@@ -294,11 +295,19 @@ export function commandRows(run: string, width: number): Array<{ text: string; m
     const indent = k === 0 ? '$ ' : /^\s*/.exec(line)![0];
     const body = k === 0 ? line : line.slice(indent.length);
     const contIndent = cellWidth(indent) + 2;
-    const wrapped = wrapPieces(shellPieces(body), Math.max(4, width - cellWidth(indent)), { nonBreaking: (p) => p.text !== ' ', continuationIndent: 2 });
+    const pieces = shellPieces(body);
+    const whole = pieces.map((p) => p.text).join('');
+    const wrapped = wrapPieces(pieces, Math.max(4, width - cellWidth(indent)), { nonBreaking: (p) => p.text !== ' ', continuationIndent: 2 });
+    // A row that starts a new shell word is marked `› ` (a space stood there); one that goes on
+    // inside a word too long for a row (cut after / - = ,) is marked `›` with nothing between.
+    let at = 0;
     wrapped.forEach((l, j) => {
       const text = l.map((p) => p.text).join('');
+      const boundary = whole[at] === ' ';
+      if (j > 0 && boundary) at++;
+      at += text.length;
       if (j === 0) rows.push({ text: indent + text, mark: false });
-      else rows.push({ text: `${' '.repeat(Math.max(0, contIndent - 2))}› `, mark: true, rest: text });
+      else rows.push({ text: `${' '.repeat(Math.max(0, contIndent - 2))}${boundary ? '› ' : '›'}`, mark: true, rest: text });
     });
   });
   return rows;

@@ -110,6 +110,22 @@ export function stopVisible(nav: ScreenNav, i: number, scroll = nav.scroll): boo
   return !!p && p.top >= scroll && p.bottom < scroll + nav.height;
 }
 
+/** Whether some of stop `i` (not all of it) is on screen at `scroll`. */
+function partlyVisible(nav: ScreenNav, i: number, scroll: number): boolean {
+  const p = nav.stops[i];
+  return !!p && !stopVisible(nav, i, scroll) && p.bottom >= scroll && p.top < scroll + nav.height;
+}
+
+/**
+ * The focus once the text has scrolled to `scroll`: the focused block if it is whole on screen,
+ * else the first block that is, else none (-1) rather than a block cut by the screen's edge (a
+ * block wholly off screen keeps the focus: Enter brings it back).
+ */
+function focusAfterScroll(nav: ScreenNav, scroll: number): number {
+  if (stopVisible(nav, nav.focus, scroll)) return nav.focus;
+  return firstVisible(nav, scroll) ?? (partlyVisible(nav, nav.focus, scroll) ? -1 : nav.focus);
+}
+
 /** The scroll that shows stop `i` whole, with the prose that introduces it when both fit, moving as little as it can. */
 export function revealScroll(nav: ScreenNav, i: number, scroll = nav.scroll): number {
   const p = nav.stops[i];
@@ -147,7 +163,7 @@ export function moveFocus(nav: ScreenNav, dir: 1 | -1): { focus: number; scroll:
   const jump = target - nav.scroll;
   if (Math.abs(jump) > nav.height && !stopVisible(nav, next)) {
     const scroll = clampScroll(nav, nav.scroll + Math.sign(jump) * Math.max(1, nav.height - 2));
-    return { focus: firstVisible(nav, scroll) ?? nav.focus, scroll };
+    return { focus: focusAfterScroll(nav, scroll), scroll };
   }
   return { focus: next, scroll: target };
 }
@@ -160,8 +176,7 @@ function firstVisible(nav: ScreenNav, scroll: number): number | undefined {
 /** PgDn/PgUp/wheel/Home/End: the scroll moves; the focus follows onto the screen when it went off it. */
 export function scrollTo(nav: ScreenNav, scroll: number): { scroll: number; focus: number } {
   const s = clampScroll(nav, scroll);
-  if (stopVisible(nav, nav.focus, s)) return { scroll: s, focus: nav.focus };
-  return { scroll: s, focus: firstVisible(nav, s) ?? nav.focus };
+  return { scroll: s, focus: focusAfterScroll(nav, s) };
 }
 
 export const pageSize = (nav: ScreenNav) => Math.max(1, nav.height - 2);

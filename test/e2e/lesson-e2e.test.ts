@@ -174,21 +174,25 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
   });
   afterAll(() => term?.kill());
 
-  /** Moves the focus (↓ from the top of the step) until the focused line matches `label`; each key waits for its frame. */
+  /**
+   * Moves the focus (↓ from the top of the step) until the focused line matches `label`. Each key
+   * waits until the focus has moved (the screen also changes for other reasons, as checks come
+   * in: a key sent before the last one was taken would move the focus past the block).
+   */
   async function focus(label: RegExp) {
     const focusedLine = () => term.screen().split('\n').find((l) => /┏━ › |^ +› \(/.test(l)) ?? '';
-    const settle = async (before: string) => {
-      for (let i = 0; i < 20 && term.screen() === before; i++) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 150));
+    const moved = async (before: string, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end && focusedLine() === before; ) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     };
-    let before = term.screen();
+    let before = focusedLine();
     term.keys('g'); // the top of the step
-    await settle(before);
+    await moved(before, 1500);
     for (let i = 0; i < 40; i++) {
       if (label.test(focusedLine())) return;
-      before = term.screen();
+      before = focusedLine();
       term.keys('Down');
-      await settle(before);
+      await moved(before, 5000);
     }
     throw new Error(`never focused ${label}:\n${term.screen()}`);
   }
@@ -213,7 +217,10 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     await run(/command 2 of 4/, /┗━ ✓ exit 0/);
     await run(/command 3 of 4/, /┗━ ✓ exit 0/);
     await run(/command 4 of 4/, /checks: all 11 pass — step passed/);
-    await term.waitFor(/step 2 is unlocked/);
+    // Step 2 is open: the header counts step 1 passed and n (next) is among the keys. (The notice
+    // saying so goes on the next key, and the step may pass while the keys above still move the
+    // focus: the notice itself is tested in test/ui/step-screen.test.tsx.)
+    await term.waitFor(/· 1 passed[\s\S]*\bn next\b/);
 
     // 2. port-forward: the source document's command, started from the step as a supervised child.
     // On this era (1.1 pre-release) it applies: listed after the Gateway list and the Jaeger pod forward.
@@ -226,10 +233,11 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
     // 3. traffic: the exported GATEWAY_URL carries over to the next command and to the checks.
     term.keys('n');
     await term.waitFor(/Step 3 of 5/);
-    await run(/command 1 of 4/, /┗━ ✓ exit 0/);
-    await run(/command 2 of 4/, /┗━ ✓ exit 0/);
-    await run(/command 3 of 4/, /┗━ ✓ exit 0/);
-    await run(/command 4 of 4/, /request 10: 200/);
+    // (Its fifth command, kubetutor's own traffic generator, does what the fourth does.)
+    await run(/command 1 of 5/, /┗━ ✓ exit 0/);
+    await run(/command 2 of 5/, /┗━ ✓ exit 0/);
+    await run(/command 3 of 5/, /┗━ ✓ exit 0/);
+    await run(/command 4 of 5/, /request 10: 200/);
     await term.waitFor(/· 3 passed/);
 
     // 4. traces: the quizzes, asked in the text after the two commands.

@@ -205,7 +205,7 @@ describe('the screen marks era blocks', () => {
     const engine = { ...view.engine, current: 1, viewing: 1 };
     const screen = renderScreen({ ...view, engine }, initialUi, { width: 80, height: 24 }).map((l) => l.map((c) => c.text).join(''));
     const all = screen.join('\n');
-    expect(all).toMatch(/Commands for current Istio — detected: istiod 1\.29\.6/);
+    expect(all).toMatch(/Commands for current Istio \(istiod 1\.29\.6\)/);
     // Each command stays in the text; one for another era (or a missing tool) says whom it is for.
     const doc = layoutStep({ ...view, engine }, 1, { width: 78, height: 24, focus: -1, outputOpen: false }).lines.map((l) => l.map((c) => c.text).join(''));
     const text = doc.join('\n');
