@@ -42,7 +42,7 @@ export const zhCN: Record<keyof En, Message> = {
   'opt.class': '把您的进度记录到 NAMESPACE 中，供讲师的 `kubetutor class` 查看',
   'opt.name': '您在班级中的名字（默认：您的用户名）',
   'opt.record': '把终端显示的内容保存为 asciicast v2 文件（asciinema play FILE 可回放）',
-  'opt.screenReader': '为读屏软件提供的线性界面：先说标签，不画边框，每个变化只读一次（也可设 INK_SCREEN_READER=true）',
+  'opt.screenReader': '为读屏软件提供的线性界面：先说标签，不画边框，每个变化只读一次（也可用环境变量 INK_SCREEN_READER 开启）',
   'opt.step': '只检查这一步',
   'opt.checkJson': '打印 [{step, check, ok, summary, diagnosis}]（原样数据）',
   'opt.trustCheck': '允许运行非 kubetutor 自带课程中的 `command` 检查',
