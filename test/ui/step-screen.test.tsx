@@ -194,7 +194,7 @@ describe.each(SIZES)('the step screen at %ix%i', (width, height) => {
       const screen = lastFrame();
       const checkRows = paneLines(screen).filter((l) => /^ checks: |^ {3}[✓✗◌] /.test(l));
       expect(checkRows, screen).toHaveLength(1);
-      expect(checkRows[0]).toMatch(/^ checks: 0 of 1 pass — ✗ GET http:\/\/localhost:\d+\/: /);
+      expect(checkRows[0]).toMatch(/^ checks: 0 of 1 pass — ✗ \S/);
       expect(screen).not.toMatch(/expected: /);
       const open = await press('r');
       const after = await frameMatching(lastFrame, /expected: /);
