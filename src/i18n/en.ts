@@ -103,7 +103,7 @@ export const en = {
   'plain.found': 'found on the cluster: {found}',
   'plain.foundGateway': 'found on the cluster: {found}  (in your shell: export GATEWAY_URL={url})',
   'plain.stepPassed': '✓ step {n} passed',
-  'plain.stepHeading': '== Step {n}/{total}: {title} ==',
+  'plain.stepHeading': '== Step {n} of {total}: {title} ==',
   'plain.commandsFor': 'commands for this cluster: {cluster}',
   'plain.background': '   # runs in the background',
   'plain.checks': 'checks (re-run every second):',

@@ -107,7 +107,7 @@ export const zhCN: Record<keyof En, Message> = {
   'plain.found': '在集群上发现：{found}',
   'plain.foundGateway': '在集群上发现：{found}（在您的 shell 中：export GATEWAY_URL={url}）',
   'plain.stepPassed': '✓ 第 {n} 步通过',
-  'plain.stepHeading': '== 第 {n}/{total} 步：{title} ==',
+  'plain.stepHeading': '== 第 {n} 步（共 {total} 步）：{title} ==',
   'plain.commandsFor': '适用于此集群的命令：{cluster}',
   'plain.background': '   # 在后台运行',
   'plain.checks': '检查（每秒重新运行）：',

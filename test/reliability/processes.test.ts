@@ -387,8 +387,10 @@ async function plainStart(state: string, kubeconfig: string): Promise<string> {
   const child = spawn('node', [CLI, 'start', writeLesson(await freePort()), '--plain', '--trust', '--kubeconfig', kubeconfig, '--yes'], { env: { ...process.env, XDG_STATE_HOME: state }, stdio: ['ignore', 'pipe', 'pipe'] });
   spawned.push(child);
   let out = '';
+  let err = '';
   child.stdout!.on('data', (d) => (out += d));
-  await eventually(() => /== Step 1 of 2/.test(out), 30_000, `the plain lesson (got: ${out})`);
+  child.stderr!.on('data', (d) => (err += d));
+  await eventually(() => /== Step 1 of 2/.test(out), 30_000, `the plain lesson (got: ${out}; stderr: ${err})`);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   return out;
