@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import YAML from 'yaml';
 import type { Sandbox } from '../sandbox/index.js';
 import type { KubeClient } from './kube-client.js';
-import { writeKubeconfig } from '../kube/kubeconfig.js';
+import { writeKubeconfig } from '../kube/kubeconfig-file.js';
 
 export interface TargetOptions {
   /** A scenario name, or true for the default scenario. */

@@ -143,7 +143,11 @@ async function drawLessonFrame(lesson: import('../lesson/types.js').Lesson, scen
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const color = !process.env.NO_COLOR && process.stdout.hasColors();
   const untrusted = trusted ? null : { file: lesson.file, sha256: '', source: '' }; // only its notice is drawn
-  return drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars, untrusted), color, process.stdin);
+  const frame = drawFirstFrame(process.stdout, startingView(lesson, { label, kind: 'sandbox' }, vars, untrusted), color, process.stdin);
+  // One turn of the event loop before the heavy modules load (compiling them blocks it): keys
+  // typed while Node was starting are read and answered now, not after Ink and the sandbox.
+  await new Promise((resolve) => setImmediate(resolve));
+  return frame;
 }
 
 function releaseKeys(frame: DrawnFrame | undefined) {

@@ -1,12 +1,11 @@
 /**
  * The one place a kubeconfig is read (client-node's KubeConfig, at a chosen or the current
- * context, checked) and written (mode 0600, atomically). Every reader of a cluster starts here:
- * the cluster client, the classroom watch and reporter; the sandbox writes its own with it.
+ * context, checked). Every reader of a cluster starts here: the cluster client, the classroom
+ * watch and reporter. Writing one is kubeconfig-file.ts (it needs no Kubernetes client).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../user-error.js';
+export { writeKubeconfig } from './kubeconfig-file.js';
 
 /** A kubeconfig that cannot be used as asked; the message says which and what to do. */
 export class KubeconfigError extends UserError {
@@ -45,12 +44,4 @@ export function loadKubeconfig(source: KubeconfigSource, context?: string): Kube
   }
   if (!kc.getCurrentContext()) throw new KubeconfigError(`${name} has no current context: pick one with kubectl config use-context, or pass --context`);
   return kc;
-}
-
-/** Writes the file with mode 0600 (it may hold a bearer token), atomically. */
-export function writeKubeconfig(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
 }

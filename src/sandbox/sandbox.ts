@@ -26,7 +26,7 @@ import { IstioState } from './istio-state.js';
 import { WorkloadRouter } from './workload-router.js';
 import { selfSignedCertificate } from './tls.js';
 import { sandboxKubeconfig } from './kubeconfig.js';
-import { writeKubeconfig } from '../kube/kubeconfig.js';
+import { writeKubeconfig } from '../kube/kubeconfig-file.js';
 import { getScenario, SCENARIO_NAMES } from './scenarios/index.js';
 import { INGRESS_CONTROLLER, INGRESS_CONTROLLER_LABELS, INGRESS_NS } from './scenarios/ingress.js';
 import { handlePortForwardUpgrade } from './portforward/index.js';

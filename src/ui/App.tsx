@@ -10,6 +10,7 @@ import { hasOverlay, initialUi, moveFocus, pageSize, revealScroll, scrollTo, sto
 import { cutToWidth, layoutScreen, noticeShown, selectableAt, type ScreenNav } from './screen.js';
 import { decodeKeys, type KeyPress } from './keys.js';
 import { ScreenReaderView } from './ScreenReaderView.js';
+import { stopsOf } from './step-document.js';
 import { TraceViewer } from './TraceViewer.js';
 import { EarlierPrompt, type EarlierProcesses } from './EarlierPrompt.js';
 import { trustScreen, trustScrollMax } from './trust-screen.js';
@@ -204,6 +205,16 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
         for (const p of view.processes) if (p.background && p.state === 'running') void session.stopProcess(p.name);
         return;
       }
+      // A screen reader has no screen to scroll: the arrows go from block to block, one each press.
+      if (screenReader && !hasOverlay(u)) {
+        const down = k.name === 'down' || input === 'j' || (k.name === 'tab' && !k.shift);
+        const up = k.name === 'up' || input === 'k' || (k.name === 'tab' && k.shift);
+        const stops = stopsOf(view.lesson.steps[step]).length;
+        if (down || up) {
+          if (stops) dispatch({ type: 'focus', focus: Math.max(0, Math.min(stops - 1, u.focus + (down ? 1 : -1))), scroll: u.scroll });
+          return;
+        }
+      }
       // The notice this key took away gave its row back to the text: the moves below use that layout.
       const nav = hid || !navRef.current ? currentNav() : navRef.current;
       const live = { ...nav, focus: u.focus, scroll: hasOverlay(u) ? u.overlayScroll : Math.min(u.scroll, Math.max(0, nav.total - nav.height)) };
@@ -238,7 +249,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       if (input === 'c' && item.kind === 'command') return copy(view.lesson.steps[step].commands[item.index].run);
       if (k.name === 'return') {
         // What Enter runs is on screen first: a focused block scrolled away is brought back, not run.
-        if (live.stops.length && !stopVisible(live, u.focus)) return dispatch({ type: 'focus', focus: u.focus, scroll: revealScroll(live, u.focus) });
+        if (!screenReader && live.stops.length && !stopVisible(live, u.focus)) return dispatch({ type: 'focus', focus: u.focus, scroll: revealScroll(live, u.focus) });
         if (item.kind === 'command' && view.untrusted) return setTrustAsk({ then: () => void session.runCommand(step, item.index), scroll: 0 });
         if (item.kind === 'command') {
           const run = () => void session.runCommand(step, item.index);
@@ -359,7 +370,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       </Box>
     );
   }
-  if (screenReader) return <ScreenReaderView view={view} ui={ui} banner={banner?.text} />;
+  if (screenReader) return <ScreenReaderView view={view} ui={ui} play={play} width={size.width} />;
   return (
     <Box flexDirection="column">
       {banner && bannerLines.map((t, i) => <Line key={`b${i}`} line={[{ text: t, color: banner.color, bold: true }]} />)}

@@ -25,14 +25,23 @@ export type ScreenLine = Cell[];
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/**
+ * Text that is one cell per UTF-16 unit: printable ASCII, Latin, Greek, Cyrillic, punctuation,
+ * arrows, math and box-drawing signs and the program's own marks (● ○ ◌ ✓ ✗ ⏎ …), with no
+ * combining mark, joiner, variation selector or wide character. string-width segments and
+ * matches emoji regexps for every string (most of a layout's time, measured); for these it
+ * would answer the length. test/unit/cells-narrow.test.ts checks every code point listed here.
+ */
+export const NARROW_TEXT = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u2500-\u257f\u25a0-\u25fc\u2713\u2717]*$/;
+
 /** Width in terminal cells. */
 export function cellWidth(s: string): number {
-  if (/^[\x20-\x7e]*$/.test(s)) return s.length; // the common case, without segmenting
+  if (NARROW_TEXT.test(s)) return s.length; // the common case, without segmenting
   return stringWidth(s);
 }
 
 export function graphemes(s: string): string[] {
-  if (/^[\x20-\x7e]*$/.test(s)) return s.split('');
+  if (NARROW_TEXT.test(s)) return s.split('');
   return Array.from(segmenter.segment(s), (g) => g.segment);
 }
 
@@ -145,6 +154,14 @@ function tokenize<T extends Piece>(pieces: T[], nonBreaking?: (piece: T, index: 
     if (cur) toks.push(cur);
     cur = null;
   };
+  /** Closing punctuation right after a token (no space between): it continues that token. */
+  const glueToPrevious = () => {
+    const prev = toks[toks.length - 1];
+    if (cur === null && !space && prev !== undefined && prev !== 'break') {
+      toks.pop();
+      cur = prev;
+    }
+  };
   pieces.forEach((piece, pi) => {
     const keep = nonBreaking?.(piece, pi) ?? false;
     for (const g of graphemes(piece.text)) {
@@ -164,20 +181,15 @@ function tokenize<T extends Piece>(pieces: T[], nonBreaking?: (piece: T, index: 
       if (w >= 2 && !keep) {
         // A wide character is a break opportunity on both sides (CJK has no spaces), but closing
         // punctuation stays with what it closes and opening punctuation with what it opens.
-        if (!CLOSING.has(g) && !glueNext) end();
+        if (CLOSING.has(g)) glueToPrevious();
+        else if (!glueNext) end();
         add(piece, g, w);
         glueNext = OPENING.has(g);
         if (!glueNext) end();
         continue;
       }
-      if (cur === null && !space && toks.length > 0 && !glueNext && CLOSING.has(g)) {
-        // `。` or `,` right after a wide character: glue it to the previous token.
-        const prev = toks[toks.length - 1];
-        if (prev !== 'break') {
-          toks.pop();
-          cur = prev;
-        }
-      }
+      // `,` or `)` right after a wide character: glued to the previous token.
+      if (!glueNext && CLOSING.has(g)) glueToPrevious();
       add(piece, g, w);
       glueNext = OPENING.has(g);
     }

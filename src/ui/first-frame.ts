@@ -74,15 +74,26 @@ export function drawFirstFrame(out: NodeJS.WriteStream, view: SessionView, color
   let ui = initialUi;
   let drawnLines = 0;
   view = displayView(view); // outside text as display text, as the live screen shows it
+  // The screen as drawn: the keys move over it (one layout per change, not one per key and draw).
+  let layout = layoutScreen(view, ui, size);
+  let laidFor = ui;
+  const laidOut = () => {
+    if (laidFor !== ui) {
+      layout = layoutScreen(view, ui, size);
+      laidFor = ui;
+    }
+    return layout;
+  };
   const draw = (prefix = '') => {
-    const lines = layoutScreen(view, ui, size).lines.map((l) => ansiLine(l, size.width, color));
+    const lines = laidOut().lines.map((l) => ansiLine(l, size.width, color));
     const text = `${lines.join('\n')}\n`;
     drawnLines = text.split('\n').length;
     out.write(`${prefix}\x1b[?25l${text}`); // cursor hidden, as Ink hides it
   };
   // Ink's eraseLines: clear each line the frame wrote, moving up, then go to column 1.
   const eraseText = () => `\x1b[2K${'\x1b[1A\x1b[2K'.repeat(drawnLines - 1)}\x1b[G`;
-  draw();
+  // Keys typed before raw mode was set were echoed where the frame begins: wipe them off that line.
+  draw('\r\x1b[2K');
   let erased = false;
   let pending = '';
   const apply = (a: UiAction) => {
@@ -111,7 +122,7 @@ export function drawFirstFrame(out: NodeJS.WriteStream, view: SessionView, color
       process.kill(process.pid, 'SIGINT');
       return true;
     }
-    const nav = layoutScreen(view, ui, size).nav;
+    const nav = laidOut().nav;
     const overlay = hasOverlay(ui);
     const scroll = (to: number) => {
       if (overlay) return apply({ type: 'scroll-to', scroll: Math.max(0, Math.min(to, Math.max(0, nav.total - nav.height))) });

@@ -94,7 +94,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'hide-notice':
       return a.seq > s.noticeHidden ? { ...s, noticeHidden: a.seq } : s;
     case 'viewing':
-      return a.step === s.forStep ? s : { ...initialUi, noticeHidden: s.noticeHidden, outputOpen: s.outputOpen, forStep: a.step };
+      // The help and the step list are the same on every step: they stay open (a ? typed at
+      // start-up is still answered when the lesson moves on by itself to the first open step).
+      if (a.step === s.forStep) return s;
+      return { ...initialUi, noticeHidden: s.noticeHidden, outputOpen: s.outputOpen, showHelp: s.showHelp, showSteps: s.showSteps, overlayScroll: s.showHelp || s.showSteps ? s.overlayScroll : 0, forStep: a.step };
   }
 }
 

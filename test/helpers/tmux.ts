@@ -24,6 +24,15 @@ export class Tmux {
     return this.tmux(['capture-pane', '-p', '-S', `-${lines}`, '-t', this.session]);
   }
 
+  /** From now on, every byte the program writes to the terminal, raw, appended to `file`. */
+  pipeTo(file: string): void {
+    this.tmux(['pipe-pane', '-o', '-t', this.session, `cat >> ${shellQuote(file)}`]);
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux(['resize-window', '-t', this.session, '-x', String(width), '-y', String(height)]);
+  }
+
   keys(...keys: string[]): void {
     this.tmux(['send-keys', '-t', this.session, ...keys]);
   }
