@@ -3,7 +3,17 @@
  * exactly these keys and placeholders; test/unit/i18n.test.ts checks it). `{name}` is a
  * parameter; `{ one, other }` is chosen by `{count}`.
  */
+import { enChecks } from './en-checks.js';
+import { enScreen } from './en-screen.js';
+import { enTraces } from './en-traces.js';
+import { enSession } from './en-session.js';
+
 export const en = {
+  ...enChecks,
+  ...enScreen,
+  ...enTraces,
+  ...enSession,
+
   // --- the command line -----------------------------------------------------------------
   'cli.title': 'kubetutor — interactive Kubernetes tutorials that check real cluster state',
   'cli.usage': 'Usage:',

@@ -6,8 +6,16 @@
  */
 import type { En } from './en.js';
 import type { Message } from './catalog.js';
+import { zhCNChecks } from './zh-CN-checks.js';
+import { zhCNScreen } from './zh-CN-screen.js';
+import { zhCNTraces } from './zh-CN-traces.js';
+import { zhCNSession } from './zh-CN-session.js';
 
 export const zhCN: Record<keyof En, Message> = {
+  ...zhCNChecks,
+  ...zhCNScreen,
+  ...zhCNTraces,
+  ...zhCNSession,
   // --- 命令行 ---
   'cli.title': 'kubetutor — 检查真实集群状态的交互式 Kubernetes 教程',
   'cli.usage': '用法：',
