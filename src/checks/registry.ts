@@ -7,20 +7,20 @@ import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
 import { interpolate, referencedVars } from '../lesson/interpolate.js';
 import { commandCheck } from './command.js';
 import { failed } from './common.js';
-import { httpCheck } from './http.js';
-import { jaegerTracesCheck } from './jaeger.js';
-import { noLeftoversCheck } from './leftovers.js';
+import { httpCheck } from './kinds/http.js';
+import { jaegerTracesCheck } from './kinds/jaeger.js';
+import { noLeftoversCheck } from './kinds/leftovers.js';
 import { containerPresentCheck } from './kinds/container-present.js';
 import { deploymentAvailableCheck } from './kinds/deployment-available.js';
 import { namespaceCheck } from './kinds/namespace.js';
 import { podsReadyCheck } from './kinds/pods-ready.js';
 import { resourceCheck } from './kinds/resource.js';
 import { serviceCheck } from './kinds/service.js';
-import { portClosedCheck, portOpenCheck } from './ports.js';
-import { processCheck } from './process.js';
-import { quizCheck } from './quiz.js';
-import { traceOpenedCheck } from './trace-opened.js';
-import { traceCheck } from './trace.js';
+import { portClosedCheck, portOpenCheck } from './kinds/ports.js';
+import { processCheck } from './kinds/process.js';
+import { quizCheck } from './kinds/quiz.js';
+import { traceOpenedCheck } from './kinds/trace-opened.js';
+import { traceCheck } from './kinds/trace.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
 
 /** The module for every check kind. */

@@ -17,7 +17,7 @@ import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
 import { FAST, eventually } from '../helpers/sandbox.js';
-import { httpGet } from '../../src/checks/http.js';
+import { httpGet } from '../../src/checks/kinds/http.js';
 import type { Check } from '../../src/lesson/types.js';
 
 let target: Target | undefined;

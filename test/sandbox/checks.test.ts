@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { KubeClient, ClusterError } from '../../src/cluster/kube-client.js';
 import { evaluateCheck, checkKey } from '../../src/checks/registry.js';
-import { jaegerTracesCheck } from '../../src/checks/jaeger.js';
+import { jaegerTracesCheck } from '../../src/checks/kinds/jaeger.js';
 import type { CheckEnv } from '../../src/checks/types.js';
 import type { Check } from '../../src/lesson/types.js';
 import { eventually, kubectl, startFastSandbox, kubectlPortForward, stopChild, freePort } from '../helpers/sandbox.js';

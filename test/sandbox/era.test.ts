@@ -11,7 +11,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { KubeClient } from '../../src/cluster/kube-client.js';
 import { dashboardAccess, detectIstio, eraOf, imageVersion, istioFactsOnce, istioVars, type IstioFacts } from '../../src/cluster/era.js';
 import { evaluateCheck } from '../../src/checks/registry.js';
-import { portOpenCheck } from '../../src/checks/ports.js';
+import { portOpenCheck } from '../../src/checks/kinds/ports.js';
 import type { CheckEnv } from '../../src/checks/types.js';
 import type { Check } from '../../src/lesson/types.js';
 import { eventually, kubectl, startFastSandbox, kubectlPortForward, stopChild, freePort } from '../helpers/sandbox.js';

@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ClusterError } from '../cluster/kube-client.js';
-import { failed, listing, passed, plural, readObject, requireCluster, shellWord } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { ClusterError } from '../../cluster/kube-client.js';
+import { failed, listing, passed, plural, readObject, requireCluster, shellWord } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
 /** The kinds checked unless the check names its own. */
 export const DEFAULT_LEFTOVER_KINDS = ['Deployment', 'Service', 'Gateway', 'VirtualService'];

@@ -1,6 +1,6 @@
 /** process: a background process this runner started is running (or stopped). */
-import { failed, passed } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { failed, passed } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
 export interface ProcessFacts {
   state: 'running' | 'stopped' | 'unknown';

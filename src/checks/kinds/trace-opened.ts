@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { failed, passed } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { failed, passed } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
-import { TRACES_OPENED_FILE } from '../traces/opened-marker.js';
+import { TRACES_OPENED_FILE } from '../../traces/opened-marker.js';
 
 export interface OpenedFacts {
   opened: Array<{ traceID: string; services: string[] }>;

@@ -15,15 +15,15 @@
  * pods without the istio-proxy sidecar, Jaeger knowing the service under
  * another name, or Jaeger unreachable (and the forward that works here).
  */
-import { localUrlPort } from '../lesson/port-remap.js';
-import { discoverJaegerApi } from '../traces/jaeger-discovery.js';
-import { splitJsonDocuments } from '../traces/jaeger-answer.js';
-import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../cluster/era.js';
-import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from './common.js';
+import { localUrlPort } from '../../lesson/port-remap.js';
+import { discoverJaegerApi } from '../../traces/jaeger-discovery.js';
+import { splitJsonDocuments } from '../../traces/jaeger-answer.js';
+import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../../cluster/era.js';
+import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from '../common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
-import { namespaceFact, podFact, type NamespaceFact, type PodFact } from './kube-facts.js';
-import { injectionDiagnosis } from './pod-diagnosis.js';
-import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
+import { namespaceFact, podFact, type NamespaceFact, type PodFact } from '../kube-facts.js';
+import { injectionDiagnosis } from '../pod-diagnosis.js';
+import type { CheckEnv, CheckKindModule, CheckOf } from '../types.js';
 
 export interface JaegerProbe {
   url: string;

@@ -1,7 +1,7 @@
 /** http: a GET answers the expected status (and its body contains a text). */
-import { clip, deadline, failed, passed } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
-import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../cluster/era.js';
+import { clip, deadline, failed, passed } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
+import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../../cluster/era.js';
 import { dashboardDiagnosis } from './ports.js';
 
 export type HttpOutcome =

@@ -31,16 +31,16 @@
  * lesson parser loads without this module's Jaeger client; gather (Jaeger's
  * API, the cluster's era) and judge (pure, over the traces) are here.
  */
-import type { IstioEraName, IstioFacts } from '../cluster/era.js';
-import { parseTracePath, type TraceHop } from '../lesson/trace-path.js';
-import type { JaegerTrace } from '../traces/jaeger-model.js';
-import { parseGoDuration } from '../kube/go-duration.js';
-import { JaegerClient, JaegerError } from '../traces/jaeger-client.js';
-import type { SpanNode, TraceModel } from '../traces/model-types.js';
-import { bareService, buildTraceModel, formatDuration } from '../traces/trace-model.js';
-import { failed, listing, passed, plural } from './common.js';
+import type { IstioEraName, IstioFacts } from '../../cluster/era.js';
+import { parseTracePath, type TraceHop } from '../../lesson/trace-path.js';
+import type { JaegerTrace } from '../../traces/jaeger-model.js';
+import { parseGoDuration } from '../../kube/go-duration.js';
+import { JaegerClient, JaegerError } from '../../traces/jaeger-client.js';
+import type { SpanNode, TraceModel } from '../../traces/model-types.js';
+import { bareService, buildTraceModel, formatDuration } from '../../traces/trace-model.js';
+import { failed, listing, passed, plural } from '../common.js';
 import { jaegerTracesCheck, matchServices, type JaegerFacts } from './jaeger.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
 // ---------------------------------------------------------------------------
 // Gather

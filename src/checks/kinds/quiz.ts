@@ -1,6 +1,6 @@
 /** quiz: the learner picked the right option. The answer is never revealed in a failure. */
-import { failed, passed } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { failed, passed } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
 export interface QuizFacts {
   /** The option picked (0-based), if any. */

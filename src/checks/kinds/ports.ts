@@ -7,9 +7,9 @@
  * ingress gateway's 15032 only works where a Gateway listens there.
  */
 import net from 'node:net';
-import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../cluster/era.js';
-import { failed, passed } from './common.js';
-import type { CheckKindModule, CheckOf } from './types.js';
+import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../../cluster/era.js';
+import { failed, passed } from '../common.js';
+import type { CheckKindModule, CheckOf } from '../types.js';
 
 export interface PortFacts {
   port: number;
