@@ -3,7 +3,9 @@
  * module, judge them. Never throws: whatever goes wrong becomes a failed
  * result that says what happened.
  */
-import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
+import type { CheckSchemas } from '../lesson/check-schema.js';
+import { BUILTIN_SCHEMAS } from '../lesson/kinds/index.js';
+import type { AnyCheck, Check, CheckKind, CheckResult } from '../lesson/types.js';
 import { interpolate, referencedVars } from '../lesson/interpolate.js';
 import { commandCheck } from './command.js';
 import { failed } from './common.js';
@@ -21,47 +23,51 @@ import { processCheck } from './kinds/process.js';
 import { quizCheck } from './kinds/quiz.js';
 import { traceOpenedCheck } from './kinds/trace-opened.js';
 import { traceCheck } from './kinds/trace.js';
-import type { CheckEnv, CheckKindModule, CheckOf } from './types.js';
+import type { CheckEnv, CheckKindModule } from './types.js';
 
-/** The module for every check kind. */
-export const checkModules: { [K in CheckKind]: CheckKindModule<CheckOf<K>, any> } = { // eslint-disable-line @typescript-eslint/no-explicit-any
-  namespace: namespaceCheck,
-  'pods-ready': podsReadyCheck,
-  'container-present': containerPresentCheck,
-  'deployment-available': deploymentAvailableCheck,
-  service: serviceCheck,
-  resource: resourceCheck,
-  'no-leftovers': noLeftoversCheck,
-  'port-open': portOpenCheck,
-  'port-closed': portClosedCheck,
-  http: httpCheck,
-  'jaeger-traces': jaegerTracesCheck,
-  process: processCheck,
-  quiz: quizCheck,
-  'trace-opened': traceOpenedCheck,
-  command: commandCheck,
-  trace: traceCheck,
-};
+/** How each check kind is evaluated; its schema (parameters, title, docs row) is in src/lesson/kinds/. */
+export const CHECK_MODULES = [
+  namespaceCheck,
+  podsReadyCheck,
+  containerPresentCheck,
+  deploymentAvailableCheck,
+  serviceCheck,
+  resourceCheck,
+  noLeftoversCheck,
+  portOpenCheck,
+  portClosedCheck,
+  httpCheck,
+  jaegerTracesCheck,
+  processCheck,
+  quizCheck,
+  traceOpenedCheck,
+  traceCheck,
+  commandCheck, // (in src/checks/command.ts until it moves onto the session's command runner)
+] as const;
 
-function moduleFor(check: Check): CheckKindModule<Check, unknown> | undefined {
-  return (checkModules as Record<string, CheckKindModule<Check, unknown> | undefined>)[check.kind];
-}
+/** A kind with a schema but no module here fails to compile: `Unevaluated` names it. */
+type Unevaluated = Exclude<CheckKind, (typeof CHECK_MODULES)[number]['kind']>;
+const everyKindEvaluated: [Unevaluated] extends [never] ? true : Unevaluated = true;
+void everyKindEvaluated;
+
+/** Evaluates checks of any kind: a gather/judge module and a schema. */
+type AnyModule = CheckKindModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The key a check's quiz answer (and UI state) is stored under. */
 export function checkKey(stepId: string, index: number): string {
   return `${stepId}#${index}`;
 }
 
-/** Fields that are not parameters, and `command.run`, which bash expands itself from the variables in its environment. */
-function skipField(check: Check, field: string): boolean {
-  return field === 'kind' || field === 'source' || (check.kind === 'command' && field === 'run');
+/** Fields that are not parameters, and those the kind keeps as written (`command.run`: bash expands it from its environment). */
+function skipField(check: AnyCheck, field: string, schemas: CheckSchemas): boolean {
+  return field === 'kind' || field === 'source' || (schemas.get(check.kind)?.verbatim?.includes(field) ?? false);
 }
 
 /**
  * The check with `${VAR}` replaced in its string parameters (variables from
  * `env.vars` first, then `env.env`), and the names that stayed unresolved.
  */
-export function interpolateCheck(check: Check, env: Pick<CheckEnv, 'vars' | 'env'>): { check: Check; unresolved: string[] } {
+export function interpolateCheck<C extends AnyCheck = Check>(check: C, env: Pick<CheckEnv, 'vars' | 'env'>, schemas: CheckSchemas = BUILTIN_SCHEMAS): { check: C; unresolved: string[] } {
   const vars = { ...env.env, ...env.vars };
   const unresolved = new Set<string>();
   const sub = (s: string, counts: boolean) => {
@@ -76,8 +82,8 @@ export function interpolateCheck(check: Check, env: Pick<CheckEnv, 'vars' | 'env
     return v;
   };
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(check)) out[k] = skipField(check, k) ? v : value(v, k !== 'title' && k !== 'hint');
-  return { check: out as unknown as Check, unresolved: [...unresolved] };
+  for (const [k, v] of Object.entries(check)) out[k] = skipField(check, k, schemas) ? v : value(v, k !== 'title' && k !== 'hint');
+  return { check: out as unknown as C, unresolved: [...unresolved] };
 }
 
 function firstLine(e: unknown): { line: string; rest: string[] } {
@@ -86,13 +92,17 @@ function firstLine(e: unknown): { line: string; rest: string[] } {
 }
 
 /**
- * Evaluates one check against the world in `env`. `key` (see `checkKey`)
- * sets `env.checkKey` for quiz checks; a key already in `env` is kept otherwise.
+ * An `evaluateCheck` over `modules` (and their `schemas`, for the parameters kept as written):
+ * the built-in kinds' is `evaluateCheck`; a test adds a kind by handing one more of each.
  */
-export async function evaluateCheck(check: Check, env: CheckEnv, key?: string): Promise<CheckResult> {
-  const mod = moduleFor(check);
-  if (!mod) return failed(check, `${check.title}: unknown check kind "${(check as { kind: string }).kind}"`);
-  const { check: resolved, unresolved } = interpolateCheck(check, env);
+export function checkEvaluator(modules: readonly AnyModule[], schemas: CheckSchemas = BUILTIN_SCHEMAS) {
+  const byKind = new Map(modules.map((m) => [m.kind as string, m]));
+  return (check: AnyCheck, env: CheckEnv, key?: string): Promise<CheckResult> => evaluate(byKind.get(check.kind), schemas, check, env, key);
+}
+
+async function evaluate(mod: AnyModule | undefined, schemas: CheckSchemas, check: AnyCheck, env: CheckEnv, key?: string): Promise<CheckResult> {
+  if (!mod) return failed(check, `${check.title}: unknown check kind "${check.kind}"`);
+  const { check: resolved, unresolved } = interpolateCheck(check, env, schemas);
   if (unresolved.length) {
     const names = unresolved.map((v) => `\${${v}}`).join(', ');
     return failed(check, `${resolved.title}: ${names} ${unresolved.length === 1 ? 'is' : 'are'} not set`, {
@@ -113,3 +123,9 @@ export async function evaluateCheck(check: Check, env: CheckEnv, key?: string): 
     return failed(check, `${resolved.title}: could not judge the result (${firstLine(e).line})`);
   }
 }
+
+/**
+ * Evaluates one check against the world in `env`. `key` (see `checkKey`)
+ * sets `env.checkKey` for quiz checks; a key already in `env` is kept otherwise.
+ */
+export const evaluateCheck: (check: Check, env: CheckEnv, key?: string) => Promise<CheckResult> = checkEvaluator(CHECK_MODULES);

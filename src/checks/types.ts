@@ -6,10 +6,9 @@
 import type { IstioFacts } from '../cluster/era.js';
 import type { KubeClient } from '../cluster/kube-client.js';
 import type { Supervisor } from '../processes/supervisor.js';
-import type { Check, CheckKind, CheckResult } from '../lesson/types.js';
+import type { AnyCheck, Check, CheckResult } from '../lesson/types.js';
 
-/** The check of one kind, e.g. `CheckOf<'pods-ready'>`. */
-export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
+export type { CheckOf } from '../lesson/types.js';
 
 /** Everything a check may read. The runner builds one per evaluation round. */
 export interface CheckEnv {
@@ -56,8 +55,11 @@ export interface CheckEnv {
   dashboardPort?: number;
 }
 
-/** One check kind: effects in `gather`, a pure verdict in `judge`. */
-export interface CheckKindModule<C extends Check = Check, F = unknown> {
+/**
+ * How one check kind is evaluated: effects in `gather`, a pure verdict in `judge`. Its
+ * parameters, default title and docs row are its schema (src/lesson/kinds/).
+ */
+export interface CheckKindModule<C extends AnyCheck = Check, F = unknown> {
   kind: C['kind'];
   gather(check: C, env: CheckEnv): Promise<F>;
   judge(check: C, facts: F): CheckResult;

@@ -5,6 +5,8 @@
 
 import type { Era, When } from './eras.js';
 import { UserError } from '../user-error.js';
+import type { ParamsOfSchema } from './check-schema.js';
+import type { CHECK_SCHEMAS } from './kinds/index.js';
 
 /** Where something came from in the lesson file (1-based line). */
 export interface SourceRef { file: string; line: number }
@@ -103,44 +105,20 @@ export function proseOf(step: Pick<Step, 'blocks'>): string {
     .join('\n\n');
 }
 
-/** One declarative check. `kind` picks the evaluator; the other fields are its parameters. */
-export type Check =
-  | { kind: 'namespace'; name: string; labels?: Record<string, string>; absent?: boolean } & CheckCommon
-  | { kind: 'pods-ready'; namespace: string; selector: string; min?: number } & CheckCommon
-  | { kind: 'container-present'; namespace: string; selector: string; container: string } & CheckCommon
-  | { kind: 'deployment-available'; namespace: string; name?: string; selector?: string } & CheckCommon
-  | { kind: 'service'; namespace: string; name: string; ports?: number[] } & CheckCommon
-  | { kind: 'resource'; apiVersion: string; resourceKind: string; namespace?: string; name?: string; selector?: string; absent?: boolean } & CheckCommon
-  | { kind: 'no-leftovers'; /** Manifests, relative to the lesson folder. */ files: string[]; /** For objects that name none. @default 'default' */ namespace?: string; /** @default Deployment, Service, Gateway, VirtualService */ kinds?: string[] } & CheckCommon
-  | { kind: 'port-open'; port: number } & CheckCommon
-  | { kind: 'port-closed'; port: number } & CheckCommon
-  | { kind: 'http'; url: string; status?: number; contains?: string } & CheckCommon
-  | { kind: 'jaeger-traces'; url: string; service: string; min?: number; sinceLessonStart?: boolean } & CheckCommon
-  | { kind: 'process'; name: string; state: 'running' | 'stopped' } & CheckCommon
-  | { kind: 'quiz'; question: string; options: string[]; answer: number } & CheckCommon
-  | { kind: 'trace-opened'; service?: string; /** `caller -> callee`: the viewer opens on that call's client span. */ focus?: string } & CheckCommon
-  | { kind: 'command'; run: string; timeoutMs?: number } & CheckCommon
-  | TraceCheck;
+/**
+ * One declarative check. `kind` picks the evaluator; the other fields are its parameters, typed
+ * from the kind's schema (src/lesson/kinds/: a kind's parameters are written down once, there).
+ */
+export type Check = ParamsOfSchema<(typeof CHECK_SCHEMAS)[number]> & CheckCommon;
 
-/** A span-path assertion over recent traces (src/checks/trace.ts). */
-export type TraceCheck = {
-  kind: 'trace';
-  url: string;
-  /** `productpage -> reviews -> ratings`; `a > b` for a child span with no client span. */
-  path: string;
-  /** Tags every call on the path carries (string comparison). */
-  tags?: Record<string, string>;
-  /** Go durations bounding each call's client span. */
-  maxDuration?: string;
-  minDuration?: string;
-  /** Traces that must show the path. @default 1 */
-  min?: number;
-  /** How many of the newest traces to look at. @default 20 */
-  within?: number;
-  sinceLessonStart?: boolean;
-  /** The Istio eras the check applies to (elsewhere it passes, saying so). */
-  eras?: Array<'1.0' | '1.1' | 'modern'>;
-} & CheckCommon;
+/** The check of one kind, e.g. `CheckOf<'pods-ready'>`. */
+export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
+
+/** A span-path assertion over recent traces (src/checks/kinds/trace.ts). */
+export type TraceCheck = CheckOf<'trace'>;
+
+/** What every check is, of any kind (one a test registers too): its kind and the common fields. */
+export type AnyCheck = { kind: string } & CheckCommon;
 
 export interface CheckCommon {
   /** Short label shown in the UI; a default is derived from the parameters. */

@@ -1,0 +1,15 @@
+/** The `deployment-available` check's schema: a deployment (by name or selector) reports Available. */
+import { field } from '../check-fields.js';
+import { checkSchema } from '../check-schema.js';
+
+export const deploymentAvailableSchema = checkSchema({
+  kind: 'deployment-available',
+  required: { namespace: field.string },
+  optional: { name: field.string, selector: field.selector },
+  rules(_c, at) {
+    if (!at.given('name') && !at.given('selector')) at.problem('deployment-available check needs "name" or "selector"');
+    if (at.given('name') && at.given('selector')) at.problem('deployment-available check takes "name" or "selector", not both', 'selector');
+  },
+  title: (c) => (c.name ? `deployment ${c.name} Available in ${c.namespace}` : `deployments ${c.selector} Available in ${c.namespace}`),
+  doc: { parameters: '`namespace`, `name` or `selector`', passes: 'the deployment(s) report Available' },
+});

@@ -1,0 +1,11 @@
+/** The `process` check's schema: a background process the runner started is running (or stopped). */
+import { field } from '../check-fields.js';
+import { checkSchema } from '../check-schema.js';
+
+export const processSchema = checkSchema({
+  kind: 'process',
+  required: { name: field.processName, state: field.state },
+  optional: {},
+  title: (c) => `process ${c.name} ${c.state}`,
+  doc: { parameters: '`name`, `state` (`running`/`stopped`)', passes: 'the background process this runner started is in that state' },
+});
