@@ -3,9 +3,12 @@
  * `--port 15032=15099` does before the lesson starts, and what `m` does to the
  * checks once a forward has moved. A forward's `LOCAL:REMOTE` argument, the
  * `localhost:PORT` URLs of its commands and checks, and the ports of port
- * checks all follow; the prose is left as written.
+ * checks all follow; the prose is left as written. Which parameters of a check are local ports
+ * or URLs, its kind's schema says (`ports` in src/lesson/kinds/<kind>.ts).
  */
-import type { Check, Command, Lesson, Step } from './types.js';
+import type { CheckSchemas } from './check-schema.js';
+import { BUILTIN_SCHEMAS } from './kinds/index.js';
+import type { AnyCheck, Check, Command, Lesson, Step } from './types.js';
 
 /** Lesson port → the local port used instead. */
 export type PortMap = ReadonlyMap<number, number>;
@@ -37,30 +40,38 @@ export function rewriteLocalPort(command: string, readyPort: number, newPort: nu
   return undefined;
 }
 
+/** Which parameters of a check are local ports, localhost URLs, or shell text: its kind's schema says. */
+function portFields(check: AnyCheck, kinds: CheckSchemas): { port: string[]; url: string[]; shell: string[] } {
+  const p = kinds.get(check.kind)?.ports;
+  return { port: p?.port ?? [], url: p?.url ?? [], shell: p?.shell ?? [] };
+}
+
 /** A check with the lesson's local ports replaced by the ports their forwards really use. */
-export function remapPorts(check: Check, map: PortMap): Check {
+export function remapPorts<C extends AnyCheck = Check>(check: C, map: PortMap, kinds: CheckSchemas = BUILTIN_SCHEMAS): C {
   if (!map.size) return check;
-  if ((check.kind === 'port-open' || check.kind === 'port-closed') && map.has(check.port)) return { ...check, port: map.get(check.port)! };
-  // Every kind that reaches a URL (http, jaeger-traces, trace …) names it `url`.
-  const target = checkUrl(check);
-  if (target !== undefined) {
-    const url = remapLocalUrls(target, map);
-    return url === target ? check : ({ ...check, url } as Check);
+  const f = portFields(check, kinds);
+  const params = check as unknown as Record<string, unknown>;
+  const moved: Record<string, unknown> = {};
+  for (const k of f.port) if (typeof params[k] === 'number' && map.has(params[k])) moved[k] = map.get(params[k]);
+  for (const k of f.url) {
+    const v = params[k];
+    if (typeof v === 'string' && remapLocalUrls(v, map) !== v) moved[k] = remapLocalUrls(v, map);
   }
-  return check;
+  return Object.keys(moved).length ? { ...check, ...moved } : check;
 }
 
 /** The URL a check reaches, for the kinds that have one. */
-export function checkUrl(check: Check): string | undefined {
-  const url = (check as { url?: unknown }).url;
+export function checkUrl(check: AnyCheck, kinds: CheckSchemas = BUILTIN_SCHEMAS): string | undefined {
+  const url = (check as unknown as Record<string, unknown>)[portFields(check, kinds).url[0] ?? ''];
   return typeof url === 'string' ? url : undefined;
 }
 
-/** The same, for everything a learner reads about it too (title, hint, a `command` check's shell text). */
+/** The same, for everything a learner reads about it too (title, hint, shell text such as a `command` check's). */
 function remapCheckFully(check: Check, map: PortMap): Check {
   const c = { ...remapPorts(check, map), title: remapLocalUrls(check.title, map) } as Check;
   if (c.hint !== undefined) c.hint = remapLocalUrls(c.hint, map);
-  if (c.kind === 'command') c.run = remapLocalUrls(c.run, map);
+  const params = c as unknown as Record<string, unknown>;
+  for (const k of portFields(c, BUILTIN_SCHEMAS).shell) if (typeof params[k] === 'string') params[k] = remapLocalUrls(params[k], map);
   return c;
 }
 
@@ -105,9 +116,10 @@ export function lessonPorts(lesson: Lesson): number[] {
       urls(c.run);
     }
     for (const c of s.checks) {
-      if (c.kind === 'port-open' || c.kind === 'port-closed') ports.add(c.port);
-      const url = checkUrl(c);
-      if (url !== undefined) urls(url);
+      const f = portFields(c, BUILTIN_SCHEMAS);
+      const params = c as unknown as Record<string, unknown>;
+      for (const k of f.port) if (typeof params[k] === 'number') ports.add(params[k]);
+      for (const k of f.url) if (typeof params[k] === 'string') urls(params[k]);
     }
   }
   return [...ports].sort((a, b) => a - b);

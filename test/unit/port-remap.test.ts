@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { loadLesson } from '../../src/lesson/load.js';
-import { lessonPortProblems, lessonPorts, localUrlPort, movedPortsLine, parsePortFlags, remapLessonPorts, remapLocalUrls, rewriteLocalPort, shellLine } from '../../src/lesson/port-remap.js';
+import { checkUrl, lessonPortProblems, lessonPorts, localUrlPort, movedPortsLine, parsePortFlags, remapLessonPorts, remapLocalUrls, remapPorts, rewriteLocalPort, shellLine } from '../../src/lesson/port-remap.js';
+import { parseLesson } from '../../src/lesson/parse.js';
 import { describeHolder } from '../../src/processes/port-owner.js';
 
 const LESSON = join(import.meta.dirname, '..', '..', 'lessons', 'istio-jaeger');
@@ -98,5 +99,43 @@ describe('small pieces', () => {
     expect(describeHolder({ pid: 42, command: 'evil \u001b]0;title\u0007 x' })).toBe('pid 42 (evil ?]0;title? x)');
     expect(describeHolder(undefined)).toBe('another process (one this user may not inspect)');
     expect(describeHolder({ pid: 1, command: 'x'.repeat(200) }).length).toBeLessThan(110);
+  });
+});
+
+describe('the checks\' local ports move as their kinds\' schemas say', () => {
+  const checks = parseLesson(`---\nid: p\ntitle: P\n---\n## S\n\n\`\`\`check
+- kind: port-open
+  port: 15032
+- kind: port-closed
+  port: 15032
+- kind: http
+  url: http://localhost:15032/api
+- kind: jaeger-traces
+  url: http://127.0.0.1:15032
+  service: productpage
+- kind: trace
+  url: http://localhost:15032
+  path: productpage -> reviews
+- kind: command
+  run: curl -s http://localhost:15032/ && echo 15032
+  hint: open http://localhost:15032
+- kind: service
+  namespace: default
+  name: productpage
+  ports: [15032]
+\`\`\`\n`, 'p.md').steps[0].checks;
+  const map = new Map([[15032, 15099]]);
+
+  test('port fields and URL fields (remapPorts), shell text and hints too when the lesson moves', () => {
+    const moved = checks.map((c) => remapPorts(c, map));
+    expect(moved.slice(0, 2).map((c) => ('port' in c ? c.port : undefined))).toEqual([15099, 15099]);
+    expect(moved.slice(2, 5).map((c) => checkUrl(c))).toEqual(['http://localhost:15099/api', 'http://127.0.0.1:15099', 'http://localhost:15099']);
+    expect(moved[5]).toBe(checks[5]); // a command's shell text moves with the lesson only (below)
+    expect(moved[6]).toBe(checks[6]); // a service's ports are the cluster's, not local
+    const lesson = parseLesson(`---\nid: p\ntitle: P\n---\n## S\n\n\`\`\`check\n- kind: command\n  run: curl -s http://localhost:15032/ && echo 15032\n  hint: open http://localhost:15032\n\`\`\`\n`, 'p.md');
+    const cmd = remapLessonPorts(lesson, map).steps[0].checks[0];
+    expect(cmd).toMatchObject({ run: 'curl -s http://localhost:15099/ && echo 15032', hint: 'open http://localhost:15099', title: 'command succeeds: curl -s http://localhost:15099/ && echo 15032' });
+    expect(lessonPorts({ ...lesson, steps: [{ ...lesson.steps[0], checks }] })).toEqual([15032]);
+    expect(checkUrl(checks[0])).toBeUndefined();
   });
 });
