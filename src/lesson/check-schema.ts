@@ -3,8 +3,17 @@
  * them, its default title, which parameters are local ports or URLs (for `--port`), and its row
  * of the table in docs/lesson-format.md. Pure data and validation; one schema per kind in
  * src/lesson/kinds/, listed in src/lesson/kinds/index.ts. How a kind is evaluated (gather,
- * judge) is src/checks/kinds/, which reads the cluster and is loaded only once checks run:
- * the parser must not load the cluster client before the lesson's first frame is drawn.
+ * judge) is src/checks/kinds/, which reads the cluster and is loaded only once checks run.
+ *
+ * Why a kind is two modules, not one: the schema must be read wherever a lesson is parsed
+ * (lint, `import`, every test that loads a lesson), and src/lesson (floor 4) may not import
+ * src/checks (floor 6). A `kinds` table injected from above would make every caller of
+ * parseLesson/loadLesson hand one over; and importing the gather/judge modules to parse would
+ * load the Kubernetes client before the first frame, which start-up defers on purpose. So the
+ * schema is pure data on the lesson's floor (the lesson's `Check` type is derived from it), the
+ * parser takes the table as a parameter with the built-in one as its default (a test hands it
+ * one more kind), and the registry (src/checks/registry.ts) lists the gather/judge modules,
+ * failing to compile when a schema has none.
  */
 import type { Field, FieldValue, Fields } from './check-fields.js';
 

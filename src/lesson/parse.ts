@@ -3,6 +3,10 @@
  * out (see docs/lesson-format.md). Every problem found is collected with its
  * 1-based line in the original file and thrown together as one `LessonError`,
  * so an author fixes a broken lesson in one pass.
+ *
+ * It knows no check kind: a check block is validated against the table of kind schemas it is
+ * handed (src/lesson/kinds/, by default). Why the schemas sit here, on the lesson's floor,
+ * and not with their gather/judge in src/checks/kinds/: see src/lesson/check-schema.ts.
  */
 
 import path from 'node:path';
