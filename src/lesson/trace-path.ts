@@ -1,7 +1,7 @@
 /**
  * The `trace` check's path syntax and parameter types, for the lesson parser
  * and linter (pure, and light: the parser loads it without the Jaeger client
- * that src/checks/trace.ts, the kind's gather and judge, needs; the linter's
+ * that src/checks/kinds/trace.ts, the kind's gather and judge, needs; the linter's
  * warnings about trace checks are in src/authoring/lint.ts).
  *
  *   productpage -> reviews -> ratings     each -> a call: a client span of the
