@@ -35,23 +35,43 @@
  * Jaeger receives Envoy's Zipkin spans, where client and server of one RPC
  * share an id; Jaeger's query service gives the server half its own id and
  * makes it CHILD_OF the client half. We emit that deduplicated form.
+ *
+ * The era's names are istio-mesh-names.ts; the proxies' tags and the span recorder are
+ * istio-proxy-spans.ts; this module is the walk through the mesh.
  */
 import type { IstioEra } from '../../kube/types.js';
-import type { JaegerKeyValue, JaegerProcess, JaegerSpan, JaegerTrace } from '../../traces/jaeger-model.js';
+import type { JaegerTrace } from '../../traces/jaeger-model.js';
 import { stringTag } from '../../traces/jaeger-model.js';
-import {
-  type BookinfoApp,
-  type ReviewsVersion,
-  matchBookinfoRoute,
-  productpageCalls,
-  reviewsCallsRatings,
-} from './bookinfo-routes.js';
+import { type BookinfoApp, type ReviewsVersion, productpageCalls, reviewsCallsRatings } from './bookinfo-routes.js';
 import { type Rng, defaultRng, randInt, randomHex, randomRequestId } from '../../kube/rng.js';
+import {
+  APP_PORT,
+  DEFAULT_PODS,
+  ISTIO_NS,
+  MIXER_CHECK_OPERATION,
+  POLICY_SERVICE,
+  type PodRef,
+  bookinfoServiceName,
+  defaultRouteOperation,
+  eraHasPolicyChecks,
+  gatewayRouteOperation,
+  gatewayServiceName,
+  inboundCluster as inboundClusterIn,
+  outboundCluster as outboundClusterIn,
+} from './istio-mesh-names.js';
+import { type Exchange, type Workload, SpanRecorder, proxyTags as proxyTagsOf } from './istio-proxy-spans.js';
 
-export interface PodRef {
-  name: string;
-  ip: string;
-}
+export {
+  DEFAULT_PODS,
+  MIXER_CHECK_OPERATION,
+  POLICY_SERVICE,
+  type PodRef,
+  bookinfoServiceName,
+  defaultRouteOperation,
+  eraHasPolicyChecks,
+  gatewayRouteOperation,
+  gatewayServiceName,
+} from './istio-mesh-names.js';
 
 /** A simulated failure of calls to one Bookinfo service. */
 export interface FailingCall {
@@ -127,60 +147,6 @@ export interface MeshCaller {
   sidecar: boolean;
 }
 
-const MESH_DOMAIN = 'svc.cluster.local';
-const ISTIO_NS = 'istio-system';
-const APP_PORT = 9080;
-export const POLICY_SERVICE = 'istio-policy';
-export const MIXER_CHECK_OPERATION = '/istio.mixer.v1.Mixer/Check';
-
-/** Stable stand-in pods for whatever the caller does not supply. */
-export const DEFAULT_PODS: Readonly<Record<string, PodRef>> = {
-  'istio-ingressgateway': { name: 'istio-ingressgateway-7c5b8d9f6d-hk2vq', ip: '10.1.0.9' },
-  'istio-policy': { name: 'istio-policy-6f94c8d4b7-m8n2w', ip: '10.1.0.11' },
-  'productpage-v1': { name: 'productpage-v1-54b8c7d9f5-zr7tx', ip: '10.1.0.21' },
-  'details-v1': { name: 'details-v1-6c9f8bcbcb-w4q5l', ip: '10.1.0.17' },
-  'reviews-v1': { name: 'reviews-v1-5d7b9c6f8b-2pxkf', ip: '10.1.0.18' },
-  'reviews-v2': { name: 'reviews-v2-7f6c8d5b4c-q9s6m', ip: '10.1.0.19' },
-  'reviews-v3': { name: 'reviews-v3-8b5f7c9d6f-lc3vn', ip: '10.1.0.20' },
-  'ratings-v1': { name: 'ratings-v1-7d8c6b5f9d-tn5hz', ip: '10.1.0.16' },
-};
-
-/** Jaeger service name of a Bookinfo app's sidecar in an era. */
-export function bookinfoServiceName(era: IstioEra, app: BookinfoApp, namespace = 'default'): string {
-  return era === '1.0' ? app : `${app}.${namespace}`;
-}
-
-/** Jaeger service name of the ingress gateway in an era. */
-export function gatewayServiceName(era: IstioEra): string {
-  return era === 'modern' ? `istio-ingressgateway.${ISTIO_NS}` : 'istio-ingressgateway';
-}
-
-/** Whether the era's sidecars make Mixer Check calls (istio-policy spans). */
-export function eraHasPolicyChecks(era: IstioEra): boolean {
-  return era !== 'modern';
-}
-
-/** Operation name of a default mesh route to a Bookinfo app. */
-export function defaultRouteOperation(app: BookinfoApp, namespace = 'default', suffix: '/*' | '/' = '/*'): string {
-  return `${app}.${namespace}.${MESH_DOMAIN}:${APP_PORT}${suffix}`;
-}
-
-/** Operation name of the gateway's VirtualService route for a request target. */
-export function gatewayRouteOperation(target: string, namespace = 'default'): string {
-  const route = matchBookinfoRoute(target);
-  const path = route ? route.operationPath : '/*';
-  return `productpage.${namespace}.${MESH_DOMAIN}:${APP_PORT}${path}`;
-}
-
-interface Workload {
-  app: string;
-  service: string;
-  version: string;
-  namespace: string;
-  pod: PodRef;
-  role: 'sidecar' | 'router' | 'mixer';
-}
-
 interface CallResult {
   end: number;
   status: number;
@@ -241,96 +207,13 @@ export function buildProductpageTrace(opts: ProductpageTraceOptions): JaegerTrac
     role: 'mixer',
   };
 
-  const spans: JaegerSpan[] = [];
-  const processes: Record<string, JaegerProcess> = {};
-  const processIds = new Map<string, string>();
-  const processOf = (w: Workload): string => {
-    const key = `${w.service}|${w.pod.name}`;
-    let id = processIds.get(key);
-    if (!id) {
-      id = `p${processIds.size + 1}`;
-      processIds.set(key, id);
-      processes[id] = {
-        serviceName: w.service,
-        tags: [
-          stringTag('hostname', w.pod.name),
-          stringTag('ip', w.pod.ip),
-          // Envoy's Zipkin tracer sets no client version; Mixer used jaeger-client-go.
-          stringTag('jaeger.version', w.role === 'mixer' ? 'Go-2.15.0' : 'Envoy-Zipkin'),
-        ],
-      };
-    }
-    return id;
-  };
-  const pushSpan = (
-    w: Workload,
-    spanID: string,
-    parent: string | null,
-    operationName: string,
-    start: number,
-    end: number,
-    tags: JaegerKeyValue[],
-  ): void => {
-    spans.push({
-      traceID,
-      spanID,
-      flags: 1,
-      operationName,
-      references: parent ? [{ refType: 'CHILD_OF', traceID, spanID: parent }] : [],
-      startTime: start,
-      duration: Math.max(1, end - start),
-      tags,
-      logs: [],
-      processID: processOf(w),
-      warnings: null,
-    });
-  };
+  const recorder = new SpanRecorder(traceID);
+  const pushSpan = recorder.push.bind(recorder);
+  const request = { era, requestId, method, userAgent };
+  const proxyTags = (w: Workload, kind: 'client' | 'server', x: Exchange) => proxyTagsOf(request, w, kind, x);
 
-  const nodeId = (w: Workload): string =>
-    `${w.role === 'router' ? 'router' : 'sidecar'}~${w.pod.ip}~${w.pod.name}.${w.namespace}~${w.namespace}.${MESH_DOMAIN}`;
-
-  interface Exchange {
-    url: string;
-    status: number;
-    flags: string;
-    responseSize: number;
-    upstreamCluster: string;
-    peer: Workload | null;
-  }
-  const proxyTags = (w: Workload, kind: 'client' | 'server', x: Exchange): JaegerKeyValue[] => {
-    const tags: JaegerKeyValue[] = [
-      stringTag('component', 'proxy'),
-      stringTag('node_id', nodeId(w)),
-      stringTag('guid:x-request-id', requestId),
-      stringTag('http.url', x.url),
-      stringTag('http.method', method),
-      stringTag('downstream_cluster', '-'),
-      stringTag('user_agent', userAgent),
-      stringTag('http.protocol', 'HTTP/1.1'),
-      stringTag('request_size', '0'),
-      stringTag('upstream_cluster', x.upstreamCluster),
-      stringTag('http.status_code', String(x.status)),
-      stringTag('response_size', String(x.responseSize)),
-      stringTag('response_flags', x.flags),
-    ];
-    if (era === 'modern') {
-      tags.push(
-        stringTag('istio.canonical_revision', w.version),
-        stringTag('istio.canonical_service', w.app),
-        stringTag('istio.mesh_id', 'cluster.local'),
-        stringTag('istio.namespace', w.namespace),
-        stringTag('upstream_cluster.name', x.upstreamCluster.startsWith('inbound|') ? `inbound|${APP_PORT}||` : x.upstreamCluster),
-      );
-      if (x.peer) tags.push(stringTag('peer.address', x.peer.pod.ip));
-    }
-    if (x.status >= 500) tags.push({ key: 'error', type: 'bool', value: true });
-    tags.push(stringTag('span.kind', kind));
-    return tags;
-  };
-
-  const outboundCluster = (app: string) => `outbound|${APP_PORT}||${app}.${ns}.${MESH_DOMAIN}`;
-  const inboundCluster = (app: string) =>
-    era === 'modern' ? `inbound|${APP_PORT}||` : `inbound|${APP_PORT}||${app}.${ns}.${MESH_DOMAIN}`;
+  const outboundCluster = (app: string) => outboundClusterIn(app, ns);
+  const inboundCluster = (app: string) => inboundClusterIn(era, app, ns);
   // The product page grows with the reviews it embeds (stars in v2/v3).
   const successSize = (w: Workload): number =>
     w.app === 'productpage'
@@ -492,19 +375,5 @@ export function buildProductpageTrace(opts: ProductpageTraceOptions): JaegerTrac
     if (sidecars) serve(to, null, opts.nowMicros, operation, url, null);
   }
 
-  spans.sort((a, b) => a.startTime - b.startTime);
-  // Number processes in the order their first span starts (gateway = p1).
-  const renumbered: Record<string, JaegerProcess> = {};
-  const newIds = new Map<string, string>();
-  for (const span of spans) {
-    const old = span.processID as string;
-    let id = newIds.get(old);
-    if (!id) {
-      id = `p${newIds.size + 1}`;
-      newIds.set(old, id);
-      renumbered[id] = processes[old];
-    }
-    span.processID = id;
-  }
-  return { traceID, spans, processes: renumbered, warnings: null };
+  return recorder.trace();
 }
