@@ -7,7 +7,7 @@
  * is text as well as colour (`+ - ~ =`, `▼ ▲` on the sorted column).
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { fit, truncate, width as textWidth } from '../text/cells.js';
+import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
 import type { CompareNode, TraceComparison } from './trace-compare.js';
 import { signedDuration, signedPct } from './trace-compare.js';
 import { formatDuration } from './duration-format.js';

@@ -10,7 +10,7 @@
  *      ■ details (2)  ■ istio-policy (4)  ■ productpage (3)  …               4f3a2c1
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { fit, truncate, width as textWidth } from '../text/cells.js';
+import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
 import type { TraceSummary } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { EIGHTHS, serviceColor } from './waterfall-layout.js';

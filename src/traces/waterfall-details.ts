@@ -3,7 +3,7 @@
  * lines of styled cells, and the client/server pair it belongs to. Pure.
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { fit, truncate, width as textWidth } from '../text/cells.js';
+import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
 import type { KeyValue, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { paint, serviceColor } from './service-colors.js';

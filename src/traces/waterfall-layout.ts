@@ -13,7 +13,7 @@
  *  └─▼ ⇄ productpage product…  │ ▐██████████████████████████████████████████▍
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { fit, truncate, width as textWidth } from '../text/cells.js';
+import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
 import type { SpanNode, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { hiddenErrorCount } from './trace-queries.js';

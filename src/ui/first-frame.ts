@@ -15,7 +15,7 @@ import type { SessionView } from '../engine/session.js';
 import { initialState } from '../engine/engine-state.js';
 import { layoutScreen, type Cell, type ScreenLine } from './screen.js';
 import { hasOverlay, initialUi, moveFocus, pageSize, scrollTo, uiReducer, type UiAction, type UiState } from './ui-state.js';
-import { cellWidth, truncateCells } from './cells.js';
+import { cellWidth, truncateCells } from '../text/cells.js';
 import { parseRawKeys, type KeyPress } from './keys.js';
 import { UNTRUSTED_NOTICE } from '../lesson/trust.js';
 import { displayText } from '../text/display-text.js';

@@ -10,7 +10,7 @@
  * Inline: strong, emphasis, code, links, images (as their caption), hard and soft breaks.
  */
 import { parseMarkdown, type Token } from '../lesson/markdown-parser.js';
-import { cellWidth, expandTabs, sliceCells, wrapPieces } from './cells.js';
+import { cellWidth, expandTabs, sliceCells, wrapPieces } from '../text/cells.js';
 
 export interface Segment {
   text: string;

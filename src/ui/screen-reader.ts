@@ -15,7 +15,7 @@ import { lineText, renderMarkdown } from './markdown.js';
 import { stopsOf } from './step-document.js';
 import { HELP_LINES, noticeShown, oneLine } from './screen.js';
 import { contextOf } from './era-marks.js';
-import { wrapText } from './cells.js';
+import { wrapText } from '../text/cells.js';
 import { displayText } from '../text/display-text.js';
 import { t } from '../i18n/index.js';
 import type { UiState } from './ui-state.js';

@@ -11,13 +11,13 @@ import type { ClusterTrouble } from '../cluster/watch-cache.js';
 import type { StepStatus } from '../engine/engine-state.js';
 import type { Check, CheckResult, Step } from '../lesson/types.js';
 import { renderMarkdown } from './markdown.js';
-import { cellWidth, fitWords, graphemes, padCells, sliceCells, truncateCells, wrapText, type Cell, type ScreenLine } from './cells.js';
+import { cellWidth, fitWords, graphemes, padCells, sliceCells, truncateCells, wrapText, type Cell, type ScreenLine } from '../text/cells.js';
 import { fromMarkdown, layoutStep, stopsOf, type PlacedStop, type Stop, type StepDocument } from './step-document.js';
 import { displayText } from '../text/display-text.js';
 import type { ScreenNav, UiState } from './ui-state.js';
 import { solutionView } from './era-marks.js';
 
-export type { Cell, ScreenLine } from './cells.js';
+export type { Cell, ScreenLine } from '../text/cells.js';
 
 export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: '✗', current: '●', checking: '◌', locked: '○' };
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };

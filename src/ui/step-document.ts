@@ -8,7 +8,7 @@
 import type { SessionView } from '../engine/session.js';
 import type { Block, Command, Step } from '../lesson/types.js';
 import { renderMarkdown, type Line as MdLine } from './markdown.js';
-import { cellWidth, expandTabs, fitWords, wrapPieces, type Cell, type ScreenLine } from './cells.js';
+import { cellWidth, expandTabs, fitWords, wrapPieces, type Cell, type ScreenLine } from '../text/cells.js';
 import { displayText } from '../text/display-text.js';
 import { commandOutputRuns } from '../text/command-output.js';
 import { commandOrder, contextOf, eraAware, shortTag, thisClusterBrief } from './era-marks.js';

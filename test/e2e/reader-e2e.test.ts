@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tmux } from '../helpers/tmux.js';
 import { movedDashboard, sleep } from '../helpers/sandbox.js';
-import { cellWidth } from '../../src/ui/cells.js';
+import { cellWidth } from '../../src/text/cells.js';
 import { BOX_DRAWING } from '../../src/ui/screen-reader.js';
 import { cjkScreenProblems, latinWords, ruleColumns } from '../helpers/cjk-screen.js';
 

@@ -4,7 +4,7 @@
  * punctuation at a line's start, no opening one at its end; a Latin word inside CJK text never
  * cut in two; the sidebar's rule in one column on every row; the prose all there, in order.
  */
-import { cellWidth } from '../../src/ui/cells.js';
+import { cellWidth } from '../../src/text/cells.js';
 
 const HAN = /\p{Script=Han}/u;
 const CLOSING = /^[，。、：；！？）」』】》]/;

@@ -12,7 +12,7 @@ import { layoutScreen } from '../../src/ui/screen.js';
 import { initialUi } from '../../src/ui/ui-state.js';
 import { startingView } from '../../src/ui/first-frame.js';
 import { announce } from '../../src/ui/screen-reader.js';
-import { cellWidth, wrapText } from '../../src/ui/cells.js';
+import { cellWidth, wrapText } from '../../src/text/cells.js';
 import type { SessionView } from '../../src/engine/session.js';
 import { setLanguage } from '../../src/i18n/index.js';
 import { cjkScreenProblems, latinWords, ruleColumns, squeezed } from '../helpers/cjk-screen.js';

@@ -14,7 +14,7 @@ import { App } from '../../src/ui/App.js';
 import { Session } from '../../src/engine/session.js';
 import { openTarget, type Target } from '../../src/cluster/target.js';
 import { loadLesson } from '../../src/lesson/load.js';
-import { cellWidth } from '../../src/ui/cells.js';
+import { cellWidth } from '../../src/text/cells.js';
 import { BOX_DRAWING } from '../../src/ui/screen-reader.js';
 import { FAST, movedDashboard, sleep } from '../helpers/sandbox.js';
 import { frameMatching } from '../helpers/frames.js';

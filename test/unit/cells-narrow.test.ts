@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { cellWidth, graphemes, NARROW_TEXT } from '../../src/ui/cells.js';
+import { cellWidth, graphemes, NARROW_TEXT } from '../../src/text/cells.js';
 
 describe('the narrow-text fast path of cellWidth', () => {
   it('takes only code points string-width measures as one cell, each a grapheme of its own', () => {

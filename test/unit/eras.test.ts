@@ -8,7 +8,7 @@ import { LessonError } from '../../src/lesson/types.js';
 import { lintLesson } from '../../src/authoring/lint.js';
 import { commandOrder, hintTexts, proseLines, solutionView } from '../../src/ui/era-marks.js';
 import { layoutStep } from '../../src/ui/step-document.js';
-import { cellWidth } from '../../src/ui/cells.js';
+import { cellWidth } from '../../src/text/cells.js';
 import { renderScreen } from '../../src/ui/screen.js';
 import { startingView } from '../../src/ui/first-frame.js';
 import { initialUi } from '../../src/ui/ui-state.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
-import { cellWidth } from '../../src/ui/cells.js';
+import { cellWidth } from '../../src/text/cells.js';
 import { bundledLessonsDir, loadLesson } from '../../src/lesson/load.js';
 import { Session } from '../../src/engine/session.js';
 import type { Target } from '../../src/cluster/target.js';
