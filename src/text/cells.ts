@@ -117,6 +117,12 @@ export function padCells(s: string, w: number): string {
   return n >= w ? s : s + ' '.repeat(w - n);
 }
 
+/** `s` right-aligned in `w` cells (as padStart, counting cells). */
+export function padStartCells(s: string, w: number): string {
+  const n = cellWidth(s);
+  return n >= w ? s : ' '.repeat(w - n) + s;
+}
+
 /** Clips a line of cells to `w` columns and pads it to exactly `w` (a wide character that would straddle the edge is left out). */
 export function fit(line: ScreenLine, w: number): ScreenLine {
   const out: ScreenLine = [];

@@ -7,7 +7,9 @@
  * is text as well as colour (`+ - ~ =`, `▼ ▲` on the sorted column).
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
+import { cellWidth as textWidth, fit, padCells, padStartCells, truncateCells as truncate } from '../text/cells.js';
+import { t } from '../i18n/index.js';
+import { orKeys } from './waterfall-state.js';
 import type { CompareNode, TraceComparison } from './trace-compare.js';
 import { signedDuration, signedPct } from './trace-compare.js';
 import { formatDuration } from './duration-format.js';
@@ -58,21 +60,19 @@ function footer(keys: string, pos: string, W: number): ScreenLine {
 // ---------------------------------------------------------------------------
 // Compare
 
-export const COMPARE_FOOTER = '↑↓ move f differences only b back ? help q quit';
-
-export const COMPARE_KEYS: Array<[string, string]> = [
-  ['↑ ↓  or  k j', 'the previous / next node'],
-  ['PgUp PgDn', 'a page up / down'],
-  ['g  G', 'the first / last node'],
-  ['f', 'show only what differs (+ - ~), or everything'],
-  ['Esc  or  b', 'back to where you pressed ='],
-  ['?', 'show or hide this help'],
-  ['q', 'quit'],
+export const compareKeys = (): Array<[string, string]> => [
+  [orKeys('↑ ↓', 'k j'), t('traces.compareKey.move')],
+  ['PgUp PgDn', t('traces.key.page')],
+  ['g  G', t('traces.compareKey.ends')],
+  ['f', t('traces.compareKey.filter')],
+  [orKeys('Esc', 'b'), t('traces.compareKey.back')],
+  ['?', t('traces.key.help')],
+  ['q', t('traces.key.quit')],
   ['', ''],
-  ['+', 'only in B (the trace you compared with A)'],
-  ['-', 'only in A (the marked trace, the baseline)'],
-  ['~', 'in both; its duration changed by more than 20% of A\'s, or something beneath it differs'],
-  ['=', 'in both and alike'],
+  ['+', t('traces.compareKey.onlyB')],
+  ['-', t('traces.compareKey.onlyA')],
+  ['~', t('traces.compareKey.changed')],
+  ['=', t('traces.compareKey.same')],
 ];
 
 const MARK_COLOR: Record<CompareNode['mark'], Color> = { '+': 'green', '-': 'red', '~': 'yellow', '=': 'gray' };
@@ -104,20 +104,20 @@ export function layoutComparison(c: TraceComparison, view: CompareView, size: { 
   const listH = analysisRows(H);
   const selected = Math.max(0, Math.min(total - 1, view.selected));
   const first = fitTableScroll(selected, view.scroll, total, listH);
-  const side = (t: TraceComparison['a']) => `${t.traceID.slice(0, 7)} ${formatDuration(t.duration)}, ${t.spans} spans`;
+  const side = (x: TraceComparison['a']) => t('traces.compare.side', { id: x.traceID.slice(0, 7), duration: formatDuration(x.duration), count: x.spans });
   const pct = signedPct(c.deltaPct);
   const lines: ScreenLine[] = [
-    fit([{ text: ' Compare · ', bold: true }, { text: `A ${side(c.a)}`, bold: true }, { text: '  vs  ' }, { text: `B ${side(c.b)}`, bold: true }], W),
+    fit([{ text: ` ${t('traces.compare.title')} · `, bold: true }, { text: `A ${side(c.a)}`, bold: true }, { text: `  ${t('traces.compare.vs')}  ` }, { text: `B ${side(c.b)}`, bold: true }], W),
     fit(
       [
-        { text: view.differencesOnly ? ' differences only ·' : '', bold: true },
+        { text: view.differencesOnly ? ` ${t('traces.compare.differencesOnly')}` : '', bold: true },
         { text: ` B − A ${signedDuration(c.delta)}${pct ? ` (${pct})` : ''} · ` },
-        { text: `+ ${c.counts.onlyB} only in B`, color: paint(color, 'green') },
+        { text: t('traces.compare.onlyB', { count: c.counts.onlyB }), color: paint(color, 'green') },
         { text: ' · ' },
-        { text: `- ${c.counts.onlyA} only in A`, color: paint(color, 'red') },
+        { text: t('traces.compare.onlyA', { count: c.counts.onlyA }), color: paint(color, 'red') },
         { text: ' · ' },
-        { text: `~ ${c.counts.changed} changed`, color: paint(color, 'yellow') },
-        { text: ` · = ${c.counts.same} alike`, dim: true },
+        { text: t('traces.compare.changed', { count: c.counts.changed }), color: paint(color, 'yellow') },
+        { text: ` · ${t('traces.compare.alike', { count: c.counts.same })}`, dim: true },
       ],
       W,
     ),
@@ -128,16 +128,16 @@ export function layoutComparison(c: TraceComparison, view: CompareView, size: { 
   lines.push(
     fit(
       [
-        { text: `  ${'Service: operation'.padEnd(nameW)}` },
+        { text: `  ${padCells(t('traces.list.colTitle'), nameW)}` },
         { text: 'A'.padStart(numW) },
         { text: 'B'.padStart(numW) },
         { text: 'B − A'.padStart(numW) },
-        { text: pctW ? '% of A'.padStart(pctW) : '' },
+        { text: pctW ? padStartCells(t('traces.compare.colPct'), pctW) : '' },
       ].map((x) => ({ ...x, dim: true })),
       W,
     ),
   );
-  if (!total) lines.push(fit([{ text: view.differencesOnly ? ' The two traces are alike: nothing differs.' : ' (no spans)', dim: true }], W));
+  if (!total) lines.push(fit([{ text: ` ${view.differencesOnly ? t('traces.compare.allAlike') : t('traces.noSpans')}`, dim: true }], W));
   for (let k = first; k < Math.min(total, first + listH); k++) {
     const n = c.rows[shownRows ? shownRows[k] : k];
     const sel = k === selected;
@@ -147,7 +147,7 @@ export function layoutComparison(c: TraceComparison, view: CompareView, size: { 
     const line: ScreenLine = [
       { text: sel ? '›' : ' ', bold: true },
       { text: n.mark, color: paint(color, MARK_COLOR[n.mark]), bold: n.mark !== '=' },
-      { text: name.padEnd(nameW), dim: n.mark === '=' || undefined },
+      { text: padCells(name, nameW), dim: n.mark === '=' || undefined },
       { text: dur(n.durationA), color: n.mark === '-' ? paint(color, 'red') : undefined },
       { text: dur(n.durationB), color: n.mark === '+' ? paint(color, 'green') : undefined },
       { text: (n.delta === undefined ? '' : signedDuration(n.delta)).padStart(numW), color: n.slower ? paint(color, 'red') : n.faster ? paint(color, 'green') : undefined },
@@ -157,26 +157,24 @@ export function layoutComparison(c: TraceComparison, view: CompareView, size: { 
     if (sel) for (const cell of out) cell.inverse = true;
     lines.push(out);
   }
-  return screen(lines, footer(COMPARE_FOOTER, position(first, Math.min(listH, total - first), total), W), W, H);
+  return screen(lines, footer(t('traces.compare.footer'), position(first, Math.min(listH, total - first), total), W), W, H);
 }
 
 // ---------------------------------------------------------------------------
 // Statistics
 
-export const STATS_FOOTER = '↑↓ move s/S sort column r reverse t group by b back ? help q quit';
-
-export const STATS_KEYS: Array<[string, string]> = [
-  ['↑ ↓  or  k j', 'the previous / next row'],
-  ['PgUp PgDn  g G', 'a page up / down, the first / last row'],
-  ['s  S', 'sort by the next / previous column'],
-  ['r', 'reverse the order'],
-  ['t', 'group by service, service: operation, then each tag key'],
-  ['Esc  or  b', 'back to the waterfall'],
-  ['?', 'show or hide this help'],
-  ['q', 'quit'],
+export const statsKeys = (): Array<[string, string]> => [
+  [orKeys('↑ ↓', 'k j'), t('traces.statsKey.move')],
+  ['PgUp PgDn  g G', t('traces.statsKey.page')],
+  ['s  S', t('traces.statsKey.sort')],
+  ['r', t('traces.statsKey.reverse')],
+  ['t', t('traces.statsKey.group')],
+  [orKeys('Esc', 'b'), t('traces.statsKey.back')],
+  ['?', t('traces.key.help')],
+  ['q', t('traces.key.quit')],
   ['', ''],
-  ['Self', 'time not covered by the span\'s children, clipped to the span'],
-  ['Self %  Crit. path', 'shares of the trace\'s wall time; concurrent spans can add past 100%'],
+  [t('traces.stats.self'), t('traces.statsKey.self')],
+  [`${t('traces.stats.selfShare')}  ${t('traces.stats.critical')}`, t('traces.statsKey.shares')],
 ];
 
 export interface StatsView extends TableView {
@@ -237,12 +235,12 @@ export function layoutStats(stats: TraceStats, view: StatsView, title: string, s
   };
   const sortName = STATS_COLUMNS.find((x) => x.id === view.sort)!.label;
   const lines: ScreenLine[] = [
-    fit([{ text: ` Statistics · ${title}`, bold: true }], W),
-    fit([{ text: ` grouped by ${groupingLabel(stats.grouping)} · sorted by ${sortName} ${view.descending ? '▼' : '▲'} · ${stats.spans} spans · shares of the wall time ${formatDuration(stats.traceDuration)}`, dim: true }], W),
+    fit([{ text: ` ${t('traces.stats.title', { title })}`, bold: true }], W),
+    fit([{ text: ` ${t('traces.stats.summary', { grouping: groupingLabel(stats.grouping), sort: sortName, direction: view.descending ? '▼' : '▲', count: stats.spans, duration: formatDuration(stats.traceDuration) })}`, dim: true }], W),
     fit(
       [
-        { text: ` ${label('group')}`.padEnd(groupW + 1), bold: view.sort === 'group' || undefined, dim: view.sort !== 'group' || undefined },
-        ...nums.map((c) => ({ text: label(c).padStart(COL_W[c]), bold: view.sort === c || undefined, dim: view.sort !== c || undefined, color: view.sort === c ? paint(color, 'cyan') : undefined })),
+        { text: padCells(` ${label('group')}`, groupW + 1), bold: view.sort === 'group' || undefined, dim: view.sort !== 'group' || undefined },
+        ...nums.map((c) => ({ text: padStartCells(label(c), COL_W[c]), bold: view.sort === c || undefined, dim: view.sort !== c || undefined, color: view.sort === c ? paint(color, 'cyan') : undefined })),
       ],
       W,
     ),
@@ -250,19 +248,19 @@ export function layoutStats(stats: TraceStats, view: StatsView, title: string, s
   for (let i = first; i < Math.min(rows.length, first + listH); i++) {
     const r = rows[i];
     const line = fit(
-      [{ text: i === selected ? '›' : ' ', bold: true }, { text: truncate(r.group, groupW).padEnd(groupW) }, ...nums.map((c) => ({ text: cell(r, c).padStart(COL_W[c]), bold: view.sort === c || undefined }))],
+      [{ text: i === selected ? '›' : ' ', bold: true }, { text: padCells(truncate(r.group, groupW), groupW) }, ...nums.map((c) => ({ text: cell(r, c).padStart(COL_W[c]), bold: view.sort === c || undefined }))],
       W,
     );
     if (i === selected) for (const c of line) c.inverse = true;
     lines.push(line);
   }
-  if (!rows.length) lines.push(fit([{ text: ' (no spans)', dim: true }], W));
-  return screen(lines, footer(STATS_FOOTER, position(first, Math.min(listH, rows.length - first), rows.length), W), W, H);
+  if (!rows.length) lines.push(fit([{ text: ` ${t('traces.noSpans')}`, dim: true }], W));
+  return screen(lines, footer(t('traces.stats.footer'), position(first, Math.min(listH, rows.length - first), rows.length), W), W, H);
 }
 
 /** A whole-screen "working on it" line while a comparison or table is computed. */
 export function layoutComputing(title: string, what: string, size: { width: number; height: number }, color = true): ScreenLine[] {
   const W = Math.max(MIN_W, Math.floor(size.width));
   const H = Math.max(MIN_H, Math.floor(size.height));
-  return screen([fit([{ text: ` ${title}`, bold: true }], W), fit([], W), fit([{ text: ` ◌ ${what}…`, color: paint(color, 'yellow') }], W)], [{ text: ' b back · q quit', dim: true }], W, H);
+  return screen([fit([{ text: ` ${title}`, bold: true }], W), fit([], W), fit([{ text: ` ◌ ${what}…`, color: paint(color, 'yellow') }], W)], [{ text: ` ${t('traces.backQuit')}`, dim: true }], W, H);
 }

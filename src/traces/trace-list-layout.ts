@@ -10,22 +10,22 @@
  *      ■ details (2)  ■ istio-policy (4)  ■ productpage (3)  …               4f3a2c1
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
+import { cellWidth as textWidth, fit, padCells, padStartCells, truncateCells as truncate } from '../text/cells.js';
+import { t } from '../i18n/index.js';
 import type { TraceSummary } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { EIGHTHS, serviceColor } from './waterfall-layout.js';
+import { orKeys } from './waterfall-state.js';
 
 export type TraceSort = 'recent' | 'longest' | 'most-spans' | 'most-errors';
 
 /** The sorts in the order `s` cycles through them. */
 export const TRACE_SORTS: readonly TraceSort[] = ['recent', 'longest', 'most-spans', 'most-errors'];
 
-export const SORT_LABEL: Record<TraceSort, string> = {
-  recent: 'most recent',
-  longest: 'longest first',
-  'most-spans': 'most spans',
-  'most-errors': 'most errors',
-};
+/** How the header names a sort. */
+export function sortLabel(s: TraceSort): string {
+  return s === 'recent' ? t('traces.sort.recent') : s === 'longest' ? t('traces.sort.longest') : s === 'most-spans' ? t('traces.sort.mostSpans') : t('traces.sort.mostErrors');
+}
 
 /** The sort after `s` in the cycle. */
 export function nextSort(s: TraceSort): TraceSort {
@@ -96,20 +96,18 @@ export function traceListScroll(selected: number, scroll: number, count: number,
 }
 
 /** The list's keys, for the help overlay. */
-export const TRACE_LIST_KEYS: Array<[string, string]> = [
-  ['↑ ↓  or  k j', 'select the previous / next trace'],
-  ['PgUp PgDn', 'a page up / down'],
-  ['g  G', 'the first / last trace'],
-  ['Enter', 'open the selected trace'],
-  ['o', 'open the most recent trace'],
-  ['s', 'sort: most recent, longest, most spans, most errors'],
-  ['m', 'mark the selected trace as A, the baseline of a comparison (again: unmark)'],
-  ['=', 'compare the marked trace (A) with the selected one (B)'],
-  ['?', 'show or hide this help'],
-  ['q', 'quit'],
+export const traceListKeys = (): Array<[string, string]> => [
+  [orKeys('↑ ↓', 'k j'), t('traces.listKey.move')],
+  ['PgUp PgDn', t('traces.key.page')],
+  ['g  G', t('traces.listKey.ends')],
+  ['Enter', t('traces.listKey.open')],
+  ['o', t('traces.listKey.recent')],
+  ['s', t('traces.listKey.sort')],
+  ['m', t('traces.listKey.mark')],
+  ['=', t('traces.listKey.compare')],
+  ['?', t('traces.key.help')],
+  ['q', t('traces.key.quit')],
 ];
-
-export const TRACE_LIST_FOOTER = '↑↓ select ⏎ open o most recent s sort m mark = compare ? help q quit';
 
 interface Columns {
   title: number;
@@ -142,65 +140,66 @@ export function layoutTraceList(rows: readonly TraceSummary[] | null, opts: Trac
   const col = columns(W);
   const count = rows?.length ?? 0;
 
-  const headerLeft = rows === null ? ' Traces · loading…' : ` Traces · ${count} found · sorted by ${SORT_LABEL[opts.sort]}`;
-  const headerRight = 's sort ';
+  const headerLeft = rows === null ? ` ${t('traces.list.headerLoading')}` : ` ${t('traces.list.header', { count, sort: sortLabel(opts.sort) })}`;
+  const headerRight = `${t('traces.list.sortHint')} `;
+  const duration = t('traces.list.colDuration');
   const lines: ScreenLine[] = [
-    [...fit([{ text: headerLeft, bold: true }], W - headerRight.length), { text: headerRight, dim: true }],
+    [...fit([{ text: headerLeft, bold: true }], W - textWidth(headerRight)), { text: headerRight, dim: true }],
     fit(
       [
-        { text: `  ${'Service: operation'.padEnd(col.title)}` },
-        { text: 'Spans'.padStart(6) },
-        { text: 'Errors'.padStart(7) },
-        { text: col.bar ? ` ${'Duration'.padEnd(col.bar)}` : '' },
-        { text: col.bar ? ' '.repeat(9) : 'Duration'.padStart(9) },
-        { text: col.start ? '  Started'.padEnd(14) : '' },
+        { text: `  ${padCells(t('traces.list.colTitle'), col.title)}` },
+        { text: padStartCells(t('traces.list.colSpans'), 6) },
+        { text: padStartCells(t('traces.list.colErrors'), 7) },
+        { text: col.bar ? ` ${padCells(duration, col.bar)}` : '' },
+        { text: col.bar ? ' '.repeat(9) : padStartCells(duration, 9) },
+        { text: col.start ? padCells(`  ${t('traces.list.colStarted')}`, 14) : '' },
       ].map((c) => ({ ...c, dim: true })),
       W,
     ),
   ];
 
   const body: ScreenLine[] = [];
-  if (rows === null) body.push(fit([{ text: ' Loading traces…', color: paint('yellow') }], W));
-  else if (!count) body.push(fit([{ text: ' No traces found.', dim: true }], W));
+  if (rows === null) body.push(fit([{ text: ` ${t('traces.list.loading')}`, color: paint('yellow') }], W));
+  else if (!count) body.push(fit([{ text: ` ${t('traces.list.none')}`, dim: true }], W));
   else {
     const selected = Math.max(0, Math.min(count - 1, opts.selected));
     const first = traceListScroll(selected, opts.scroll, count, H);
     const cap = traceListCapacity(H);
     let longest = 0;
-    for (const t of rows) if (t.duration > longest) longest = t.duration;
+    for (const r of rows) if (r.duration > longest) longest = r.duration;
     for (let i = first; i < Math.min(count, first + cap); i++) {
-      const t = rows[i];
+      const row = rows[i];
       const sel = i === selected;
-      const svc = truncate(t.rootService || '(unknown)', Math.max(4, Math.floor(col.title * 0.6)));
-      const op = truncate(t.rootOperation, Math.max(0, col.title - textWidth(svc) - 2));
-      const errText = t.errorCount ? `!${t.errorCount}` : '0';
+      const svc = truncate(row.rootService || t('traces.unknownService'), Math.max(4, Math.floor(col.title * 0.6)));
+      const op = truncate(row.rootOperation, Math.max(0, col.title - textWidth(svc) - 2));
+      const errText = row.errorCount ? `!${row.errorCount}` : '0';
       const title: ScreenLine = [
         { text: sel ? '›' : ' ', bold: true },
-        { text: t.traceID === opts.marked ? 'A' : ' ', bold: true, color: t.traceID === opts.marked ? paint('yellow') : undefined },
-        ...fit([{ text: svc, color: paint(serviceColor(t.rootService)), bold: true }, { text: `: ${op}` }], col.title),
-        { text: String(t.spanCount).padStart(6) },
-        { text: errText.padStart(7), color: t.errorCount ? paint('red') : undefined, bold: t.errorCount > 0 || undefined, dim: !t.errorCount || undefined },
-        ...(col.bar ? [{ text: ' ' }, { text: relativeBar(longest ? t.duration / longest : 1, col.bar), color: paint(t.errorCount ? 'red' : 'cyan') }] : []),
-        { text: formatDuration(t.duration).padStart(9) },
-        { text: col.start ? `  ${formatStartTime(t.start)}` : '' },
+        { text: row.traceID === opts.marked ? 'A' : ' ', bold: true, color: row.traceID === opts.marked ? paint('yellow') : undefined },
+        ...fit([{ text: svc, color: paint(serviceColor(row.rootService)), bold: true }, { text: `: ${op}` }], col.title),
+        { text: String(row.spanCount).padStart(6) },
+        { text: errText.padStart(7), color: row.errorCount ? paint('red') : undefined, bold: row.errorCount > 0 || undefined, dim: !row.errorCount || undefined },
+        ...(col.bar ? [{ text: ' ' }, { text: relativeBar(longest ? row.duration / longest : 1, col.bar), color: paint(row.errorCount ? 'red' : 'cyan') }] : []),
+        { text: formatDuration(row.duration).padStart(9) },
+        { text: col.start ? `  ${formatStartTime(row.start)}` : '' },
       ];
       const line = fit(title, W);
       // The whole row reverses, except the bar, which keeps its colour.
       if (sel) for (const c of line) c.inverse = !/[█▏▎▍▌▋▊▉]/.test(c.text);
       body.push(line);
 
-      const id = t.traceID.slice(0, 7);
+      const id = row.traceID.slice(0, 7);
       const services: Cell[] = [{ text: '    ' }];
       const room = W - 4 - id.length - 2;
       let used = 0;
-      for (let k = 0; k < t.services.length; k++) {
-        const s = t.services[k];
+      for (let k = 0; k < row.services.length; k++) {
+        const s = row.services[k];
         const item = `${s.name} (${s.spans})`;
         const need = 2 + textWidth(item) + 2;
-        const rest = t.services.length - k - 1;
+        const rest = row.services.length - k - 1;
         // Room for this one, and for the "+N more" that would follow it.
-        if (used + need + (rest ? textWidth(`+${rest} more`) : 0) > room && k > 0) {
-          services.push({ text: `+${t.services.length - k} more`, dim: true });
+        if (used + need + (rest ? textWidth(t('traces.more', { count: rest })) : 0) > room && k > 0) {
+          services.push({ text: t('traces.more', { count: row.services.length - k }), dim: true });
           break;
         }
         services.push({ text: '■ ', color: paint(serviceColor(s.name)) }, { text: item, dim: true }, { text: '  ' });
@@ -211,7 +210,7 @@ export function layoutTraceList(rows: readonly TraceSummary[] | null, opts: Trac
   }
   while (body.length < H - 3) body.push(fit([], W));
   lines.push(...body.slice(0, H - 3));
-  lines.push(fit([{ text: ` ${TRACE_LIST_FOOTER}`, dim: true }], W));
+  lines.push(fit([{ text: ` ${t('traces.list.footer')}`, dim: true }], W));
   return lines;
 }
 

@@ -12,6 +12,7 @@
  * why the column is "of the trace", not "of the group").
  */
 import type { KeyValue, SpanNode, TraceModel } from './model-types.js';
+import { t, type MessageKey } from '../i18n/index.js';
 
 export type StatsGrouping = { by: 'service' } | { by: 'operation' } | { by: 'tag'; key: string };
 
@@ -46,20 +47,28 @@ export interface TraceStats {
 export type StatsColumn = 'group' | 'count' | 'total' | 'avg' | 'min' | 'max' | 'self' | 'selfShare' | 'critical';
 
 /** Columns in table order, with their headings (what the sort key cycles through). */
-export const STATS_COLUMNS: ReadonlyArray<{ id: StatsColumn; label: string }> = [
-  { id: 'group', label: 'Group' },
-  { id: 'count', label: 'Count' },
-  { id: 'total', label: 'Total' },
-  { id: 'avg', label: 'Avg' },
-  { id: 'min', label: 'Min' },
-  { id: 'max', label: 'Max' },
-  { id: 'self', label: 'Self' },
-  { id: 'selfShare', label: 'Self %' },
-  { id: 'critical', label: 'Crit. path' },
-];
+const COLUMN_LABEL = {
+  group: 'traces.stats.group',
+  count: 'traces.stats.count',
+  total: 'traces.stats.total',
+  avg: 'traces.stats.avg',
+  min: 'traces.stats.min',
+  max: 'traces.stats.max',
+  self: 'traces.stats.self',
+  selfShare: 'traces.stats.selfShare',
+  critical: 'traces.stats.critical',
+} as const satisfies Record<StatsColumn, MessageKey>;
+
+/** The columns in order; each label in this run's language. */
+export const STATS_COLUMNS: ReadonlyArray<{ id: StatsColumn; readonly label: string }> = (Object.keys(COLUMN_LABEL) as StatsColumn[]).map((id) => ({
+  id,
+  get label() {
+    return t(COLUMN_LABEL[id]);
+  },
+}));
 
 export function groupingLabel(g: StatsGrouping): string {
-  return g.by === 'service' ? 'service' : g.by === 'operation' ? 'service: operation' : `tag ${g.key}`;
+  return g.by === 'service' ? t('traces.stats.byService') : g.by === 'operation' ? t('traces.stats.byOperation') : t('traces.stats.byTag', { key: g.key });
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/
 import type { KeyValue, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { paint, serviceColor } from './service-colors.js';
+import { t } from '../i18n/index.js';
 
 // ---------------------------------------------------------------------------
 // Details pane.
@@ -76,48 +77,56 @@ export function pairText(model: TraceModel, id: string): string | undefined {
   // Kind tags say which half is which; without them the server half is the client's child.
   const client = node.kind === 'client' ? node : other.kind === 'client' ? other : other.parentID === node.spanID ? node : other;
   const server = client === node ? other : node;
-  const gap = `${formatDuration(client.duration - server.duration)} between the sidecars`;
+  const gap = t('traces.details.pairGap', { gap: formatDuration(client.duration - server.duration) });
+  const names = { client: client.service, server: server.service, gap };
   return id === client.spanID
-    ? `client span of ${client.service} → ${server.service}; server span took ${formatDuration(server.duration)}; ${gap}`
-    : `server span of ${client.service} → ${server.service}; client span took ${formatDuration(client.duration)}; ${gap}`;
+    ? t('traces.details.pairClient', { ...names, took: formatDuration(server.duration) })
+    : t('traces.details.pairServer', { ...names, took: formatDuration(client.duration) });
 }
 
 /** Every line of the details of one span (the caller shows what fits). */
 export function detailLines(model: TraceModel, id: string, w: number, color: boolean): ScreenLine[] {
   const n = model.spans.get(id);
-  if (!n) return [fit([{ text: 'No span selected.', dim: true }], w)];
+  if (!n) return [fit([{ text: t('traces.details.none'), dim: true }], w)];
   const out: ScreenLine[] = [];
   const push = (...l: Cell[]) => out.push(fit(l, w));
   push({ text: n.service, color: paint(color, serviceColor(n.service)), bold: true }, { text: '  ' }, { text: n.operation, bold: true });
   push(
-    { text: `${n.kind} · start +${formatDuration(n.offset)} · duration ${formatDuration(n.duration)} · depth ${n.depth}` },
-    ...(n.error ? [{ text: ' · ! error', color: paint(color, 'red'), bold: true }] : []),
-    ...(n.critical ? [{ text: ' · * critical path', color: paint(color, 'yellow') }] : []),
+    { text: t('traces.details.timing', { kind: n.kind, start: formatDuration(n.offset), duration: formatDuration(n.duration), depth: n.depth }) },
+    ...(n.error ? [{ text: ` · ${t('traces.details.error')}`, color: paint(color, 'red'), bold: true }] : []),
+    ...(n.critical ? [{ text: ` · ${t('traces.details.critical')}`, color: paint(color, 'yellow') }] : []),
   );
   const pair = pairText(model, id);
   if (pair) out.push(...wrapWords([{ text: '⇄ ', color: paint(color, 'yellow') }], pair, {}, w, 2));
   if (n.orphan) {
     const missing = n.missingParentID ?? (n.references.find((r) => r.refType === 'CHILD_OF') ?? n.references[0])?.spanID;
-    push({ text: `? orphan: its parent ${missing ?? '(unknown)'} is not in this trace`, color: paint(color, 'yellow') });
+    push({ text: t('traces.details.orphan', { parent: missing ?? t('traces.unknownService') }), color: paint(color, 'yellow') });
   }
-  if (n.overrunsParent) push({ text: '» ends after its parent ends (bar clamped)', color: paint(color, 'yellow') });
-  if (n.followsFrom) push({ text: 'follows from its parent (FOLLOWS_FROM, not CHILD_OF)', dim: true });
-  for (const warning of n.warnings ?? []) push({ text: `warning: ${warning}`, color: paint(color, 'yellow') });
-  push({ text: 'span ', dim: true }, { text: n.spanID }, { text: '  parent ', dim: true }, { text: n.parentID ?? '—' }, { text: '  trace ', dim: true }, { text: n.traceID });
-  out.push(...kvLines(`Tags (${n.tags.length})`, n.tags, w, color));
-  out.push(...kvLines(`Process: ${n.service}`, n.processTags, w, color));
+  if (n.overrunsParent) push({ text: t('traces.details.overruns'), color: paint(color, 'yellow') });
+  if (n.followsFrom) push({ text: t('traces.details.followsFrom'), dim: true });
+  for (const warning of n.warnings ?? []) push({ text: t('traces.details.warning', { warning }), color: paint(color, 'yellow') });
+  push(
+    { text: `${t('traces.details.span')} `, dim: true },
+    { text: n.spanID },
+    { text: `  ${t('traces.details.parent')} `, dim: true },
+    { text: n.parentID ?? '—' },
+    { text: `  ${t('traces.details.trace')} `, dim: true },
+    { text: n.traceID },
+  );
+  out.push(...kvLines(t('traces.details.tags', { count: n.tags.length }), n.tags, w, color));
+  out.push(...kvLines(t('traces.details.process', { service: n.service }), n.processTags, w, color));
   if (n.logs.length) {
-    push({ text: `Logs (${n.logs.length})`, bold: true });
+    push({ text: t('traces.details.logs', { count: n.logs.length }), bold: true });
     for (const log of n.logs) {
       const at = `  +${formatDuration(Math.max(0, log.timestamp - model.start))} `;
       out.push(...wrapCells([{ text: at, color: paint(color, 'cyan') }], log.fields.map((f) => `${f.key}=${fmtValue(f)}`).join(' '), {}, w, textWidth(at), 3));
     }
   }
   if (n.references.length) {
-    push({ text: `References (${n.references.length})`, bold: true });
+    push({ text: t('traces.details.references', { count: n.references.length }), bold: true });
     for (const r of n.references) {
       const target = model.spans.get(r.spanID);
-      const what = target ? `${target.service} ${target.operation}` : r.traceID === n.traceID ? '(not in this trace)' : `(trace ${r.traceID})`;
+      const what = target ? `${target.service} ${target.operation}` : r.traceID === n.traceID ? t('traces.details.notInTrace') : t('traces.details.otherTrace', { id: r.traceID });
       push({ text: `  ${r.refType} `, color: paint(color, 'cyan') }, { text: `${r.spanID} ` }, { text: what, dim: true });
     }
   }
@@ -128,11 +137,14 @@ export function detailLines(model: TraceModel, id: string, w: number, color: boo
 export function detailsPane(model: TraceModel, id: string, w: number, h: number, color: boolean, rule: boolean): ScreenLine[] {
   const lines = detailLines(model, id, w - 1, color).map((l) => [{ text: ' ' }, ...l]);
   const out: ScreenLine[] = [];
-  if (rule) out.push(fit([{ text: '─ span details ' + '─'.repeat(Math.max(0, w - 15)), dim: true }], w));
+  if (rule) {
+    const title = `─ ${t('traces.details.rule')} `;
+    out.push(fit([{ text: title + '─'.repeat(Math.max(0, w - textWidth(title))), dim: true }], w));
+  }
   const room = h - out.length;
   if (lines.length > room) {
     out.push(...lines.slice(0, Math.max(0, room - 1)));
-    out.push(fit([{ text: ` … ${lines.length - room + 1} more lines (a taller or wider terminal shows them)`, dim: true }], w));
+    out.push(fit([{ text: ` ${t('traces.details.moreLines', { count: lines.length - room + 1 })}`, dim: true }], w));
   } else out.push(...lines);
   while (out.length < h) out.push(fit([], w));
   return out.slice(0, h);

@@ -13,7 +13,8 @@
  *  └─▼ ⇄ productpage product…  │ ▐██████████████████████████████████████████▍
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { cellWidth as textWidth, fit, truncateCells as truncate } from '../text/cells.js';
+import { cellWidth as textWidth, fit, padCells, truncateCells as truncate } from '../text/cells.js';
+import { t } from '../i18n/index.js';
 import type { SpanNode, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
 import { hiddenErrorCount } from './trace-queries.js';
@@ -141,7 +142,7 @@ function nameCells(id: string, node: SpanNode, rc: RowContext): ScreenLine {
     const hidden = descendantCount(model, id);
     const errs = hiddenErrorCount(model, id);
     suffix = errs
-      ? [{ text: ` (+${hidden}, ` }, { text: `${errs} error${errs === 1 ? '' : 's'}`, color: paint(color, 'red'), bold: true }, { text: ')' }]
+      ? [{ text: ` (+${hidden}, ` }, { text: t('traces.wf.errors', { count: errs }), color: paint(color, 'red'), bold: true }, { text: ')' }]
       : [{ text: ` (+${hidden})`, dim: true }];
   }
   const used = textWidth(lead) + flags.reduce((n, c) => n + textWidth(c.text), 0);
@@ -152,7 +153,7 @@ function nameCells(id: string, node: SpanNode, rc: RowContext): ScreenLine {
     suffix = [{ text: ` +${descendantCount(model, id)}` }, ...(errs ? [{ text: `!${errs}`, color: paint(color, 'red'), bold: true }] : [])];
     room = g.nameW - used - suffix.reduce((n, c) => n + textWidth(c.text), 0);
   }
-  const svc = truncate(node.service || '(unknown)', Math.max(1, Math.min(room, Math.max(8, Math.floor(room * 0.6)))));
+  const svc = truncate(node.service || t('traces.unknownService'), Math.max(1, Math.min(room, Math.max(8, Math.floor(room * 0.6)))));
   const op = truncate(node.operation, Math.max(0, room - textWidth(svc) - 1));
   const emph = critical || undefined;
   const dimmed = rc.critical !== null && !critical ? true : undefined;
@@ -228,7 +229,7 @@ export function barCells(model: TraceModel, node: SpanNode, barW: number, opts: 
 
 function rowLine(id: string, rc: RowContext): ScreenLine {
   const node = rc.model.spans.get(id);
-  if (!node) return fit([{ text: ` (missing span ${id})`, dim: true }], rc.g.listW);
+  if (!node) return fit([{ text: ` ${t('traces.wf.missingSpan', { id })}`, dim: true }], rc.g.listW);
   const selected = id === rc.state.selected;
   const critical = rc.critical ? rc.critical.has(id) : null;
   return [
@@ -242,9 +243,9 @@ function rowLine(id: string, rc: RowContext): ScreenLine {
 // Header, axis, footer.
 
 function headerLine(model: TraceModel, W: number, color: boolean): ScreenLine {
-  const errs = model.errorCount ? [{ text: ` · ${model.errorCount} error${model.errorCount === 1 ? '' : 's'}`, color: paint(color, 'red'), bold: true }] : [];
-  const warn = model.warnings.length ? [{ text: ` · ${model.warnings.length} warning${model.warnings.length === 1 ? '' : 's'}`, color: paint(color, 'yellow') }] : [];
-  const right: Cell[] = [{ text: `${formatDuration(model.duration)} · ${model.spans.size} span${model.spans.size === 1 ? '' : 's'}` }, ...errs, ...warn, { text: ` · ${model.traceID} `, dim: true }];
+  const errs = model.errorCount ? [{ text: ` · ${t('traces.wf.errors', { count: model.errorCount })}`, color: paint(color, 'red'), bold: true }] : [];
+  const warn = model.warnings.length ? [{ text: ` · ${t('traces.wf.warnings', { count: model.warnings.length })}`, color: paint(color, 'yellow') }] : [];
+  const right: Cell[] = [{ text: `${formatDuration(model.duration)} · ${t('traces.wf.spans', { count: model.spans.size })}` }, ...errs, ...warn, { text: ` · ${model.traceID} `, dim: true }];
   const rightW = right.reduce((n, c) => n + textWidth(c.text), 0);
   const left = ` ${model.rootService}: ${model.rootOperation}`;
   if (rightW + 10 > W) return fit([{ text: left, bold: true }], W);
@@ -259,10 +260,10 @@ function legendLine(model: TraceModel, W: number, color: boolean): ScreenLine {
     const s = svcs[i];
     const item = `${s.name} (${s.spans})`;
     const rest = svcs.length - i - 1;
-    const tail = rest ? ` +${rest} more` : '';
+    const tail = rest ? ` ${t('traces.more', { count: rest })}` : '';
     const need = 2 + textWidth(item) + 2;
     if (used + need + textWidth(tail) > W && i > 0) {
-      line.push({ text: `+${svcs.length - i} more`, dim: true });
+      line.push({ text: t('traces.more', { count: svcs.length - i }), dim: true });
       break;
     }
     line.push({ text: '■ ', color: paint(color, serviceColor(s.name)) }, { text: item, color: s.errors ? paint(color, 'red') : undefined }, { text: '  ' });
@@ -289,26 +290,25 @@ function axisLine(model: TraceModel, g: Geometry): ScreenLine {
       if (!put(pos, `╷${label}`)) put(pos, '╷');
     } else if (!put(pos - textWidth(label), `${label}╷`)) put(pos, '╷');
   }
-  return [...fit([{ text: ' Service  Operation', bold: true }], g.nameW), { text: '│', dim: true }, { text: chars.join(''), dim: true }];
+  return [...fit([{ text: ` ${t('traces.wf.colService')}  ${t('traces.wf.colOperation')}`, bold: true }], g.nameW), { text: '│', dim: true }, { text: chars.join(''), dim: true }];
 }
 
-export const WATERFALL_FOOTER = '↑↓ move ⏎ collapse c critical / search d details T stats m mark = compare ? help b back q quit';
 
 function footerLine(state: WaterfallState, first: number, shown: number, total: number, W: number, color: boolean): ScreenLine {
   const pos = total ? `${first + 1}–${first + shown}/${total} ` : '';
-  const crit = state.showCritical ? '[critical path] ' : '';
+  const crit = state.showCritical ? `${t('traces.wf.criticalPath')} ` : '';
   const right: Cell[] = [{ text: crit, color: paint(color, 'yellow') }, { text: pos, dim: true }];
   const rightW = textWidth(crit) + textWidth(pos);
   let left: Cell[];
   const s = state.search;
   if (s?.editing) {
-    const count = s.query.trim() ? `  ${s.matches.length} match${s.matches.length === 1 ? '' : 'es'}` : '';
-    left = [{ text: ' /', color: paint(color, 'yellow'), bold: true }, { text: s.query }, { text: '▏' }, { text: `${count}  ⏎ done · Esc cancel`, dim: true }];
+    const count = s.query.trim() ? `  ${t('traces.wf.matches', { count: s.matches.length })}` : '';
+    left = [{ text: ' /', color: paint(color, 'yellow'), bold: true }, { text: s.query }, { text: '▏' }, { text: `${count}  ${t('traces.wf.searchEditing')}`, dim: true }];
   } else if (s) {
-    const where = s.matches.length ? `${s.index + 1}/${s.matches.length}` : 'no matches';
-    left = [{ text: ` search "${s.query}": `, color: paint(color, 'yellow') }, { text: where, bold: true }, { text: '  n/N next/prev · Esc clear', dim: true }];
+    const where = s.matches.length ? `${s.index + 1}/${s.matches.length}` : t('traces.wf.noMatches');
+    left = [{ text: ` ${t('traces.wf.search', { query: s.query })} `, color: paint(color, 'yellow') }, { text: where, bold: true }, { text: `  ${t('traces.wf.searchKeys')}`, dim: true }];
   } else {
-    left = [{ text: ` ${WATERFALL_FOOTER}`, dim: true }];
+    left = [{ text: ` ${t('traces.wf.footer')}`, dim: true }];
   }
   if (rightW + 20 > W) return fit(left, W);
   return [...fit(left, W - rightW), ...right];
@@ -349,7 +349,7 @@ export function layoutWaterfall(model: TraceModel, state: WaterfallState, opts: 
 
   const body: ScreenLine[] = [axisLine(model, g)];
   for (const id of shown) body.push(rowLine(id, rc));
-  if (!rows.length) body.push(fit([{ text: ' (this trace has no spans)', dim: true }], g.listW));
+  if (!rows.length) body.push(fit([{ text: ` ${t('traces.wf.noSpans')}`, dim: true }], g.listW));
   while (body.length < g.listH + 1) body.push(fit([{ text: ' '.repeat(g.nameW) }, { text: '│', dim: true }], g.listW));
 
   if (g.sideW) {
@@ -369,9 +369,9 @@ export function layoutHelp(title: string, keys: Array<[string, string]>, size: W
   const H = Math.max(MIN_H, size.height);
   const keyW = Math.min(22, Math.max(...keys.map(([k]) => textWidth(k))) + 4);
   const lines: ScreenLine[] = [fit([{ text: ` ${title}`, bold: true }], W), fit([], W)];
-  for (const [k, d] of keys) lines.push(fit([{ text: `  ${k}`.padEnd(keyW), color: paint(color, 'cyan') }, { text: d }], W));
+  for (const [k, d] of keys) lines.push(fit([{ text: padCells(`  ${k}`, keyW), color: paint(color, 'cyan') }, { text: d }], W));
   const out = lines.slice(0, H - 1);
   while (out.length < H - 1) out.push(fit([], W));
-  out.push(fit([{ text: ' ? or Esc closes this help', dim: true }], W));
+  out.push(fit([{ text: ` ${t('traces.helpClose')}`, dim: true }], W));
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import type { SpanNode, TraceModel } from './model-types.js';
 import { searchSpans } from './trace-queries.js';
+import { t } from '../i18n/index.js';
 import { orderIndex, rowsOf, waterfallListRows, waterfallNameWidth, type WaterfallSize } from './waterfall-geometry.js';
 
 export interface WaterfallSearch {
@@ -326,23 +327,26 @@ export function waterfallKeyAction(input: string, key: KeyLike, s: WaterfallStat
   return undefined;
 }
 
+/** `a  or  b` in a help table's key column. */
+export const orKeys = (a: string, b: string): string => `${a}  ${t('traces.key.or')}  ${b}`;
+
 /** The waterfall's keys, for the help overlay. */
-export const WATERFALL_KEYS: Array<[string, string]> = [
-  ['↑ ↓  or  k j', 'select the previous / next span'],
-  ['PgUp PgDn', 'a page up / down'],
-  ['g  G', 'the first / last span'],
-  ['Enter  or  Space', 'collapse or expand the selected span'],
-  ['←  →  or  h l', 'collapse (or go to the parent) / expand (or go to the first child)'],
-  ['[  ]', 'collapse all / expand all'],
-  ['c', 'show or hide the critical path'],
-  ['/', 'search (service, operation, tags, ids); Enter to finish, Esc to cancel'],
-  ['n  N', 'the next / previous match (opens collapsed spans to show it)'],
-  ['d  or  Tab', 'show or hide the details of the selected span'],
-  ['<  >', 'narrow / widen the name column'],
-  ['T', 'the statistics table: time per service, operation or tag, self time, critical path'],
-  ['m', 'mark this trace as A, the baseline of a comparison'],
-  ['=', 'compare the marked trace (A) with this one (B): + only in B, - only in A, ~ changed'],
-  ['Esc  or  b', 'back to the trace list'],
-  ['?', 'show or hide this help'],
-  ['q', 'quit'],
+export const waterfallKeys = (): Array<[string, string]> => [
+  [orKeys('↑ ↓', 'k j'), t('traces.wfKey.move')],
+  ['PgUp PgDn', t('traces.key.page')],
+  ['g  G', t('traces.wfKey.ends')],
+  [orKeys('Enter', 'Space'), t('traces.wfKey.collapse')],
+  [orKeys('←  →', 'h l'), t('traces.wfKey.parentChild')],
+  ['[  ]', t('traces.wfKey.all')],
+  ['c', t('traces.wfKey.critical')],
+  ['/', t('traces.wfKey.search')],
+  ['n  N', t('traces.wfKey.next')],
+  [orKeys('d', 'Tab'), t('traces.wfKey.details')],
+  ['<  >', t('traces.wfKey.width')],
+  ['T', t('traces.wfKey.stats')],
+  ['m', t('traces.wfKey.mark')],
+  ['=', t('traces.wfKey.compare')],
+  [orKeys('Esc', 'b'), t('traces.wfKey.back')],
+  ['?', t('traces.key.help')],
+  ['q', t('traces.key.quit')],
 ];

@@ -7,6 +7,7 @@ import type { TraceModel } from '../../traces/model-types.js';
 import { mostRecent, nextSort, traceListCapacity, traceListScroll } from '../../traces/trace-list-layout.js';
 import { analysisRows, compareRowsShown, fitTableScroll, statsColumns } from '../../traces/analysis-layout.js';
 import { initialWaterfallState, waterfallKeyAction, waterfallReducer, type KeyLike, type WaterfallState } from '../../traces/waterfall-state.js';
+import { t } from '../../i18n/index.js';
 import { compareKey, groupingFor, groupingsOf, statsKey, statsTable, type StatsScreen, type ViewerContext, type ViewerState } from './viewer-state.js';
 
 export type ViewerEffect =
@@ -79,14 +80,14 @@ export function openStats(s: ViewerState, id: string, ctx: ViewerContext): Viewe
 
 function toggleMark(s: ViewerState, id: string): ViewerState {
   return s.marked === id
-    ? { ...s, marked: undefined, notice: `trace ${id.slice(0, 7)} unmarked` }
-    : { ...s, marked: id, notice: `trace ${id.slice(0, 7)} marked as A: open another trace and press = to compare` };
+    ? { ...s, marked: undefined, notice: t('traces.notice.unmarked', { id: id.slice(0, 7) }) }
+    : { ...s, marked: id, notice: t('traces.notice.marked', { id: id.slice(0, 7) }) };
 }
 
 function compareWith(s: ViewerState, b: string, from: 'list' | 'trace', ctx: ViewerContext): ViewerStep {
   const a = s.marked;
-  if (!a) return stay({ ...s, notice: 'mark a trace first: m marks the trace as A (the baseline), then = on another compares' });
-  if (a === b) return stay({ ...s, notice: 'this is the marked trace: open or select another one, then press =' });
+  if (!a) return stay({ ...s, notice: t('traces.notice.markFirst') });
+  if (a === b) return stay({ ...s, notice: t('traces.notice.sameTrace') });
   const save: ViewerEffect[] = from === 'trace' && s.open && s.wf ? [{ kind: 'save', id: s.open.id, wf: s.wf }] : [];
   return then(stay(s, save), startCompare(s, a, b, from, ctx));
 }
@@ -120,8 +121,8 @@ function onListKey(input: string, key: KeyLike, s: ViewerState, ctx: ViewerConte
   if (input === 'm' && rows[index]) return stay(toggleMark(s, rows[index].traceID));
   if (input === '=' && rows[index]) return compareWith(s, rows[index].traceID, 'list', ctx);
   if (input === 'o') {
-    const t = mostRecent(rows);
-    if (t) return openTrace({ ...s, selectedID: t.traceID }, t.traceID, ctx);
+    const latest = mostRecent(rows);
+    if (latest) return openTrace({ ...s, selectedID: latest.traceID }, latest.traceID, ctx);
   }
   return stay(s);
 }
