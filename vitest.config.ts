@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/setup-state.ts'],
+    // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.
+    globalSetup: ['test/helpers/hold-15032.ts'],
     // Tests start sandboxes and run the real kubectl: give them room on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
