@@ -4,6 +4,7 @@
  * readings of it -- an HTML page (the UI answering a path it does not know), Jaeger's error
  * envelope, socket failures in words, several JSON documents in one body.
  */
+import { t, type MessageKey } from '../i18n/index.js';
 
 export type JaegerErrorKind =
   | 'unreachable'
@@ -49,30 +50,30 @@ export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !
 /** A JSON value in a few words, for messages about answers of the wrong shape. */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return 'a string';
-  return `the ${typeof v} ${String(v).slice(0, 20)}`;
+  if (Array.isArray(v)) return t('traces.value.list');
+  if (typeof v === 'object') return t('traces.value.mapping');
+  if (typeof v === 'string') return t('traces.value.string');
+  return t('traces.value.other', { type: typeof v, value: String(v).slice(0, 20) });
 }
 
 /** Socket error codes, in words. */
-const CODE_WORDS: Record<string, string> = {
-  UND_ERR_SOCKET: 'the connection was closed without a (whole) answer',
-  ECONNRESET: 'the connection was reset',
-  EPIPE: 'the connection was closed',
-  UND_ERR_CONNECT_TIMEOUT: 'no connection in time',
+const CODE_WORDS: Record<string, MessageKey> = {
+  UND_ERR_SOCKET: 'traces.net.socket',
+  ECONNRESET: 'traces.net.reset',
+  EPIPE: 'traces.net.closed',
+  UND_ERR_CONNECT_TIMEOUT: 'traces.net.connectTimeout',
 };
 
 export function describeFetchError(err: unknown): { kind: 'unreachable' | 'timeout'; detail: string; code: string } {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string; message?: string }> } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', detail: 'no answer in time', code: 'timeout' };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', detail: t('traces.net.timeout'), code: 'timeout' };
   const cause = e?.cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code ?? '';
   if (code === 'ECONNREFUSED') return { kind: 'unreachable', detail: 'connect ECONNREFUSED', code };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return { kind: 'unreachable', detail: (cause?.message ?? `getaddrinfo ${code}`).split('\n')[0], code };
   }
-  if (code) return { kind: 'unreachable', detail: CODE_WORDS[code] ?? (/^HPE_/.test(code) ? `the answer is not valid HTTP (${code})` : code), code };
+  if (code) return { kind: 'unreachable', detail: code in CODE_WORDS ? t(CODE_WORDS[code] as 'traces.net.socket') : /^HPE_/.test(code) ? t('traces.net.notHttp', { code }) : code, code };
   const msg = cause?.message ?? e?.message ?? String(err);
   return { kind: 'unreachable', detail: msg.split('\n')[0], code: '' };
 }

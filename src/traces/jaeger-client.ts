@@ -26,6 +26,7 @@ import {
 } from './jaeger-answer.js';
 import { discoverJaegerApi, isV3ServicesAnswer, jaegerBases, normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
 import { normalizeTrace } from './jaeger-file.js';
+import { t } from '../i18n/index.js';
 
 export { JaegerError, type FetchLike, type JaegerErrorKind } from './jaeger-answer.js';
 export { normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
@@ -87,21 +88,21 @@ export class JaegerClient {
     const found = await discoverJaegerApi(root, (u) => probe.get(u), {
       inspectV1(a) {
         const errs = envelopeErrors(a.json);
-        if (errs && isObj(a.json) && 'data' in a.json) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
+        if (errs && isObj(a.json) && 'data' in a.json) throw new JaegerError(t('traces.jaeger.says', { errors: errs }), 'api', a.url, a.status);
       },
     });
     if (found.api) return new JaegerClient(root, found.api.base, found.api.flavour, opts);
     const seen = found.tried;
     const bases = jaegerBases(root);
-    const tried = bases.map((b) => pathOf(`${b}/api`)).join(' and ');
+    const tried = bases.map((b) => pathOf(`${b}/api`)).join(t('traces.jaeger.and'));
     if (seen.some((a) => a.html)) {
-      throw new JaegerError(`${root} answered HTML, not JSON: is the base path right? (tried ${tried})`, 'html', root);
+      throw new JaegerError(t('traces.jaeger.htmlTried', { url: root, tried }), 'html', root);
     }
     const summary = seen
       .slice(0, bases.length)
-      .map((a) => `GET ${pathOf(a.url)} answered ${a.status}`)
+      .map((a) => t('traces.jaeger.answered', { path: pathOf(a.url), status: a.status }))
       .join(', ');
-    throw new JaegerError(`no Jaeger query API at ${root}: ${summary} — is this Jaeger's query port (16686)?`, 'no-api', root);
+    throw new JaegerError(t('traces.jaeger.noApi', { url: root, summary }), 'no-api', root);
   }
 
   /** Service names, sorted. */
@@ -109,7 +110,7 @@ export class JaegerClient {
     if (this.flavour === 'v3') {
       const a = await this.get(`${this.apiRoot}/services`);
       const json = this.checkJson(a);
-      if (!isObj(json) || !(Array.isArray(json.services) || json.services === undefined)) throw this.unexpected(a, isObj(json) ? `a "services" field that is ${describeValue(json.services)}, not a list` : undefined);
+      if (!isObj(json) || !(Array.isArray(json.services) || json.services === undefined)) throw this.unexpected(a, isObj(json) ? t('traces.jaeger.servicesNotList', { what: describeValue(json.services) }) : undefined);
       return names(json.services ?? []);
     }
     const a = await this.get(`${this.apiRoot}/services`);
@@ -152,7 +153,7 @@ export class JaegerClient {
   /** One trace by id. */
   async trace(id: string): Promise<JaegerTrace> {
     const clean = id.trim();
-    if (!/^[0-9a-f]{1,32}$/i.test(clean)) throw new JaegerError(`not a trace id: ${id} (expected up to 32 hex digits)`, 'invalid-url', this.url);
+    if (!/^[0-9a-f]{1,32}$/i.test(clean)) throw new JaegerError(t('traces.jaeger.notTraceId', { id }), 'invalid-url', this.url);
     const a = await this.get(`${this.base}/api/traces/${clean}`);
     if (a.html) throw this.htmlError(a);
     const codes = envelopeErrorCodes(a.json);
@@ -164,10 +165,10 @@ export class JaegerClient {
       throw a.status >= 200 && a.status < 300 ? this.unexpected(a) : this.httpError(a);
     }
     const errs = envelopeErrors(a.json);
-    if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
+    if (errs) throw new JaegerError(t('traces.jaeger.says', { errors: errs }), 'api', a.url, a.status);
     if (a.status !== 200) throw this.httpError(a);
     const data = a.json.data;
-    if (!(Array.isArray(data) || isObj(data) || data === null || data === undefined)) throw this.unexpected(a, `a "data" field that is ${describeValue(data)}, not a trace`);
+    if (!(Array.isArray(data) || isObj(data) || data === null || data === undefined)) throw this.unexpected(a, t('traces.jaeger.dataNotTrace', { what: describeValue(data) }));
     const traces = (Array.isArray(data) ? data : isObj(data) ? [data] : []).filter(isObj);
     if (!traces.length) throw this.notFound(clean);
     return normalizeTrace(traces[0]);
@@ -225,17 +226,17 @@ export class JaegerClient {
     } catch (err) {
       const d = describeFetchError(err);
       if (d.kind === 'timeout') {
-        throw new JaegerError(`cannot reach Jaeger at ${this.url}: no answer within ${formatSeconds(this.timeoutMs)} — is the port-forward running?`, 'timeout', this.url);
+        throw new JaegerError(t('traces.jaeger.timeout', { url: this.url, time: formatSeconds(this.timeoutMs) }), 'timeout', this.url);
       }
-      const hint = d.code === 'ENOTFOUND' || d.code === 'EAI_AGAIN' ? 'is the host name right?' : 'is the port-forward running?';
-      throw new JaegerError(`cannot reach Jaeger at ${this.url}: ${d.detail} — ${hint}`, 'unreachable', this.url);
+      const hint = d.code === 'ENOTFOUND' || d.code === 'EAI_AGAIN' ? t('traces.jaeger.hintHost') : t('traces.jaeger.hintForward');
+      throw new JaegerError(t('traces.jaeger.unreachable', { url: this.url, detail: d.detail, hint }), 'unreachable', this.url);
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
       const d = describeFetchError(err);
-      throw new JaegerError(`Jaeger at ${this.url} stopped answering: ${d.detail}`, d.kind, url, res.status);
+      throw new JaegerError(t('traces.jaeger.stopped', { url: this.url, detail: d.detail }), d.kind, url, res.status);
     }
     const contentType = res.headers.get('content-type') ?? '';
     const answer: Answer = { url, status: res.status, statusText: res.statusText, contentType, text, html: looksLikeHtml(contentType, text) };
@@ -261,7 +262,7 @@ export class JaegerClient {
       throw this.unexpected(a);
     }
     const errs = envelopeErrors(a.json);
-    if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api', a.url, a.status);
+    if (errs) throw new JaegerError(t('traces.jaeger.says', { errors: errs }), 'api', a.url, a.status);
     if (a.status !== 200) throw this.httpError(a);
     if (!allowStream && isObj(a.json) && '$stream' in a.json) return (a.json.$stream as unknown[])[0];
     return a.json;
@@ -272,7 +273,7 @@ export class JaegerClient {
     const json = this.checkJson(a);
     if (!isObj(json)) throw this.unexpected(a);
     if (json.data === null || json.data === undefined) return [];
-    if (!Array.isArray(json.data)) throw this.unexpected(a, `a "data" field that is ${describeValue(json.data)}, not a list`);
+    if (!Array.isArray(json.data)) throw this.unexpected(a, t('traces.jaeger.dataNotList', { what: describeValue(json.data) }));
     return json.data;
   }
 
@@ -282,23 +283,23 @@ export class JaegerClient {
     const reason =
       why ??
       (a.json !== undefined
-        ? `${describeValue(a.json)} where Jaeger's {"data": …} answer should be`
+        ? t('traces.jaeger.notEnvelope', { what: describeValue(a.json) })
         : text === ''
-          ? 'an empty body'
+          ? t('traces.jaeger.emptyBody')
           : /^[[{]/.test(text)
-            ? 'JSON that is cut short'
-            : 'something that is not JSON');
-    return new JaegerError(`Jaeger at ${this.url} answered GET ${pathOf(a.url)} with ${reason}: is this Jaeger's query API?`, 'bad-json', a.url, a.status);
+            ? t('traces.jaeger.cutShort')
+            : t('traces.jaeger.notJson'));
+    return new JaegerError(t('traces.jaeger.unexpected', { url: this.url, path: pathOf(a.url), reason }), 'bad-json', a.url, a.status);
   }
 
   private htmlError(a: Answer): JaegerError {
-    return new JaegerError(`${this.url} answered HTML, not JSON: is the base path right? (GET ${pathOf(a.url)})`, 'html', a.url, a.status);
+    return new JaegerError(t('traces.jaeger.html', { url: this.url, path: pathOf(a.url) }), 'html', a.url, a.status);
   }
 
   private httpError(a: Answer): JaegerError {
     const body = a.text.replace(/\s+/g, ' ').trim().slice(0, 120);
     return new JaegerError(
-      `Jaeger at ${this.url} answered ${a.status}${a.statusText ? ` ${a.statusText}` : ''} for GET ${pathOf(a.url)}${body ? `: ${body}` : ''}`,
+      `${t('traces.jaeger.http', { url: this.url, status: `${a.status}${a.statusText ? ` ${a.statusText}` : ''}`, path: pathOf(a.url) })}${body ? `: ${body}` : ''}`,
       'http',
       a.url,
       a.status,
@@ -306,7 +307,7 @@ export class JaegerClient {
   }
 
   private notFound(id: string): JaegerError {
-    return new JaegerError(`no trace ${id} in Jaeger`, 'not-found', this.url, 404);
+    return new JaegerError(t('traces.jaeger.noTrace', { id }), 'not-found', this.url, 404);
   }
 }
 

@@ -11,6 +11,7 @@
  * takes a `get` and hands back every answer it saw.
  */
 import { JaegerError, isObj } from './jaeger-answer.js';
+import { t } from '../i18n/index.js';
 
 export type JaegerApiFlavour = 'v1' | 'v3';
 
@@ -22,10 +23,10 @@ export function normalizeJaegerUrl(url: string): string {
   try {
     parsed = new URL(u);
   } catch {
-    throw new JaegerError(`not a URL: ${url}`, 'invalid-url', url);
+    throw new JaegerError(t('traces.jaeger.notUrl', { url }), 'invalid-url', url);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new JaegerError(`not an http(s) URL: ${url}`, 'invalid-url', url);
+    throw new JaegerError(t('traces.jaeger.notHttp', { url }), 'invalid-url', url);
   }
   let path = parsed.pathname.replace(/\/+$/, '');
   // Pasted UI or API addresses: keep the base only. (Only Jaeger's own API paths: a

@@ -5,6 +5,7 @@
 import type { JaegerKeyValue, JaegerLog, JaegerProcess, JaegerReference, JaegerSpan, JaegerTrace } from './jaeger-model.js';
 import { otlpToJaeger } from './otlp.js';
 import { JaegerError, envelopeErrors, isObj, splitJsonDocuments } from './jaeger-answer.js';
+import { t } from '../i18n/index.js';
 
 /**
  * The traces in a file: a Jaeger API answer (`{data: [...]}`), one trace
@@ -17,11 +18,11 @@ export function parseJaegerFile(text: string): JaegerTrace[] {
     doc = JSON.parse(text);
   } catch (err) {
     const docs = splitJsonDocuments(text);
-    if (docs.length === 0) throw new JaegerError(`not a JSON file: ${(err as Error).message}`, 'bad-file');
+    if (docs.length === 0) throw new JaegerError(t('traces.file.notJson', { error: (err as Error).message }), 'bad-file');
     doc = docs;
   }
   const traces = tracesIn(doc, 0);
-  if (!traces) throw new JaegerError('no Jaeger trace in this file: expected {"data": [traces]}, a trace {"traceID", "spans"}, an array of traces, or OTLP {"resourceSpans"}', 'bad-file');
+  if (!traces) throw new JaegerError(t('traces.file.noTrace', { envelope: '{"data": [traces]}', trace: '{"traceID", "spans"}', otlp: '{"resourceSpans"}' }), 'bad-file');
   return traces;
 }
 
@@ -50,7 +51,7 @@ function tracesIn(doc: unknown, depth: number): JaegerTrace[] | undefined {
   if ('data' in doc) {
     if (doc.data === null || doc.data === undefined) {
       const errs = envelopeErrors(doc);
-      if (errs) throw new JaegerError(`Jaeger says: ${errs}`, 'api');
+      if (errs) throw new JaegerError(t('traces.jaeger.says', { errors: errs }), 'api');
       return [];
     }
     return tracesIn(doc.data, depth + 1);

@@ -5,6 +5,7 @@
  */
 import type { SpanNode, TraceModel } from './model-types.js';
 import { formatDuration } from './duration-format.js';
+import { t } from '../i18n/index.js';
 
 function pairNote(model: TraceModel, span: SpanNode): string {
   if (!span.pairedWith) return '';
@@ -12,14 +13,15 @@ function pairNote(model: TraceModel, span: SpanNode): string {
   if (!other) return '';
   if (span.kind === 'client' || (span.kind !== 'server' && other.parentID === span.spanID)) {
     const gap = span.duration - other.duration;
-    return `  ⇄ client of ${other.service} (its server span ${formatDuration(other.duration)}; ${formatDuration(Math.max(0, gap))} between the sidecars)`;
+    return `  ${t('traces.plain.clientOf', { service: other.service, duration: formatDuration(other.duration), gap: formatDuration(Math.max(0, gap)) })}`;
   }
-  return `  ⇄ server for ${other.service}'s client span`;
+  return `  ${t('traces.plain.serverFor', { service: other.service })}`;
 }
 
 /** The tree as text lines, in display order. */
 export function traceToText(model: TraceModel): string[] {
-  const header = `trace ${model.traceID} · ${model.rootService}: ${model.rootOperation} · ${formatDuration(model.duration)} · ${model.spans.size} spans · ${model.services.length} services${model.errorCount ? ` · ${model.errorCount} errors` : ''}`;
+  const root = `${model.rootService}: ${model.rootOperation}`;
+  const header = `${t('traces.plain.header', { id: model.traceID, root, duration: formatDuration(model.duration), spans: model.spans.size, services: model.services.length })}${model.errorCount ? ` · ${t('traces.plain.errors', { count: model.errorCount })}` : ''}`;
   const lines = [header];
   const critical = new Set(model.criticalPath);
   // Guides: for each depth, whether an ancestor at that depth still has siblings below.
@@ -35,15 +37,15 @@ export function traceToText(model: TraceModel): string[] {
     open.length = s.depth;
     const guides = open.map((o) => (o ? '│  ' : '   ')).join('') + (s.depth === 0 ? '' : isLast ? '└─ ' : '├─ ');
     open[s.depth] = !isLast;
-    const marks = [s.kind !== 'unknown' ? s.kind : '', s.error ? '! error' : '', s.orphan ? 'orphan (parent missing)' : '', critical.has(id) ? '* critical path' : ''].filter(Boolean).join(', ');
+    const marks = [s.kind !== 'unknown' ? s.kind : '', s.error ? t('traces.details.error') : '', s.orphan ? t('traces.plain.orphan') : '', critical.has(id) ? t('traces.details.critical') : ''].filter(Boolean).join(', ');
     lines.push(`${guides}${s.service}: ${s.operation}  ${formatDuration(s.duration)}  (+${formatDuration(s.offset)})${marks ? `  [${marks}]` : ''}${pairNote(model, s)}`);
   }
   if (model.pairs.length) {
-    lines.push('', 'Each RPC is two spans: the caller\'s client span, and the callee\'s server span as its child.');
+    lines.push('', t('traces.plain.rpcIntro'));
     for (const p of model.pairs) {
       const c = model.spans.get(p.clientID)!;
       const sv = model.spans.get(p.serverID)!;
-      lines.push(`  ${p.from} → ${p.to}: client ${formatDuration(c.duration)}, server ${formatDuration(sv.duration)}, ${formatDuration(Math.max(0, p.gap))} between the sidecars`);
+      lines.push(`  ${t('traces.plain.pair', { from: p.from, to: p.to, client: formatDuration(c.duration), server: formatDuration(sv.duration), gap: formatDuration(Math.max(0, p.gap)) })}`);
     }
   }
   return lines;

@@ -4,11 +4,13 @@
  */
 import type { JaegerSpan, JaegerTrace } from './jaeger-model.js';
 import type { KeyValue, SpanKind } from './model-types.js';
+import { t } from '../i18n/index.js';
 
 /** What a span may carry beyond Jaeger's own JSON (OTel exporters, Zipkin converters). */
 export type LooseSpan = JaegerSpan & { parentSpanID?: string };
 
-export const UNKNOWN_SERVICE = '(unknown service)';
+/** The service of a span whose process is missing, in this run's language. */
+export const unknownService = (): string => t('traces.unknownServiceName');
 
 /** gRPC codes that count as a server-side error (OpenTelemetry semantic conventions). */
 const GRPC_SERVER_ERRORS = new Set([2, 4, 12, 13, 14, 15]);
@@ -85,7 +87,7 @@ export function isZeroId(id: string | undefined): boolean {
 
 export function serviceOf(trace: JaegerTrace, span: JaegerSpan): { name: string; tags: KeyValue[] } {
   const proc = span.process ?? (span.processID !== undefined ? trace.processes?.[span.processID] : undefined);
-  return { name: proc?.serviceName || UNKNOWN_SERVICE, tags: (proc?.tags ?? []) as KeyValue[] };
+  return { name: proc?.serviceName || unknownService(), tags: (proc?.tags ?? []) as KeyValue[] };
 }
 
 export function sameSpan(a: JaegerSpan, b: JaegerSpan): boolean {

@@ -15,6 +15,7 @@
 import type { TraceModel } from './model-types.js';
 import { bareService } from './span-facts.js';
 import { formatDuration } from './duration-format.js';
+import { t } from '../i18n/index.js';
 
 export type CompareMark = '=' | '~' | '+' | '-';
 
@@ -341,14 +342,14 @@ export function signedPct(p: number | undefined): string {
 /** What a node's numbers say, after its name: durations, change, counts. */
 export function compareNote(n: CompareNode): string {
   const parts: string[] = [];
-  if (n.mark === '+') parts.push(`only in B, ${formatDuration(n.durationB ?? 0)}`);
-  else if (n.mark === '-') parts.push(`only in A, ${formatDuration(n.durationA ?? 0)}`);
+  if (n.mark === '+') parts.push(t('traces.cmpText.onlyB', { duration: formatDuration(n.durationB ?? 0) }));
+  else if (n.mark === '-') parts.push(t('traces.cmpText.onlyA', { duration: formatDuration(n.durationA ?? 0) }));
   else {
     const pct = signedPct(n.deltaPct);
     parts.push(`${formatDuration(n.durationA ?? 0)} → ${formatDuration(n.durationB ?? 0)} (${signedDuration(n.delta ?? 0)}${pct ? `, ${pct}` : ''})`);
   }
-  if (n.countA !== n.countB && Math.min(n.countA, n.countB) > 0) parts.push(`×${n.countA} in A, ×${n.countB} in B`);
-  if ((n.mark === '~' || n.mark === '=') && n.spansA !== n.spansB) parts.push(`spans ${n.spansA} → ${n.spansB}`);
+  if (n.countA !== n.countB && Math.min(n.countA, n.countB) > 0) parts.push(t('traces.cmpText.counts', { a: n.countA, b: n.countB }));
+  if ((n.mark === '~' || n.mark === '=') && n.spansA !== n.spansB) parts.push(t('traces.cmpText.spans', { a: n.spansA, b: n.spansB }));
   return parts.join(' · ');
 }
 
@@ -356,12 +357,14 @@ export function compareNote(n: CompareNode): string {
 export function compareSummary(c: TraceComparison): string[] {
   const pct = signedPct(c.deltaPct);
   const lines = [
-    `A ${c.a.traceID} · ${c.a.rootService}: ${c.a.rootOperation} · ${formatDuration(c.a.duration)} · ${c.a.spans} spans`,
-    `B ${c.b.traceID} · ${c.b.rootService}: ${c.b.rootOperation} · ${formatDuration(c.b.duration)} · ${c.b.spans} spans`,
-    `B - A: ${signedDuration(c.delta)}${pct ? ` (${pct} of A)` : ''} · ${c.counts.onlyB} only in B (+), ${c.counts.onlyA} only in A (-), ${c.counts.changed} changed (~), ${c.counts.same} alike`,
+    ...(['A', 'B'] as const).map((side) => {
+      const x = side === 'A' ? c.a : c.b;
+      return t('traces.cmpText.side', { side, id: x.traceID, root: `${x.rootService}: ${x.rootOperation}`, duration: formatDuration(x.duration), count: x.spans });
+    }),
+    `B - A: ${signedDuration(c.delta)}${pct ? ` ${t('traces.cmpText.pctOfA', { pct })}` : ''} · ${t('traces.cmpText.totals', { onlyB: c.counts.onlyB, onlyA: c.counts.onlyA, changed: c.counts.changed, same: c.counts.same })}`,
   ];
   if (c.biggest.length) {
-    lines.push(`largest changes: ${c.biggest.map((i) => `${bareService(c.rows[i].service)} ${signedDuration(c.rows[i].delta ?? 0)}`).join(', ')}`);
+    lines.push(t('traces.cmpText.largest', { list: c.biggest.map((i) => `${bareService(c.rows[i].service)} ${signedDuration(c.rows[i].delta ?? 0)}`).join(', ') }));
   }
   return lines;
 }
@@ -384,7 +387,7 @@ export function comparisonToText(c: TraceComparison): string[] {
     open[n.depth] = !last;
     lines.push(`${n.mark} ${guides}${n.service}: ${n.operation}  ${compareNote(n)}`);
   }
-  lines.push('', `+ only in B   - only in A   ~ changed (duration by more than ${Math.round(c.threshold * 100)}% of A, or beneath)   = alike`);
+  lines.push('', t('traces.cmpText.legend', { pct: Math.round(c.threshold * 100) }));
   return lines;
 }
 

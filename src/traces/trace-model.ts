@@ -19,7 +19,8 @@
  */
 import type { JaegerTrace } from './jaeger-model.js';
 import type { CriticalSection, KeyValue, SpanNode, SpanPair, TraceModel } from './model-types.js';
-import { UNKNOWN_SERVICE, isErrorTags, isZeroId, normId, sameSpan, serviceOf, spanKindOf, type LooseSpan } from './span-facts.js';
+import { unknownService, isErrorTags, isZeroId, normId, sameSpan, serviceOf, spanKindOf, type LooseSpan } from './span-facts.js';
+import { t } from '../i18n/index.js';
 export { bareService, isErrorTags, spanKindOf } from './span-facts.js';
 export { summarizeTrace } from './trace-summary.js';
 export { hiddenErrorCount, searchSpans, visibleRows } from './trace-queries.js';
@@ -49,9 +50,6 @@ interface Rec {
 
 const byStartRec = (a: Rec, b: Rec): number => a.node.start - b.node.start || a.seq - b.seq;
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** Build the tree model the viewer draws. */
 export function buildTraceModel(trace: JaegerTrace): TraceModel {
@@ -86,10 +84,10 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
       id = `${original}~${k}`;
       renamed++;
       if (kind === 'server' && existing.node.kind === 'client') forcedParent = original;
-      (spanWarnings ??= []).push(`span id ${original} is used by more than one span; this one shown as ${id}`);
+      (spanWarnings ??= []).push(t('traces.warn.sharedId', { original, id }));
     }
     const proc = serviceOf(trace, raw);
-    if (proc.name === UNKNOWN_SERVICE) noProcess++;
+    if (proc.name === unknownService()) noProcess++;
     let refs = (raw.references ?? []) as SpanNode['references'];
     for (const r of refs) {
       if (!r || (r.refType !== 'CHILD_OF' && r.refType !== 'FOLLOWS_FROM')) {
@@ -126,9 +124,9 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
     recs.set(id, rec);
     list.push(rec);
   }
-  if (dropped) warnings.push(`${plural(dropped, 'exact duplicate span', 'exact duplicate spans')} dropped`);
-  if (renamed) warnings.push(`${plural(renamed, 'span shares', 'spans share')} an id with another span (shown with a ~N suffix)`);
-  if (noProcess) warnings.push(`${plural(noProcess, 'span has', 'spans have')} no process (service unknown)`);
+  if (dropped) warnings.push(t('traces.warn.duplicates', { count: dropped }));
+  if (renamed) warnings.push(t('traces.warn.renamed', { count: renamed }));
+  if (noProcess) warnings.push(t('traces.warn.noProcess', { count: noProcess }));
 
   // 2. Parents: CHILD_OF in this trace, else parentSpanID, else FOLLOWS_FROM.
   let lastTid: string | undefined;
@@ -219,11 +217,11 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
     delete cutNode.parentID;
     delete cutNode.followsFrom;
     cutNode.orphan = true;
-    (cutNode.warnings ??= []).push(`reference cycle: its parent ${oldParent.node.spanID} descends from it; shown as a root`);
+    (cutNode.warnings ??= []).push(t('traces.warn.cycle', { parent: oldParent.node.spanID }));
     cycles++;
     markFrom(cut);
   }
-  if (cycles) warnings.push(`${plural(cycles, 'reference cycle', 'reference cycles')} cut`);
+  if (cycles) warnings.push(t('traces.warn.cycles', { count: cycles }));
 
   // 4. Sort children and roots by start time (input order breaks ties).
   const realRoots: Rec[] = [];
@@ -236,7 +234,7 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
   orphanRoots.sort(byStartRec);
   const rootRecs = realRoots.concat(orphanRoots);
   const orphans = orphanRoots.length - cycles;
-  if (orphans > 0) warnings.push(`${plural(orphans, 'span references', 'spans reference')} a parent missing from the trace`);
+  if (orphans > 0) warnings.push(t('traces.warn.orphans', { count: orphans }));
 
   // 5. Display order (depth-first), depth, offsets, clamped bounds, children ids.
   let start = Number.POSITIVE_INFINITY;
@@ -285,7 +283,7 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
       for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
     }
   }
-  if (overruns) warnings.push(`${plural(overruns, 'span ends after its parent', 'spans end after their parents')}`);
+  if (overruns) warnings.push(t('traces.warn.overruns', { count: overruns }));
 
   // 6. Errors, services, pairs (in display order).
   const services = new Map<string, { name: string; spans: number; errors: number }>();

@@ -13,6 +13,7 @@
  */
 import type { KeyValue, SpanNode, TraceModel } from './model-types.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import { cellWidth, padCells, padStartCells } from '../text/cells.js';
 
 export type StatsGrouping = { by: 'service' } | { by: 'operation' } | { by: 'tag'; key: string };
 
@@ -276,13 +277,14 @@ export function statsCells(r: StatsRow): string[] {
 
 /** The table as text (`--stats --plain`): a header naming the grouping and denominator, then aligned columns. */
 export function statsToText(model: TraceModel, stats: TraceStats): string[] {
-  const head = STATS_COLUMNS.map((c) => (c.id === 'group' ? groupingLabel(stats.grouping) : c.id === 'critical' ? 'Crit. path (ms, %)' : c.id === 'selfShare' || c.id === 'count' ? c.label : `${c.label} ms`));
+  const head = STATS_COLUMNS.map((c) => (c.id === 'group' ? groupingLabel(stats.grouping) : c.id === 'critical' ? t('traces.statsText.critical') : c.id === 'selfShare' || c.id === 'count' ? c.label : t('traces.statsText.inMs', { label: c.label })));
   const cells = stats.rows.map(statsCells);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  // Measured in terminal cells: a Chinese head or a CJK service name is two cells a character.
+  const widths = head.map((h, i) => Math.max(cellWidth(h), ...cells.map((r) => cellWidth(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? padCells(c, widths[i]) : padStartCells(c, widths[i]))).join('  ').trimEnd();
   return [
-    `trace ${model.traceID} · ${model.rootService}: ${model.rootOperation} · ${stats.spans} spans · wall time ${ms(stats.traceDuration)} ms`,
-    `grouped by ${groupingLabel(stats.grouping)}; Self % and Crit. path % are of the trace's wall time (concurrent spans can add up past 100%)`,
+    t('traces.statsText.header', { id: model.traceID, root: `${model.rootService}: ${model.rootOperation}`, count: stats.spans, ms: ms(stats.traceDuration) }),
+    t('traces.statsText.grouped', { grouping: groupingLabel(stats.grouping) }),
     '',
     line(head),
     ...cells.map(line),

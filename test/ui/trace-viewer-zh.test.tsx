@@ -10,6 +10,11 @@ import { setLanguage } from '../../src/i18n/index.js';
 import { enTraces } from '../../src/i18n/en-traces.js';
 import { cellWidth } from '../../src/text/cells.js';
 import { frameMatching } from '../helpers/frames.js';
+import { buildTraceModel } from '../../src/traces/trace-model.js';
+import { traceToText } from '../../src/traces/plain-tree.js';
+import { statsToText, traceStats } from '../../src/traces/trace-stats.js';
+import { compareTraces, comparisonToText } from '../../src/traces/trace-compare.js';
+import { parseJaegerFile } from '../../src/traces/jaeger-file.js';
 
 const NOW = 1_700_000_000_000_000;
 const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
@@ -102,5 +107,19 @@ describe('the trace viewer in zh-CN', () => {
     } finally {
       r.unmount();
     }
+  });
+
+  test('kubetutor traces without a screen: the tree, the table and the comparison in Chinese, the table aligned by cells', () => {
+    const [a, b] = traces.map(buildTraceModel);
+    const text = [...traceToText(b), ...comparisonToText(compareTraces(a, b))].join('\n');
+    expect(text).toContain('个跨度');
+    expect(englishLeft(text), text).toEqual([]);
+    const table = statsToText(b, traceStats(b, { by: 'operation' }));
+    expect(englishLeft(table.join('\n')), table.join('\n')).toEqual([]);
+    // The head row and every data row end each column at the same cell: the count column is the second.
+    const [head, ...rows] = table.slice(3);
+    const headEnd = endCell(head, '次数');
+    for (const r of rows) expect(cellWidth(r.slice(0, /\s(\d+)\s/.exec(r)!.index + 1 + /\s(\d+)\s/.exec(r)![1].length)), `${head}\n${r}`).toBe(headEnd);
+    expect(() => parseJaegerFile('{"nothing": 1}')).toThrow(/^这个文件里没有 Jaeger 链路/);
   });
 });
