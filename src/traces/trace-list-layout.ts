@@ -10,7 +10,7 @@
  *      ■ details (2)  ■ istio-policy (4)  ■ productpage (3)  …               4f3a2c1
  */
 import type { Cell, ScreenLine } from '../text/cells.js';
-import { cellWidth as textWidth, fit, padCells, padStartCells, truncateCells as truncate } from '../text/cells.js';
+import { cellWidth as textWidth, fit, graphemes, padCells, padStartCells, truncateCells as truncate } from '../text/cells.js';
 import { t } from '../i18n/index.js';
 import type { TraceSummary } from './model-types.js';
 import { formatDuration } from './duration-format.js';
@@ -214,15 +214,33 @@ export function layoutTraceList(rows: readonly TraceSummary[] | null, opts: Trac
   return lines;
 }
 
+/** `text` cut into pieces of at most `w` cells (a wide character is never split); at least one piece. */
+function cutCells(text: string, w: number): string[] {
+  const out: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const g of graphemes(text)) {
+    const gw = textWidth(g);
+    if (used + gw > w && piece) {
+      out.push(piece);
+      piece = '';
+      used = 0;
+    }
+    piece += g;
+    used += gw;
+  }
+  out.push(piece);
+  return out;
+}
+
 /** A whole-screen message (loading, an error), exactly `width`×`height`. */
 export function layoutMessage(title: string, body: Array<{ text: string; color?: Cell['color'] }>, footer: string, size: { width: number; height: number }): ScreenLine[] {
   const W = Math.max(MIN_W, Math.floor(size.width));
   const H = Math.max(MIN_H, Math.floor(size.height));
   const lines: ScreenLine[] = [fit([{ text: ` ${title}`, bold: true }], W), fit([], W)];
   for (const b of body) {
-    // Long messages (an error's text) wrap by character, so nothing is lost off the edge.
-    const chars = [...b.text];
-    for (let i = 0; i === 0 || i < chars.length; i += W - 2) lines.push(fit([{ text: ` ${chars.slice(i, i + W - 2).join('')}`, color: b.color }], W));
+    // Long messages (an error's text) wrap by character, in cells, so nothing is lost off the edge.
+    for (const piece of cutCells(b.text, W - 2)) lines.push(fit([{ text: ` ${piece}`, color: b.color }], W));
   }
   const out = lines.slice(0, H - 1);
   while (out.length < H - 1) out.push(fit([], W));

@@ -15,6 +15,8 @@ import { traceToText } from '../../src/traces/plain-tree.js';
 import { statsToText, traceStats } from '../../src/traces/trace-stats.js';
 import { compareTraces, comparisonToText } from '../../src/traces/trace-compare.js';
 import { parseJaegerFile } from '../../src/traces/jaeger-file.js';
+import { layoutMessage } from '../../src/traces/trace-list-layout.js';
+import { tIn } from '../../src/i18n/index.js';
 
 const NOW = 1_700_000_000_000_000;
 const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
@@ -121,5 +123,13 @@ describe('the trace viewer in zh-CN', () => {
     const headEnd = endCell(head, '次数');
     for (const r of rows) expect(cellWidth(r.slice(0, /\s(\d+)\s/.exec(r)!.index + 1 + /\s(\d+)\s/.exec(r)![1].length)), `${head}\n${r}`).toBe(headEnd);
     expect(() => parseJaegerFile('{"nothing": 1}')).toThrow(/^这个文件里没有 Jaeger 链路/);
+  });
+
+  test('a long Chinese error on the failure screen wraps by cells and loses nothing', () => {
+    const error = tIn('zh-CN', 'traces.jaeger.timeout', { url: 'http://localhost:15032', time: '5s' });
+    const text = tIn('zh-CN', 'traces.viewer.loadFailed', { error });
+    const lines = layoutMessage('链路 abc', [{ text }], tIn('zh-CN', 'traces.viewer.retryFooter'), { width: 40, height: 10 }).map((l) => l.map((c) => c.text).join(''));
+    for (const l of lines) expect(cellWidth(l), l).toBe(40);
+    expect(lines.slice(2).join('').replace(/\s/g, '')).toContain(text.replace(/\s/g, ''));
   });
 });
