@@ -95,7 +95,7 @@ export const zhCNTraces: Record<keyof typeof enTraces, Message> = {
   // --- 对比 ---
   'traces.compare.title': '对比',
   'traces.compare.side': '{id} {duration}，{count} 个跨度',
-  'traces.compare.vs': '对比',
+  'traces.compare.vs': '与',
   'traces.compare.differencesOnly': '仅显示差异 ·',
   'traces.compare.onlyB': '+ {count} 个仅在 B 中',
   'traces.compare.onlyA': '- {count} 个仅在 A 中',
