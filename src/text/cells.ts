@@ -37,10 +37,19 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  */
 export const NARROW_TEXT = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u2500-\u259f\u25a0-\u25fc\u2713\u2717]*$/;
 
+/** Widths of short strings (single graphemes, mostly) string-width was asked for: it costs ~15 µs a call. */
+const shortWidths = new Map<string, number>();
+
 /** Width in terminal cells. */
 export function cellWidth(s: string): number {
   if (NARROW_TEXT.test(s)) return s.length; // the common case, without segmenting
-  return stringWidth(s);
+  if (s.length > 8) return stringWidth(s);
+  let w = shortWidths.get(s);
+  if (w === undefined) {
+    if (shortWidths.size >= 4096) shortWidths.clear();
+    shortWidths.set(s, (w = stringWidth(s)));
+  }
+  return w;
 }
 
 export function graphemes(s: string): string[] {
@@ -239,30 +248,58 @@ function merge<T extends Piece>(line: T[]): T[] {
   return out.map(strip);
 }
 
-/** Where a token wider than `room` is best cut: after `/ - = ,` if one falls in the room, else at the room. */
-function splitToken<T extends Piece>(tok: Token<T>, room: number): [Token<T>, Token<T>] {
-  const gs: Array<{ g: string; w: number; piece: T }> = [];
-  for (const p of tok.pieces) for (const g of graphemes(p.text)) gs.push({ g, w: cellWidth(g), piece: p });
+/** A token's graphemes, measured: segmented once per long token, however many lines it is cut into. */
+type Measured<T> = Array<{ g: string; w: number; piece: T }>;
+
+/** What is left of a token after a cut: its graphemes from `from` on (its pieces built only when placed). */
+interface Rest<T extends Piece> extends Token<T> {
+  gs: Measured<T>;
+  from: number;
+}
+
+function piecesOf<T extends Piece>(gs: Measured<T>, from: number, to: number): T[] {
+  const pieces: T[] = [];
+  for (let i = from; i < to; i++) {
+    const x = gs[i];
+    const last = pieces[pieces.length - 1] as (T & { __src?: T }) | undefined;
+    if (last && last.__src === (x.piece as T & { __src?: T }).__src) last.text += x.g;
+    else pieces.push({ ...x.piece, text: x.g });
+  }
+  return pieces;
+}
+
+/**
+ * Where a token wider than `room` is best cut: after `/ - = ,` if one falls in the room, else at
+ * the room. The rest keeps the measured graphemes and an index, so a token many lines long is
+ * segmented once and each cut costs a line's width (re-segmenting the rest at every cut was
+ * quadratic: seconds for a 10 kB run of one character).
+ */
+function splitToken<T extends Piece>(tok: Token<T> | Rest<T>, room: number): [Token<T>, Rest<T>] {
+  const gs: Measured<T> = 'gs' in tok ? tok.gs : [];
+  const from = 'gs' in tok ? tok.from : 0;
+  if (!('gs' in tok)) for (const p of tok.pieces) for (const g of graphemes(p.text)) gs.push({ g, w: cellWidth(g), piece: p });
   let used = 0;
-  let fit = 0;
+  let fit = from;
   while (fit < gs.length && used + gs[fit].w <= room) used += gs[fit++].w;
   let cut = fit;
-  for (let k = fit; k > 0; k--) {
+  for (let k = fit; k > from; k--) {
     if (BREAK_AFTER.has(gs[k - 1].g) && k < gs.length) { cut = k; break; }
   }
-  if (cut === 0) cut = Math.max(1, fit); // at least one grapheme per line
-  const build = (part: typeof gs, space: boolean, spacePiece?: T): Token<T> => {
-    const pieces: T[] = [];
-    let width = 0;
-    for (const x of part) {
-      const last = pieces[pieces.length - 1] as (T & { __src?: T }) | undefined;
-      if (last && last.__src === (x.piece as T & { __src?: T }).__src) last.text += x.g;
-      else pieces.push({ ...x.piece, text: x.g });
-      width += x.w;
-    }
-    return { pieces, width, space, spacePiece };
+  if (cut === from) cut = Math.max(from + 1, fit); // at least one grapheme per line
+  let headWidth = 0;
+  for (let i = from; i < cut; i++) headWidth += gs[i].w;
+  const head: Token<T> = { pieces: piecesOf(gs, from, cut), width: headWidth, space: tok.space, spacePiece: tok.spacePiece };
+  let built: T[] | undefined;
+  const rest: Rest<T> = {
+    gs,
+    from: cut,
+    width: tok.width - headWidth,
+    space: false,
+    get pieces() {
+      return (built ??= piecesOf(gs, cut, gs.length));
+    },
   };
-  return [build(gs.slice(0, cut), tok.space, tok.spacePiece), build(gs.slice(cut), false)];
+  return [head, rest];
 }
 
 /** The space before a token, in the style of the piece it was typed in. */
@@ -311,7 +348,7 @@ export function wrapPieces<T extends Piece>(pieces: T[], width: number, opts: Wr
       // Wider than a whole line: start it here when a fair part of the line is free, else on the next.
       const free = room() - used - gap;
       if (used > 0 && free < Math.max(8, Math.floor(room() / 3))) { newLine(); continue; }
-      const [head, rest]: [Token<T>, Token<T>] = splitToken(tok, free);
+      const [head, rest] = splitToken(tok, free);
       if (gap) cur.push(spaceOf(tok));
       cur.push(...head.pieces);
       used += gap + head.width;
