@@ -62,6 +62,7 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
   let dropped = 0;
   let renamed = 0;
   let noProcess = 0;
+  const unknown = unknownService();
 
   // 1. Intake: one node per span.
   for (let i = 0; i < rawSpans.length; i++) {
@@ -87,7 +88,7 @@ export function buildTraceModel(trace: JaegerTrace): TraceModel {
       (spanWarnings ??= []).push(t('traces.warn.sharedId', { original, id }));
     }
     const proc = serviceOf(trace, raw);
-    if (proc.name === unknownService()) noProcess++;
+    if (proc.name === unknown) noProcess++;
     let refs = (raw.references ?? []) as SpanNode['references'];
     for (const r of refs) {
       if (!r || (r.refType !== 'CHILD_OF' && r.refType !== 'FOLLOWS_FROM')) {
