@@ -4,6 +4,7 @@
  * so one of them (`kubectl config use-context …`) could point the next at
  * another cluster; cleanup must not follow it there. Pure.
  */
+import { t } from '../i18n/index.js';
 
 const DESTRUCTIVE = [
   /\bkubectl\b[^\n;|&]*?\s(delete|drain)\b/,
@@ -22,9 +23,9 @@ export interface ContextInfo { context: string; server: string }
 
 /** Why a destructive command must not run now, or undefined when the context is the one the lesson began on. */
 export function contextDrift(began: ContextInfo, now: ContextInfo | undefined): string | undefined {
-  if (!now) return `the kubeconfig the lesson's commands use has no current context now (the lesson began on "${began.context}")`;
+  if (!now) return t('session.driftNoContext', { began: began.context });
   if (now.context !== began.context || now.server !== began.server) {
-    return `the kubeconfig's current context is now "${now.context}" (${now.server || 'no server'}), not "${began.context}" (${began.server}) where the lesson began; switch back with: kubectl config use-context ${began.context}`;
+    return t('session.driftOtherContext', { context: now.context, server: now.server || t('session.noServer'), began: began.context, beganServer: began.server });
   }
   return undefined;
 }

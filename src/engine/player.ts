@@ -5,6 +5,7 @@
  */
 import type { Session } from './session.js';
 import { checkKey } from '../checks/registry.js';
+import { t } from '../i18n/index.js';
 
 export type PlayPhase = 'typing' | 'running' | 'waiting' | 'paused' | 'failed' | 'done' | 'stopped';
 
@@ -57,7 +58,7 @@ export class Player {
 
   stop(): void {
     this.stopped = true;
-    this.set({ phase: 'stopped', message: 'auto-play stopped' });
+    this.set({ phase: 'stopped', message: t('session.playStopped') });
     this.resume();
   }
 
@@ -106,13 +107,13 @@ export class Player {
         const ok = await this.session.runSolutionLine(i, j);
         if (!ok) {
           this.session.recheck();
-          this.set({ phase: 'failed', message: `"${text.split('\n')[0]}" failed: auto-play stopped (the output and the checks show why)` });
+          this.set({ phase: 'failed', message: t('session.playLineFailed', { line: text.split('\n')[0] }) });
           return;
         }
         // A forward whose port another program holds: stop the play now, naming the holder.
         const taken = this.session.view.forwards.find((f) => f.state === 'port-taken');
         if (taken) {
-          this.set({ phase: 'failed', message: `${taken.name}: ${taken.message}: auto-play stopped` });
+          this.set({ phase: 'failed', message: t('session.playPortTaken', { name: taken.name, message: String(taken.message) }) });
           return;
         }
       }
@@ -120,19 +121,19 @@ export class Player {
       step.checks.forEach((c, j) => {
         if (c.kind === 'quiz') this.session.answer(checkKey(step.id, j), c.answer);
       });
-      this.set({ phase: 'waiting', command: undefined, message: `waiting for step ${i + 1}'s checks` });
+      this.set({ phase: 'waiting', command: undefined, message: t('session.playWaiting', { n: i + 1 }) });
       const passed = await this.until(() => this.session.view.engine.current > i, this.opts.stepTimeoutMs ?? 120_000);
       if (this.stopped) return;
       if (!passed) {
         this.session.recheck();
-        this.set({ phase: 'failed', message: `step ${i + 1} did not pass: auto-play stopped (the checks below say why)` });
+        this.set({ phase: 'failed', message: t('session.playStepFailed', { n: i + 1 }) });
         return;
       }
       if (i + 1 >= lesson.steps.length) break;
-      this.set({ phase: 'paused', message: `step ${i + 1} passed${this.opts.pace === undefined ? ' — space for the next step' : ''}` });
+      this.set({ phase: 'paused', message: t(this.opts.pace === undefined ? 'session.playStepPassedSpace' : 'session.playStepPassed', { n: i + 1 }) });
       if (this.opts.pace === undefined) await new Promise<void>((r) => (this.resumeWaiter = r));
       else await this.sleep(this.opts.pace);
     }
-    if (!this.stopped) this.set({ phase: 'done', command: undefined, message: 'auto-play done: every step passed' });
+    if (!this.stopped) this.set({ phase: 'done', command: undefined, message: t('session.playDone') });
   }
 }

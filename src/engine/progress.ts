@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stateDir } from '../state-dir.js';
+import { t } from '../i18n/index.js';
 
 export interface Progress {
   lesson: string;
@@ -28,14 +29,14 @@ export function readProgress(file: string): ProgressRead {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { state: 'none' } : { state: 'broken', reason: `cannot be read: ${code ?? (e as Error).message}` };
+    return code === 'ENOENT' ? { state: 'none' } : { state: 'broken', reason: t('session.progressCannotRead', { code: code ?? (e as Error).message }) };
   }
-  if (text.trim() === '') return { state: 'broken', reason: 'empty' };
+  if (text.trim() === '') return { state: 'broken', reason: t('session.progressEmpty') };
   let p: unknown;
   try {
     p = JSON.parse(text);
   } catch (e) {
-    return { state: 'broken', reason: /end of JSON input|Unterminated string/.test((e as Error).message) ? 'cut short' : 'not JSON' };
+    return { state: 'broken', reason: /end of JSON input|Unterminated string/.test((e as Error).message) ? t('session.progressCutShort') : t('session.progressNotJson') };
   }
   const why = progressProblem(p);
   return why ? { state: 'broken', reason: why } : { state: 'ok', progress: p as Progress };
@@ -43,14 +44,15 @@ export function readProgress(file: string): ProgressRead {
 
 /** Why `p` is not a progress record as `saveProgress` writes it, or undefined. */
 function progressProblem(p: unknown): string | undefined {
-  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v === 'string' ? 'a string' : `a ${typeof v}`);
+  const kind = (v: unknown) =>
+    v === null ? t('session.kindNull') : Array.isArray(v) ? t('session.kindList') : typeof v === 'object' ? t('session.kindMapping') : typeof v === 'string' ? t('session.kindString') : t('session.kindOther', { type: typeof v });
   const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-  if (!isMap(p)) return `${kind(p)}, not a progress record`;
-  if (typeof p.startedAt !== 'number' || !Number.isFinite(p.startedAt) || p.startedAt <= 0) return `"startedAt" is ${kind(p.startedAt)}, not a time`;
-  if (!isMap(p.passed) || !Object.values(p.passed).every((v) => typeof v === 'string')) return `"passed" is ${isMap(p.passed) ? 'a mapping with values that are not times' : kind(p.passed)}`;
-  if (!isMap(p.vars) || !Object.values(p.vars).every((v) => typeof v === 'string')) return `"vars" is ${isMap(p.vars) ? 'a mapping with values that are not strings' : kind(p.vars)}`;
+  if (!isMap(p)) return t('session.progressNotRecord', { kind: kind(p) });
+  if (typeof p.startedAt !== 'number' || !Number.isFinite(p.startedAt) || p.startedAt <= 0) return t('session.progressNotTime', { key: 'startedAt', kind: kind(p.startedAt) });
+  if (!isMap(p.passed) || !Object.values(p.passed).every((v) => typeof v === 'string')) return t('session.progressFieldIs', { key: 'passed', kind: isMap(p.passed) ? t('session.progressPassedValues') : kind(p.passed) });
+  if (!isMap(p.vars) || !Object.values(p.vars).every((v) => typeof v === 'string')) return t('session.progressFieldIs', { key: 'vars', kind: isMap(p.vars) ? t('session.progressVarsValues') : kind(p.vars) });
   for (const key of ['lesson', 'target', 'updatedAt'] as const) {
-    if (p[key] !== undefined && typeof p[key] !== 'string') return `"${key}" is ${kind(p[key])}, not a string`;
+    if (p[key] !== undefined && typeof p[key] !== 'string') return t('session.progressNotString', { key, kind: kind(p[key]) });
   }
   return undefined;
 }
