@@ -4,6 +4,7 @@ import { ClusterError } from '../cluster/kube-client.js';
 import type { Check, CheckResult } from '../lesson/types.js';
 import type { KubeObject } from '../kube/types.js';
 import type { CheckEnv } from './types.js';
+import { t } from '../i18n/index.js';
 
 /** A passed check: the summary only. */
 export function passed(summary: string): CheckResult {
@@ -22,7 +23,7 @@ export function failed(check: Pick<Check, 'hint'>, summary: string, detail: { ex
 
 /** The cluster, or a ClusterError saying there is none. */
 export function requireCluster(env: CheckEnv): KubeClient {
-  if (!env.cluster) throw new ClusterError('other', 'no Kubernetes cluster is configured: start kubetutor with --sandbox, or point it at a cluster with --kubeconfig/--context');
+  if (!env.cluster) throw new ClusterError('other', t('check.common.noCluster'));
   return env.cluster;
 }
 
@@ -38,9 +39,9 @@ export function clip(s: string, max = 120): string {
 
 /** `a, b and c`. */
 export function listing(items: string[], max = 8): string {
-  if (items.length === 0) return 'none';
+  if (items.length === 0) return t('check.common.none');
   const shown = items.slice(0, max);
-  const more = items.length > max ? ` and ${items.length - max} more` : '';
+  const more = items.length > max ? t('check.common.andMore', { count: items.length - max }) : '';
   return shown.join(', ') + more;
 }
 
@@ -60,28 +61,28 @@ export function shellWord(s: string): string {
 
 /** A JSON value in a few words, for messages about answers of the wrong shape. */
 export function describeJson(v: unknown): string {
-  if (v === undefined) return 'missing';
+  if (v === undefined) return t('check.json.missing');
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string ${JSON.stringify(clip(v, 40))}`;
-  return `the ${typeof v} ${clip(String(v), 40)}`;
+  if (Array.isArray(v)) return t('check.json.list');
+  if (typeof v === 'object') return t('check.json.mapping');
+  if (typeof v === 'string') return v === '' ? t('check.json.emptyString') : t('check.json.string', { value: JSON.stringify(clip(v, 40)) });
+  return t('check.json.other', { type: typeof v, value: clip(String(v), 40) });
 }
 
 /** Why `o` cannot be read as a Kubernetes object (every check needs an object with metadata and a name), or undefined. */
 export function objectProblem(o: unknown): string | undefined {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return `${describeJson(o)} where an object should be`;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return t('check.json.notObject', { what: describeJson(o) });
   const meta = (o as { metadata?: unknown }).metadata;
-  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return `its metadata is ${describeJson(meta)}`;
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return t('check.json.badMetadata', { what: describeJson(meta) });
   const name = (meta as { name?: unknown }).name;
-  if (typeof name !== 'string' || name === '') return `its metadata.name is ${describeJson(name)}`;
+  if (typeof name !== 'string' || name === '') return t('check.json.badName', { what: describeJson(name) });
   return undefined;
 }
 
 /** The error for an answer no Kubernetes API server would send. */
 export function unreadable(cluster: KubeClient, asked: string, why: string): ClusterError {
   const server = cluster.clusterServer;
-  return new ClusterError('other', `the cluster at ${server} sent an answer kubetutor cannot read when asked to ${asked}: ${why}\nis ${server} a Kubernetes API server? A proxy or load balancer in front of it may be answering instead`);
+  return new ClusterError('other', t('check.common.unreadable', { server, asked, why }));
 }
 
 /** One object as read (undefined: not found), checked; `asked` words the request, like "get Namespace default". */
@@ -94,10 +95,10 @@ export function readObject(cluster: KubeClient, o: unknown, asked: string): Kube
 
 /** A list as read, every item checked; `asked` words the request, like "list Pod objects in namespace default". */
 export function readObjects(cluster: KubeClient, list: unknown, asked: string): KubeObject[] {
-  if (!Array.isArray(list)) throw unreadable(cluster, asked, `the list of objects is ${describeJson(list)}`);
+  if (!Array.isArray(list)) throw unreadable(cluster, asked, t('check.json.badList', { what: describeJson(list) }));
   list.forEach((o, i) => {
     const problem = objectProblem(o);
-    if (problem) throw unreadable(cluster, asked, `item ${i + 1} of ${list.length}: ${problem}`);
+    if (problem) throw unreadable(cluster, asked, t('check.json.badItem', { n: i + 1, total: list.length, problem }));
   });
   return list as KubeObject[];
 }

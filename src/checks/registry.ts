@@ -24,6 +24,7 @@ import { quizCheck } from './kinds/quiz.js';
 import { traceOpenedCheck } from './kinds/trace-opened.js';
 import { traceCheck } from './kinds/trace.js';
 import type { CheckEnv, CheckKindModule } from './types.js';
+import { t } from '../i18n/index.js';
 
 /** How each check kind is evaluated; its schema (parameters, title, docs row) is in src/lesson/kinds/. */
 export const CHECK_MODULES = [
@@ -88,7 +89,7 @@ export function interpolateCheck<C extends AnyCheck = Check>(check: C, env: Pick
 
 function firstLine(e: unknown): { line: string; rest: string[] } {
   const lines = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim() !== '');
-  return { line: lines[0] ?? 'unknown error', rest: lines.slice(1, 6) };
+  return { line: lines[0] ?? t('check.registry.unknownError'), rest: lines.slice(1, 6) };
 }
 
 /**
@@ -101,26 +102,26 @@ export function checkEvaluator(modules: readonly AnyModule[], schemas: CheckSche
 }
 
 async function evaluate(mod: AnyModule | undefined, schemas: CheckSchemas, check: AnyCheck, env: CheckEnv, key?: string): Promise<CheckResult> {
-  if (!mod) return failed(check, `${check.title}: unknown check kind "${check.kind}"`);
+  if (!mod) return failed(check, t('check.registry.unknownKind', { title: check.title, kind: check.kind }));
   const { check: resolved, unresolved } = interpolateCheck(check, env, schemas);
   if (unresolved.length) {
     const names = unresolved.map((v) => `\${${v}}`).join(', ');
-    return failed(check, `${resolved.title}: ${names} ${unresolved.length === 1 ? 'is' : 'are'} not set`, {
-      diagnosis: [`run the earlier step's command that exports ${unresolved.join(', ')} (export ${unresolved[0]}=…) from the runner, so its value is kept`],
+    return failed(check, t('check.registry.notSet', { title: resolved.title, names, count: unresolved.length }), {
+      diagnosis: [t('check.registry.notSetWhy', { names: unresolved.join(', '), first: unresolved[0] })],
     });
   }
   let facts: unknown;
   try {
     facts = await mod.gather(resolved, key === undefined ? env : { ...env, checkKey: key });
   } catch (e) {
-    if (env.signal?.aborted) return failed(check, `${resolved.title}: cancelled`);
+    if (env.signal?.aborted) return failed(check, t('check.registry.cancelled', { title: resolved.title }));
     const { line, rest } = firstLine(e);
-    return failed(check, `${resolved.title}: ${line}`, rest.length ? { diagnosis: rest } : {});
+    return failed(check, t('check.registry.titled', { title: resolved.title, line }), rest.length ? { diagnosis: rest } : {});
   }
   try {
     return mod.judge(resolved, facts);
   } catch (e) {
-    return failed(check, `${resolved.title}: could not judge the result (${firstLine(e).line})`);
+    return failed(check, t('check.registry.cannotJudge', { title: resolved.title, line: firstLine(e).line }));
   }
 }
 

@@ -1,6 +1,7 @@
 /** The `command` check's schema: a shell command exits 0 (the escape hatch). */
 import { field } from '../check-fields.js';
 import { checkSchema } from '../check-schema.js';
+import { t } from '../../i18n/index.js';
 
 export const commandSchema = checkSchema({
   kind: 'command',
@@ -9,7 +10,7 @@ export const commandSchema = checkSchema({
   title(c) {
     const first = c.run.trim().split('\n')[0];
     const more = first.length > 60 || c.run.trim().includes('\n');
-    return `command succeeds: ${first.length > 60 ? first.slice(0, 59) : first}${more ? '…' : ''}`;
+    return t('check.title.command', { command: `${first.length > 60 ? first.slice(0, 59) : first}${more ? '…' : ''}` });
   },
   // Its localhost URLs move with `--port`; bash expands its `${VAR}`s from the environment.
   ports: { shell: ['run'] },

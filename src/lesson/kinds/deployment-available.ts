@@ -1,6 +1,7 @@
 /** The `deployment-available` check's schema: a deployment (by name or selector) reports Available. */
 import { field } from '../check-fields.js';
 import { checkSchema } from '../check-schema.js';
+import { t } from '../../i18n/index.js';
 
 export const deploymentAvailableSchema = checkSchema({
   kind: 'deployment-available',
@@ -10,6 +11,6 @@ export const deploymentAvailableSchema = checkSchema({
     if (!at.given('name') && !at.given('selector')) at.problem('deployment-available check needs "name" or "selector"');
     if (at.given('name') && at.given('selector')) at.problem('deployment-available check takes "name" or "selector", not both', 'selector');
   },
-  title: (c) => (c.name ? `deployment ${c.name} Available in ${c.namespace}` : `deployments ${c.selector} Available in ${c.namespace}`),
+  title: (c) => (c.name ? t('check.title.deployment', { name: c.name, namespace: c.namespace }) : t('check.title.deployments', { selector: c.selector ?? '', namespace: c.namespace })),
   doc: { parameters: '`namespace`, `name` or `selector`', passes: 'the deployment(s) report Available' },
 });

@@ -1,6 +1,7 @@
 /** The `resource` check's schema: any object (an Istio Gateway …) exists, or does not. */
 import { field } from '../check-fields.js';
 import { checkSchema } from '../check-schema.js';
+import { t } from '../../i18n/index.js';
 
 export const resourceSchema = checkSchema({
   kind: 'resource',
@@ -9,9 +10,16 @@ export const resourceSchema = checkSchema({
   rules(_c, at) {
     if (at.given('name') && at.given('selector')) at.problem('resource check takes "name" or "selector", not both', 'selector');
   },
-  title: (c) => [c.resourceKind, c.name ?? c.selector, c.namespace ? `in ${c.namespace}` : '', c.absent ? 'absent' : 'exists'].filter(Boolean).join(' '),
+  title: (c) => resourceTitle(c),
   doc: {
     parameters: '`apiVersion`, `resourceKind`, `namespace?`, `name?` or `selector?`, `absent?`',
     passes: 'such an object exists (or not); for Istio resources such as Gateway',
   },
 });
+
+/** `Gateway tracing-gateway in istio-system exists`; without a name or selector, the kind alone. */
+function resourceTitle(c: { resourceKind: string; name?: string; selector?: string; namespace?: string; absent?: boolean }): string {
+  const what = [c.resourceKind, c.name ?? c.selector].filter(Boolean).join(' ');
+  if (c.namespace) return c.absent ? t('check.title.resourceAbsentIn', { what, namespace: c.namespace }) : t('check.title.resourceIn', { what, namespace: c.namespace });
+  return c.absent ? t('check.title.resourceAbsent', { what }) : t('check.title.resource', { what });
+}

@@ -1,6 +1,7 @@
 /** The `trace` check's schema: recent traces show a span path (the path syntax: src/lesson/trace-path.ts). */
 import { field } from '../check-fields.js';
 import { checkSchema } from '../check-schema.js';
+import { t } from '../../i18n/index.js';
 
 export const traceSchema = checkSchema({
   kind: 'trace',
@@ -12,7 +13,7 @@ export const traceSchema = checkSchema({
    * (elsewhere it passes, saying so).
    */
   optional: { tags: field.tags, maxDuration: field.duration, minDuration: field.duration, min: field.count, within: field.count, sinceLessonStart: field.boolean, eras: field.eras },
-  title: (c) => `${c.min !== undefined && c.min !== 1 ? `${c.min} traces` : 'a trace'} showing ${c.path}`,
+  title: (c) => (c.min !== undefined && c.min !== 1 ? t('check.title.traceMin', { min: c.min, path: c.path }) : t('check.title.trace', { path: c.path })),
   ports: { url: ['url'] },
   doc: {
     parameters: '`url`, `path`, `tags?`, `maxDuration?`, `minDuration?`, `min?` (1), `within?` (20), `sinceLessonStart?` (true), `eras?`',
