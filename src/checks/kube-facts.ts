@@ -6,6 +6,7 @@
 import { ClusterError, type KubeClient } from '../cluster/kube-client.js';
 import type { KubeObject } from '../kube/types.js';
 import { readObject, readObjects, usableObjects } from './common.js';
+import { t } from '../i18n/index.js';
 // ---------------------------------------------------------------------------
 // Facts
 
@@ -262,12 +263,12 @@ export async function optional<T>(read: () => Promise<T>, fallback: T): Promise<
 
 export async function readNamespace(cluster: KubeClient, name: string): Promise<NamespaceFact> {
   const ns = await optional<unknown>(() => cluster.get('v1', 'Namespace', undefined, name), null);
-  return namespaceFact(name, ns === null ? null : readObject(cluster, ns, `get Namespace ${name}`));
+  return namespaceFact(name, ns === null ? null : readObject(cluster, ns, t('check.ask.get', { kind: 'Namespace', name })));
 }
 
 /** Pods as the cluster lists them, checked. */
 export async function listPods(cluster: KubeClient, namespace: string, selector?: string): Promise<KubeObject[]> {
-  return readObjects(cluster, await cluster.list('v1', 'Pod', namespace, selector), `list Pod objects in namespace ${namespace}`);
+  return readObjects(cluster, await cluster.list('v1', 'Pod', namespace, selector), t('check.ask.listIn', { kind: 'Pod', namespace }));
 }
 
 /** Warning events about the given pods, newest first. */

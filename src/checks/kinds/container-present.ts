@@ -3,6 +3,7 @@ import { listPods, podFact, readNamespace, type PodsFacts } from '../kube-facts.
 import { injectionDiagnosis, noPods } from '../pod-diagnosis.js';
 import { failed, listing, passed, requireCluster } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 export const containerPresentCheck: CheckKindModule<CheckOf<'container-present'>, PodsFacts> = {
   kind: 'container-present',
@@ -13,13 +14,13 @@ export const containerPresentCheck: CheckKindModule<CheckOf<'container-present'>
   },
   judge(check, facts) {
     const { selector, namespace, container } = check;
-    const expected = `every pod matching ${selector} in ${namespace} has a container ${container}`;
+    const expected = t('check.container.expected', { selector, namespace, container });
     const live = facts.pods.filter((p) => !p.terminating);
     if (live.length === 0) return noPods(check, facts, expected);
     const missing = live.filter((p) => !p.containers.includes(container));
-    const tally = `${live.length - missing.length} of ${live.length} pods have container ${container} (${selector} in ${namespace})`;
+    const tally = t('check.container.tally', { have: live.length - missing.length, total: live.length, container, selector, namespace });
     if (missing.length === 0) return passed(tally);
-    const found = listing(missing.map((p) => `${p.name} has ${p.containers.join(', ') || 'no containers'}`), 4);
+    const found = listing(missing.map((p) => (p.containers.length ? t('check.container.has', { pod: p.name, containers: p.containers.join(', ') }) : t('check.container.hasNone', { pod: p.name }))), 4);
     const diagnosis = container === 'istio-proxy' ? injectionDiagnosis(facts.namespace, missing, selector) : [];
     return failed(check, tally, { expected, found, diagnosis });
   },

@@ -4,6 +4,7 @@ import { deploymentFact, labelsMatch, optional, podFact, warningsFor, type Deplo
 import { clip, failed, listing, passed, readObject, readObjects, requireCluster, usableObjects } from '../common.js';
 import { diagnosePods } from '../pod-diagnosis.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 function isAvailable(d: DeploymentFact): boolean {
   const cond = d.conditions.find((c) => c.type === 'Available');
@@ -15,8 +16,8 @@ export const deploymentAvailableCheck: CheckKindModule<CheckOf<'deployment-avail
   async gather(check, env) {
     const cluster = requireCluster(env);
     const found = check.name
-      ? [readObject(cluster, await cluster.get('apps/v1', 'Deployment', check.namespace, check.name), `get Deployment ${check.name} in namespace ${check.namespace}`)].filter((d): d is KubeObject => !!d)
-      : readObjects(cluster, await cluster.list('apps/v1', 'Deployment', check.namespace, check.selector), `list Deployment objects in namespace ${check.namespace}`);
+      ? [readObject(cluster, await cluster.get('apps/v1', 'Deployment', check.namespace, check.name), t('check.ask.getIn', { kind: 'Deployment', name: check.name, namespace: check.namespace }))].filter((d): d is KubeObject => !!d)
+      : readObjects(cluster, await cluster.list('apps/v1', 'Deployment', check.namespace, check.selector), t('check.ask.listIn', { kind: 'Deployment', namespace: check.namespace }));
     const deployments = found.map(deploymentFact);
     const others = deployments.length ? [] : usableObjects(await optional(() => cluster.list('apps/v1', 'Deployment', check.namespace), [])).map((d) => d.metadata.name);
     const unavailable = deployments.filter((d) => !isAvailable(d));
@@ -33,30 +34,30 @@ export const deploymentAvailableCheck: CheckKindModule<CheckOf<'deployment-avail
   judge(check, facts) {
     const ns = check.namespace;
     const sel = check.selector ? ` ${check.selector}` : '';
-    const what = check.name ? `deployment ${check.name}` : `deployments${sel || ' (all)'}`;
-    const expected = `${what} in ${ns} Available`;
+    const what = check.name ? t('check.deploy.one', { name: check.name }) : check.selector ? t('check.deploy.some', { selector: check.selector }) : t('check.deploy.all');
+    const expected = t('check.deploy.expected', { what, namespace: ns });
     if (facts.deployments.length === 0) {
-      return failed(check, check.name ? `deployment ${check.name} not found in ${ns}` : `no deployments${sel} in ${ns}`, {
+      return failed(check, check.name ? t('check.deploy.notFound', { name: check.name, namespace: ns }) : t('check.deploy.none', { selector: sel, namespace: ns }), {
         expected,
-        found: 'no such deployment',
-        diagnosis: [facts.others.length ? `deployments in ${ns}: ${listing(facts.others)}` : `there are no deployments in ${ns} at all: apply the app's manifests first`],
+        found: t('check.deploy.noSuch'),
+        diagnosis: [facts.others.length ? t('check.deploy.others', { namespace: ns, names: listing(facts.others) }) : t('check.deploy.noneAtAll', { namespace: ns })],
       });
     }
     const down = facts.deployments.filter((d) => !isAvailable(d));
-    const replicas = (d: DeploymentFact) => `${d.availableReplicas}/${d.replicas} replicas available`;
+    const replicas = (d: DeploymentFact) => t('check.deploy.replicas', { available: d.availableReplicas, replicas: d.replicas });
     if (down.length === 0) {
-      if (check.name) return passed(`deployment ${check.name} Available in ${ns} (${replicas(facts.deployments[0])})`);
-      return passed(`${facts.deployments.length} of ${facts.deployments.length} deployments${sel} Available in ${ns}`);
+      if (check.name) return passed(t('check.deploy.available', { name: check.name, namespace: ns, replicas: replicas(facts.deployments[0]) }));
+      return passed(t('check.deploy.tally', { up: facts.deployments.length, total: facts.deployments.length, selector: sel, namespace: ns }));
     }
     const summary = check.name
-      ? `deployment ${check.name} not Available in ${ns} (${replicas(down[0])})`
-      : `${facts.deployments.length - down.length} of ${facts.deployments.length} deployments${sel} Available in ${ns}`;
+      ? t('check.deploy.notAvailable', { name: check.name, namespace: ns, replicas: replicas(down[0]) })
+      : t('check.deploy.tally', { up: facts.deployments.length - down.length, total: facts.deployments.length, selector: sel, namespace: ns });
     const diagnosis: string[] = [];
     for (const d of down) {
       const conds = d.conditions
         .filter((c) => (c.type === 'Available' && c.status !== 'True') || (c.type === 'Progressing' && c.status === 'False') || c.type === 'ReplicaFailure')
         .map((c) => `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? ` — ${clip(c.message, 160)}` : ''}`);
-      diagnosis.push(`deployment ${d.name}: ${d.readyReplicas}/${d.replicas} ready, ${d.updatedReplicas} up to date${conds.length ? `; ${conds.join('; ')}` : ''}`);
+      diagnosis.push(t('check.deploy.status', { name: d.name, ready: d.readyReplicas, replicas: d.replicas, updated: d.updatedReplicas, conditions: conds.length ? `; ${conds.join('; ')}` : '' }));
       const pods = facts.pods.filter((p) => labelsMatch(p.labels, d.matchLabels) && !p.ready && !p.terminating);
       diagnosis.push(...diagnosePods(pods, facts.events, ns));
     }
