@@ -18,22 +18,23 @@ import { displayView } from './display-view.js';
 import { displayText } from '../text/display-text.js';
 import { isDestructive } from '../engine/destructive.js';
 import type { Player, PlayState } from '../engine/player.js';
+import { t } from '../i18n/index.js';
 
 function playBanner(p: PlayState): { text: string; color: 'cyan' | 'green' | 'red' | 'yellow' } {
   const cmd = p.command?.replace(/\s*\\\n\s*/g, ' ') ?? '';
   switch (p.phase) {
     case 'typing':
-      return { text: ` ▶ auto-play $ ${cmd.slice(0, p.typed)}▏`, color: 'cyan' };
+      return { text: ` ▶ ${t('screen.play.label')} $ ${cmd.slice(0, p.typed)}▏`, color: 'cyan' };
     case 'running':
-      return { text: ` ▶ auto-play $ ${cmd}  (running)`, color: 'cyan' };
+      return { text: ` ▶ ${t('screen.play.label')} $ ${cmd}  ${t('screen.play.running')}`, color: 'cyan' };
     case 'waiting':
-      return { text: ` ▶ auto-play: ${p.message}`, color: 'yellow' };
+      return { text: ` ▶ ${t('screen.play.label')}: ${p.message}`, color: 'yellow' };
     case 'paused':
-      return { text: ` ⏸ auto-play: ${p.message ?? 'paused'}`, color: 'green' };
+      return { text: ` ⏸ ${t('screen.play.label')}: ${p.message ?? t('screen.play.paused')}`, color: 'green' };
     case 'done':
       return { text: ` ✓ ${p.message}`, color: 'green' };
     default:
-      return { text: ` ✗ ${p.message ?? 'auto-play stopped'}`, color: 'red' };
+      return { text: ` ✗ ${p.message ?? t('screen.play.stopped')}`, color: 'red' };
   }
 }
 import type { TraceSummary } from '../traces/model-types.js';
@@ -104,7 +105,7 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       (traces) => setViewer((v) => (v ? { traces, open: [...traces].sort((a, b) => b.start - a.start)[0]?.traceID } : v)),
       (e: Error) => {
         setViewer(null);
-        session.note(`cannot open the trace viewer: ${e.message}`);
+        session.note(t('screen.viewerFailed', { message: e.message }));
       },
     );
   };
@@ -300,8 +301,8 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   useEffect(() => {
     if (!noticeUp) return;
     const seq = view.noticeSeq;
-    const t = setTimeout(() => dispatch({ type: 'hide-notice', seq }), NOTICE_MS);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => dispatch({ type: 'hide-notice', seq }), NOTICE_MS);
+    return () => clearTimeout(timer);
   }, [noticeUp, view.noticeSeq, dispatch]);
 
   if (viewer) {
@@ -336,14 +337,14 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
   if (confirmed && dangerAsk) {
     return (
       <Box flexDirection="column" paddingX={1}>
-        <Text bold color="yellow">This command deletes things from the cluster:</Text>
+        <Text bold color="yellow">{t('screen.danger.title')}</Text>
         {dangerAsk.command.split('\n').map((l, i) => (
           <Text key={i} color="cyan">{`${i ? '  ' : '$ '}${displayText(l)}`}</Text>
         ))}
         <Text> </Text>
-        <Text>It runs on:</Text>
+        <Text>{t('screen.danger.runsOn')}</Text>
         <Text color="magenta" bold>{`  ${view.targetLabel}`}</Text>
-        <Text>Run it there? (y/N)</Text>
+        <Text>{t('screen.danger.ask')}</Text>
       </Box>
     );
   }
@@ -361,19 +362,19 @@ export function App({ session, copy = osc52Copy, confirmTarget = false, onQuit, 
       <Box flexDirection="column" paddingX={1}>
         <Text bold>kubetutor · {view.lesson.title}</Text>
         <Text> </Text>
-        <Text>This lesson runs commands against a real cluster:</Text>
+        <Text>{t('screen.confirm.title')}</Text>
         <Text color="magenta" bold>
           {'  '}
           {view.targetLabel}
         </Text>
-        <Text>Continue with this context? (y/N)</Text>
+        <Text>{t('screen.confirm.ask')}</Text>
       </Box>
     );
   }
   if (screenReader) return <ScreenReaderView view={view} ui={ui} play={play} width={size.width} />;
   return (
     <Box flexDirection="column">
-      {banner && bannerLines.map((t, i) => <Line key={`b${i}`} line={[{ text: t, color: banner.color, bold: true }]} />)}
+      {banner && bannerLines.map((row, i) => <Line key={`b${i}`} line={[{ text: row, color: banner.color, bold: true }]} />)}
       {lines.map((l, i) => (
         <Line key={i} line={l} />
       ))}

@@ -7,6 +7,7 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export interface EarlierProcesses {
   /** "2 processes from an earlier kubetutor run are still running". */
@@ -23,9 +24,9 @@ export function EarlierPrompt({ earlier, onDone, onQuit }: { earlier: EarlierPro
     (input, key) => {
       if (input === 'y' || input === 'Y') {
         setStopping(true);
-        earlier.stop().then(onDone, (e: Error) => onDone(`could not stop them: ${e.message}`));
+        earlier.stop().then(onDone, (e: Error) => onDone(t('screen.earlier.stopFailed', { message: e.message })));
       } else if (input === 'n' || input === 'N' || key.escape) {
-        onDone(`left ${earlier.lines.length === 1 ? 'it' : 'them'} running; kubetutor cleanup --yes stops ${earlier.lines.length === 1 ? 'it' : 'them'} later`);
+        onDone(t('screen.earlier.left', { count: earlier.lines.length }));
       } else if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
     },
     { isActive: !stopping },
@@ -39,7 +40,7 @@ export function EarlierPrompt({ earlier, onDone, onQuit }: { earlier: EarlierPro
         <Text key={i}>{`  ${displayText(l)}`}</Text>
       ))}
       <Text> </Text>
-      <Text>{stopping ? 'Stopping them…' : `Stop ${earlier.lines.length === 1 ? 'it' : 'them'}? y/n`}</Text>
+      <Text>{stopping ? t('screen.earlier.stopping') : t('screen.earlier.ask', { count: earlier.lines.length })}</Text>
     </Box>
   );
 }

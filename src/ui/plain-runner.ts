@@ -75,13 +75,13 @@ export async function runPlain(session: Session, out: Writable, width = 80): Pro
             if (b.when && Object.keys(b.when).length) write(`[${shortTag(b.when, v.eraContext)}]`);
             for (const l of lines) write(lineText(l));
           } else if (b.kind === 'callout') for (const l of renderMarkdown(`**${b.label}:** ${b.markdown}`, width)) write(lineText(l));
-          else if (b.kind === 'image') write(`Figure: ${b.alt}${b.src ? ` (${b.src})` : ''}`);
+          else if (b.kind === 'image') write(b.src ? t('screen.plain.figureFile', { alt: b.alt, src: b.src }) : t('screen.plain.figure', { alt: b.alt }));
           else if (b.kind === 'command') {
             const c = step.commands[b.index];
             write(`$ ${c.run}${c.background ? t('plain.background') : ''}${applies.get(b.index) === false ? `   # ${otherTag(c.when, v.eraContext)}` : ''}`);
           } else {
             const q = step.checks[b.check];
-            if (q?.kind === 'quiz') write(`Quiz: ${q.question}\n${q.options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n(answer it in the interactive runner)`);
+            if (q?.kind === 'quiz') write(`${t('screen.plain.quiz', { question: q.question })}\n${q.options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n${t('screen.plain.quizElsewhere')}`);
           }
           write();
         }

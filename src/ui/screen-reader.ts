@@ -13,7 +13,7 @@ import type { PlayState } from '../engine/player.js';
 import { applies, conditional, notHereText, whenText, type When } from '../lesson/eras.js';
 import { lineText, renderMarkdown } from './markdown.js';
 import { stopsOf } from './step-document.js';
-import { HELP_LINES, noticeShown, oneLine } from './screen.js';
+import { helpLines, noticeShown, oneLine } from './screen.js';
 import { contextOf } from './era-marks.js';
 import { wrapText } from '../text/cells.js';
 import { displayText } from '../text/display-text.js';
@@ -81,7 +81,7 @@ const say = (text: string, width: number, indent = ''): string[] => wrapText(tex
 /** A key of the help list in words: `Up Down, Tab, Shift-Tab`, `n or Right`. */
 const keyWords = (k: string): string => {
   const parts = words(k).split(/\s{2,}/);
-  return parts.includes('or') ? parts.join(' ') : parts.join(', ');
+  return parts.includes(t('screen.help.or')) ? parts.join(' ') : parts.join(', ');
 };
 
 function commandLabel(step: Step, index: number, view: SessionView): string {
@@ -225,7 +225,7 @@ export function announce(prev: Announced | undefined, view: SessionView, ui: UiS
   if (newStep) out.push(...stepTranscript(view, vi, width));
   if (ui.showHelp && !prev?.help) {
     add(t('sr.keys'));
-    for (const [k, d] of HELP_LINES) out.push(...say(`${keyWords(k)}: ${d}`, width, '  '));
+    for (const [k, d] of helpLines()) out.push(...say(`${keyWords(k)}: ${d}`, width, '  '));
     add(t('sr.keysEnd'));
   }
   if (ui.showHint && !prev?.hint) {

@@ -16,32 +16,37 @@ import { fromMarkdown, layoutStep, stopsOf, type PlacedStop, type Stop, type Ste
 import { displayText } from '../text/display-text.js';
 import type { ScreenNav, UiState } from './ui-state.js';
 import { solutionView } from './era-marks.js';
+import { t } from '../i18n/index.js';
 
 export type { Cell, ScreenLine } from '../text/cells.js';
 
 export const STATUS_MARK: Record<StepStatus, string> = { passed: '✓', failed: '✗', current: '●', checking: '◌', locked: '○' };
 const STATUS_COLOR: Record<StepStatus, Cell['color']> = { passed: 'green', failed: 'red', current: 'yellow', checking: 'yellow', locked: 'gray' };
 
-export const HELP_LINES: Array<[string, string]> = [
-  ['↑ ↓  Tab  Shift-Tab', 'move to the next or previous command (or quiz answer); the text scrolls to show it whole'],
-  ['Enter', 'run the command in the heavy frame (or choose the answer)'],
-  ['c', 'copy that command to the clipboard (OSC 52), to run it yourself'],
-  ['PgDn PgUp  Space  u d', 'scroll the step a screen at a time (the mouse wheel scrolls too)'],
-  ['Home End  g G', 'go to the top or the end of the step'],
-  ['o', 'show more (or less) of the latest output'],
-  ['r', 'check the step again now, and show every check with its reason'],
-  ['n  or  →', 'go to the next step (once it is unlocked)'],
-  ['p  or  ←', 'go back to the previous step'],
-  ['l', 'show or hide the list of steps'],
-  ['h', 'show or hide the hints of this step'],
-  ['s', 'show or hide the solution of this step'],
-  ['t', 'open the trace viewer on the lesson\'s Jaeger (q goes back)'],
-  ['x', 'stop the background processes kubetutor started (port-forwards)'],
-  ['m', 'when a port-forward\'s port is taken: run it on the free port offered'],
-  ['Esc', 'close this, the hints, the solution or the step list'],
-  ['?', 'show or hide this help'],
-  ['q  or  Ctrl-C', 'quit (stops every process kubetutor started)'],
-];
+/** The keys overlay (?): each row's keys (the key names as on the keyboard) and what they do. */
+export function helpLines(): Array<[string, string]> {
+  const or = t('screen.help.or');
+  return [
+    ['↑ ↓  Tab  Shift-Tab', t('screen.help.blocks')],
+    ['Enter', t('screen.help.enter')],
+    ['c', t('screen.help.copy')],
+    [`PgDn PgUp  ${t('screen.help.space')}  u d`, t('screen.help.page')],
+    ['Home End  g G', t('screen.help.ends')],
+    ['o', t('screen.help.output')],
+    ['r', t('screen.help.recheck')],
+    [`n  ${or}  →`, t('screen.help.next')],
+    [`p  ${or}  ←`, t('screen.help.previous')],
+    ['l', t('screen.help.steps')],
+    ['h', t('screen.help.hints')],
+    ['s', t('screen.help.solution')],
+    ['t', t('screen.help.traces')],
+    ['x', t('screen.help.stop')],
+    ['m', t('screen.help.move')],
+    ['Esc', t('screen.help.close')],
+    ['?', t('screen.help.help')],
+    [`q  ${or}  Ctrl-C`, t('screen.help.quit')],
+  ];
+}
 
 // ---------------------------------------------------------------------------
 // Cell helpers (shared with the trace views and the trust screen)
@@ -184,11 +189,11 @@ function headerLine(view: SessionView, vi: number, W: number, wide: boolean): Sc
   const n = lesson.steps.length;
   const passed = engine.steps.filter((s) => s.status === 'passed').length;
   const step = lesson.steps[vi];
-  const lead = `${wide ? ` kubetutor · ${lesson.title} ·` : ''} Step ${vi + 1} of ${n} · `;
-  const tail = ` · ${passed === n ? `all ${n} passed` : `${passed} passed`}`;
+  const lead = `${wide ? ` kubetutor · ${lesson.title} ·` : ''} ${t('screen.header.step', { n: vi + 1, total: n })} · `;
+  const tail = ` · ${passed === n ? t('screen.header.allPassed', { total: n }) : t('screen.header.passed', { passed })}`;
   // The counter first, then the target (always on screen, cut if it must be), then the title in what is left.
   const counterW = cellWidth(lead) + cellWidth(tail) - 3;
-  const fullTarget = ` ${wide ? 'target: ' : ''}${view.targetLabel} `;
+  const fullTarget = ` ${wide ? t('screen.header.target', { label: view.targetLabel }) : view.targetLabel} `;
   const targetRoom = Math.max(8, W - counterW - 1);
   const target = cellWidth(fullTarget) <= targetRoom ? fullTarget : `${truncateCells(fullTarget.trimEnd(), targetRoom - 1)} `;
   const room = W - cellWidth(lead) - cellWidth(tail) - cellWidth(target) - 1;
@@ -208,32 +213,34 @@ function footer(view: SessionView, ui: UiState, W: number, vi: number, sidebar: 
   const taken = view.forwards.some((f) => f.state === 'port-taken' && f.suggestedPort);
   const nextOpen = vi + 1 < view.lesson.steps.length && vi + 1 <= view.engine.current;
   return (below, scroll) => {
-    const keys: Array<[number, string]> = overlay
-      ? [[0, 'Esc back'], [1, '? keys'], [0, 'q quit']]
+    const hints: Array<[number, string, string]> = overlay
+      ? [[0, 'Esc', t('screen.footer.back')], [1, '?', t('screen.footer.keys')], [0, 'q', t('screen.footer.quit')]]
       : [
-          [1, stops.length ? '↑↓ blocks' : ''],
-          [1, focused ? (focused.kind === 'quiz' ? '⏎ answer' : '⏎ run') : ''],
-          [3, focused?.kind === 'command' ? 'c copy' : ''],
-          [2, 'r checks'],
-          [1, nextOpen ? 'n next' : ''],
-          [4, vi > 0 ? 'p back' : ''],
-          [4, sidebar ? '' : 'l steps'],
-          [5, step.hints.length ? 'h hints' : ''],
-          [5, step.solution.length ? 's solution' : ''],
-          [3, taken ? 'm move' : ''],
-          [4, running ? 'x stop' : ''],
-          [6, 't traces'],
-          [0, '? keys'],
-          [0, 'q quit'],
+          [1, stops.length ? '↑↓' : '', t('screen.footer.blocks')],
+          [1, focused ? '⏎' : '', focused?.kind === 'quiz' ? t('screen.footer.answer') : t('screen.footer.run')],
+          [3, focused?.kind === 'command' ? 'c' : '', t('screen.footer.copy')],
+          [2, 'r', t('screen.footer.checks')],
+          [1, nextOpen ? 'n' : '', t('screen.footer.next')],
+          [4, vi > 0 ? 'p' : '', t('screen.footer.previous')],
+          [4, sidebar ? '' : 'l', t('screen.footer.steps')],
+          [5, step.hints.length ? 'h' : '', t('screen.footer.hints')],
+          [5, step.solution.length ? 's' : '', t('screen.footer.solution')],
+          [3, taken ? 'm' : '', t('screen.footer.move')],
+          [4, running ? 'x' : '', t('screen.footer.stop')],
+          [6, 't', t('screen.footer.traces')],
+          [0, '?', t('screen.footer.keys')],
+          [0, 'q', t('screen.footer.quit')],
         ];
-    const where = below > 0 ? `PgDn ↓ ${below} more` : scroll > 0 ? 'end · PgUp ↑' : '';
+    // The key as it is typed, then what it does in this language.
+    const keys = hints.map(([prio, key, word]): [number, string] => [prio, key ? `${key} ${word}` : '']);
+    const where = below > 0 ? t('screen.footer.more', { count: below }) : scroll > 0 ? t('screen.footer.end') : '';
     let items = keys.filter(([, k]) => k);
     const text = () => ` ${items.map(([, k]) => k).join('  ')}`;
     const room = () => W - (where ? cellWidth(where) + 3 : 1);
     for (let prio = 6; prio > 0 && cellWidth(text()) > room(); prio--) items = items.filter(([p]) => p < prio);
-    const t = text();
-    const shownWhere = cellWidth(t) + cellWidth(where) + 2 <= W ? where : '';
-    return fit([{ text: padCells(sliceCells(t, W), W - (shownWhere ? cellWidth(shownWhere) + 1 : 0)), dim: true }, { text: shownWhere ? `${shownWhere} ` : '', color: 'cyan' }], W);
+    const line = text();
+    const shownWhere = cellWidth(line) + cellWidth(where) + 2 <= W ? where : '';
+    return fit([{ text: padCells(sliceCells(line, W), W - (shownWhere ? cellWidth(shownWhere) + 1 : 0)), dim: true }, { text: shownWhere ? `${shownWhere} ` : '', color: 'cyan' }], W);
   };
 }
 
@@ -253,14 +260,14 @@ function noticeLines(notice: string, w: number): ScreenLine[] {
 function checkStateText(st: SessionView['engine']['steps'][number], step: Step, view: SessionView): string {
   const n = step.checks.length;
   const pass = st.results.filter((r) => r.ok).length;
-  if (st.status === 'locked') return `checks: locked until step ${view.engine.current + 1} passes`;
-  if (!st.results.length) return `checks: checking ${n === 1 ? 'the check' : `${n} checks`}…`;
-  if (st.status === 'passed' || pass === n) return `checks: all ${n} pass — step passed`;
-  return `checks: ${pass} of ${n} pass`;
+  if (st.status === 'locked') return t('screen.checks.locked', { n: view.engine.current + 1 });
+  if (!st.results.length) return n === 1 ? t('screen.checks.checkingOne') : t('screen.checks.checking', { count: n });
+  if (st.status === 'passed' || pass === n) return t('screen.checks.allPass', { count: n });
+  return t('screen.checks.some', { pass, total: n });
 }
 
 function checksPanel(step: Step, st: SessionView['engine']['steps'][number], view: SessionView, ui: UiState, w: number, H: number): ScreenLine[] {
-  if (!step.checks.length) return [plain('checks: none — this step passes by itself', { dim: true })];
+  if (!step.checks.length) return [plain(t('screen.checks.none'), { dim: true })];
   const attempted = st.attempted || st.status === 'failed' || ui.checksOpen;
   const head = checkStateText(st, step, view);
   const failing = step.checks.map((c, i) => [c, st.results[i], i] as const).filter(([, r]) => r && !r.ok);
@@ -270,9 +277,9 @@ function checksPanel(step: Step, st: SessionView['engine']['steps'][number], vie
     // The first failing check says why; before any is judged, the first one says what is awaited.
     const first = failing[0];
     const waiting = !st.results.length && st.status !== 'locked' ? step.checks.find((c) => c.kind !== 'quiz') ?? step.checks[0] : undefined;
-    const why = first ? ` — ✗ ${stripMark(displayText(first[1]!.summary))}` : waiting ? ` — ◌ ${displayText(waiting.kind === 'quiz' ? `quiz: ${waiting.question}` : waiting.title)}` : '';
+    const why = first ? ` — ✗ ${stripMark(displayText(first[1]!.summary))}` : waiting ? ` — ◌ ${displayText(waiting.kind === 'quiz' ? t('screen.checks.quiz', { question: waiting.question }) : waiting.title)}` : '';
     const line = `${head}${why}`;
-    const keyNote = (first || waiting) && H < 30 && step.checks.length > 1 ? ' (r: all)' : '';
+    const keyNote = (first || waiting) && H < 30 && step.checks.length > 1 ? ` ${t('screen.checks.allKey', { key: 'r' })}` : '';
     const text = cellWidth(line + keyNote) <= w ? line + keyNote : fitWords(line, w);
     return [plain(text, { color: headColor, bold: st.status === 'passed' })];
   }
@@ -282,16 +289,16 @@ function checksPanel(step: Step, st: SessionView['engine']['steps'][number], vie
   if (all.length + 1 <= budget) return [plain(head, { color: headColor, bold: true }), ...all];
   const failLines = blocks.filter((b) => !b.ok).flatMap((b) => b.lines);
   const passing = blocks.filter((b) => b.ok).length;
-  const summary: ScreenLine[] = passing ? [[{ text: '  ✓ ', color: 'green' }, { text: failLines.length ? (passing === 1 ? '1 other check passes' : `${passing} other checks pass`) : `all ${passing} checks pass` }]] : [];
+  const summary: ScreenLine[] = passing ? [[{ text: '  ✓ ', color: 'green' }, { text: failLines.length ? t('screen.checks.othersPass', { count: passing }) : t('screen.checks.allChecksPass', { count: passing }) }]] : [];
   const keep = Math.max(1, budget - 1 - summary.length - 1);
   const more = failLines.length - keep;
-  const shownFailing = more > 0 ? [...failLines.slice(0, keep), plain(`    … ${more} more line${more === 1 ? '' : 's'}${ui.checksOpen ? ' (a taller terminal shows them)' : ' (r shows them)'}`, { dim: true })] : failLines;
+  const shownFailing = more > 0 ? [...failLines.slice(0, keep), plain(`    ${t('screen.checks.moreLines', { count: more })} ${ui.checksOpen ? t('screen.checks.tallerShows') : t('screen.checks.keyShows', { key: 'r' })}`, { dim: true })] : failLines;
   return [plain(head, { color: headColor, bold: true }), ...shownFailing, ...summary];
 }
 
 function checkLines(check: Check, result: CheckResult | undefined, attempted: boolean, w: number, step: Step, checkIndex: number): ScreenLine[] {
   if (check.kind === 'quiz') {
-    const text = result?.ok ? `quiz answered: ${check.question}` : `quiz: ${check.question} (answer it in the text)`;
+    const text = result?.ok ? t('screen.checks.quizAnswered', { question: check.question }) : t('screen.checks.quizOpen', { question: check.question });
     return [[{ text: result?.ok ? '  ✓ ' : '  ? ', color: result?.ok ? 'green' : 'yellow' }, { text: fitWords(text, w - 4) }]];
   }
   void step;
@@ -304,10 +311,10 @@ function checkLines(check: Check, result: CheckResult | undefined, attempted: bo
   if (result.ok) return lines;
   for (const more of first.slice(1, 3)) lines.push(plain(`    ${more}`));
   if (attempted) {
-    if (result.expected) lines.push(...wrapText(`expected: ${displayText(result.expected)}`, w, '      ').map((t) => plain(t, { dim: true })));
-    if (result.found) lines.push(...wrapText(`found: ${displayText(result.found)}`, w, '      ').map((t) => plain(t, { dim: true })));
+    if (result.expected) lines.push(...wrapText(t('screen.checks.expected', { text: displayText(result.expected) }), w, '      ').map((t) => plain(t, { dim: true })));
+    if (result.found) lines.push(...wrapText(t('screen.checks.found', { text: displayText(result.found) }), w, '      ').map((t) => plain(t, { dim: true })));
     for (const d of (result.diagnosis ?? []).slice(0, 4)) lines.push(...wrapText(`· ${displayText(d)}`, w, '      ').map((t) => plain(t, { color: 'yellow' })));
-    if (check.hint || result.hint) lines.push(plain('      h shows a hint', { dim: true }));
+    if (check.hint || result.hint) lines.push(plain(`      ${t('screen.checks.hintKey', { key: 'h' })}`, { dim: true }));
   }
   return lines;
 }
@@ -316,12 +323,12 @@ function checkLines(check: Check, result: CheckResult | undefined, attempted: bo
  * The cluster is out of reach (or refuses the credentials): said above the checks, with the time it
  * began (local clock) and that the learner loses nothing. At most four lines.
  */
-export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] {
-  const at = new Date(t.since).toTimeString().slice(0, 8);
-  if (t.kind === 'unreachable') return wrapText(`⚠ cluster unreachable since ${at} — retrying; your place is kept`, w).slice(0, 2).map((l) => plain(l, { color: 'yellow', bold: true }));
+export function clusterTroubleLines(trouble: ClusterTrouble, w: number): ScreenLine[] {
+  const at = new Date(trouble.since).toTimeString().slice(0, 8);
+  if (trouble.kind === 'unreachable') return wrapText(t('screen.trouble.unreachable', { time: at }), w).slice(0, 2).map((l) => plain(l, { color: 'yellow', bold: true }));
   // Refused credentials need the learner: the client's full message (what to do) follows.
-  const head = wrapText(`⚠ the cluster refuses the credentials since ${at} — your place is kept`, w).slice(0, 2);
-  return [...head.map((l) => plain(l, { color: 'red', bold: true })), ...wrapText(displayText(t.message), w, '  ').slice(0, 4 - head.length).map((l) => plain(l, { color: 'red' }))];
+  const head = wrapText(t('screen.trouble.refused', { time: at }), w).slice(0, 2);
+  return [...head.map((l) => plain(l, { color: 'red', bold: true })), ...wrapText(displayText(trouble.message), w, '  ').slice(0, 4 - head.length).map((l) => plain(l, { color: 'red' }))];
 }
 
 // ---------------------------------------------------------------------------
@@ -330,8 +337,8 @@ export function clusterTroubleLines(t: ClusterTrouble, w: number): ScreenLine[] 
 function overlayLines(view: SessionView, ui: UiState, step: Step, st: SessionView['engine']['steps'][number], w: number): ScreenLine[] | undefined {
   if (ui.showHelp) {
     const keyW = Math.min(24, Math.max(10, Math.floor(w / 3)));
-    const out: ScreenLine[] = [plain('Keys', { bold: true })];
-    for (const [k, d] of HELP_LINES) {
+    const out: ScreenLine[] = [plain(t('screen.help.title'), { bold: true })];
+    for (const [k, d] of helpLines()) {
       const keys = wrapText(k, keyW - 2);
       const desc = wrapText(d, Math.max(10, w - keyW));
       for (let i = 0; i < Math.max(keys.length, desc.length); i++) out.push([{ text: padCells(keys[i] ? `  ${keys[i]}` : '', keyW), color: 'cyan' }, { text: desc[i] ?? '' }]);
@@ -342,9 +349,9 @@ function overlayLines(view: SessionView, ui: UiState, step: Step, st: SessionVie
   if (ui.showSolution) {
     // The era's own solution first, in full; those for other eras under their label (src/ui/era-marks.ts).
     const sv = solutionView(step, view.eraContext);
-    const out: ScreenLine[] = [plain(sv.heading ? `Solution for ${sv.heading}:` : 'Solution — the commands that complete this step:', { bold: true })];
+    const out: ScreenLine[] = [plain(sv.heading ? t('screen.solution.for', { cluster: sv.heading }) : t('screen.solution.title'), { bold: true })];
     for (const c of sv.here) out.push(...wrapCommand(c.run, w));
-    if (!step.solution.length) out.push(plain('(this step has no solution commands)', { dim: true }));
+    if (!step.solution.length) out.push(plain(t('screen.solution.none'), { dim: true }));
     for (const o of sv.others) {
       out.push([], plain(`${o.label}:`, { dim: true }));
       for (const c of o.lines) out.push(...wrapCommand(c.run, w).map((l) => l.map((x) => ({ ...x, dim: true }))));
@@ -353,8 +360,8 @@ function overlayLines(view: SessionView, ui: UiState, step: Step, st: SessionVie
   }
   if (ui.showHint) {
     const hints = [...step.hints, ...step.checks.flatMap((c, i) => (st.results[i] && !st.results[i].ok && c.hint ? [c.hint] : []))];
-    const out: ScreenLine[] = [plain('Hints', { bold: true })];
-    for (const h of hints.length ? hints : ['(no hints for this step)']) out.push(...renderMarkdown(h, w).map(fromMarkdown), []);
+    const out: ScreenLine[] = [plain(t('screen.hints.title'), { bold: true })];
+    for (const h of hints.length ? hints : [t('screen.hints.none')]) out.push(...renderMarkdown(h, w).map(fromMarkdown), []);
     return out;
   }
   return undefined;
@@ -365,20 +372,20 @@ function wrapCommand(run: string, w: number): ScreenLine[] {
 }
 
 function stepList(view: SessionView, w: number): ScreenLine[] {
-  const out: ScreenLine[] = [plain('Steps', { bold: true })];
+  const out: ScreenLine[] = [plain(t('screen.steps.title'), { bold: true })];
   view.lesson.steps.forEach((s, i) => {
     const status = view.engine.steps[i].status;
     const viewing = i === view.engine.viewing;
     const lead = `${viewing ? '›' : ' '} ${STATUS_MARK[status]} ${i + 1}. `;
     wrapText(s.title, w - cellWidth(lead)).forEach((t, k) => out.push([{ text: k ? ' '.repeat(cellWidth(lead)) : lead, color: STATUS_COLOR[status] }, { text: t, bold: viewing, dim: status === 'locked' }]));
   });
-  out.push([], plain('n and p move between unlocked steps; Esc or l closes this list.', { dim: true }));
+  out.push([], plain(t('screen.steps.howTo', { next: 'n', previous: 'p', escape: 'Esc', list: 'l' }), { dim: true }));
   return out;
 }
 
 function sidebar(view: SessionView, vi: number, sideW: number): ScreenLine[] {
   const { lesson, engine } = view;
-  const side: ScreenLine[] = [plain(' Steps', { bold: true })];
+  const side: ScreenLine[] = [plain(` ${t('screen.steps.title')}`, { bold: true })];
   lesson.steps.forEach((s, i) => {
     const status = engine.steps[i].status;
     const viewing = i === vi;
@@ -390,23 +397,23 @@ function sidebar(view: SessionView, vi: number, sideW: number): ScreenLine[] {
   const procs = view.processes.filter((p) => p.background);
   const forwards = new Map(view.forwards.map((f) => [f.name, f]));
   if (procs.length || forwards.size) {
-    side.push([], plain(' Processes', { bold: true }));
+    side.push([], plain(` ${t('screen.side.processes')}`, { bold: true }));
     for (const f of view.forwards) {
       const good = f.state === 'healthy';
       const bad = f.state === 'failed' || f.state === 'port-taken' || f.state === 'unhealthy';
       side.push([{ text: f.state === 'stopped' ? ' ○ ' : good ? ' ● ' : bad ? ' ✗ ' : ' ◌ ', color: good ? 'green' : bad ? 'red' : 'yellow' }, { text: f.name, dim: f.state === 'stopped' }]);
-      const detail = f.state === 'port-taken' ? `port ${f.port} taken` : f.state === 'stopped' ? 'stopped' : `${f.state} :${f.port}${f.restarts ? `, ${f.restarts} restart${f.restarts === 1 ? '' : 's'}` : ''}`;
+      const detail = f.state === 'port-taken' ? t('screen.side.portTaken', { port: f.port }) : f.state === 'stopped' ? t('screen.state.stopped') : `${t('screen.side.forward', { state: t(`screen.state.${f.state}`), port: f.port })}${f.restarts ? t('screen.side.restarts', { count: f.restarts }) : ''}`;
       side.push(plain(`   ${detail}`, { dim: true }));
     }
     for (const p of procs) {
       if (forwards.has(p.name)) continue;
       const running = p.state === 'running';
       side.push([{ text: running ? ' ● ' : ' ○ ', color: running ? 'green' : 'gray' }, { text: p.name, dim: !running }]);
-      side.push(plain(`   ${running ? `running, pid ${p.pid}` : p.state}`, { dim: true }));
+      side.push(plain(`   ${running ? t('screen.side.runningPid', { pid: p.pid ?? '' }) : t(`screen.state.${p.state}`)}`, { dim: true }));
     }
   }
   if (view.found.era || view.found.gatewayUrl) {
-    side.push([], plain(' Found on the cluster', { bold: true }));
+    side.push([], plain(` ${t('screen.side.found')}`, { bold: true }));
     if (view.found.era) side.push(plain(` Istio ${view.found.version ?? view.found.era}${view.found.era === 'modern' ? ' (istiod)' : ''}`, { dim: true }));
     if (view.found.gatewayUrl) side.push(plain(' GATEWAY_URL=', { dim: true }), plain(`  ${displayText(view.found.gatewayUrl)}`, { color: 'cyan' }));
   }

@@ -12,6 +12,7 @@ import { cellWidth, expandTabs, fitWords, wrapPieces, type Cell, type ScreenLine
 import { displayText } from '../text/display-text.js';
 import { commandOutputRuns } from '../text/command-output.js';
 import { commandOrder, contextOf, eraAware, shortTag, thisClusterBrief } from './era-marks.js';
+import { t } from '../i18n/index.js';
 
 /** Something ↑/↓ (Tab) can focus: a command, or one option of a quiz. */
 export type Stop =
@@ -81,7 +82,7 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
   const output = matchOutput(view, stepIndex, step);
   // A step with commands for some eras only says which cluster this is, once, at its top.
   // (Word-wrapped like the prose; the blank line under it comes with the first block.)
-  if (eraAware(step.commands)) for (const l of wrapPieces([{ text: `Commands for ${thisClusterBrief(contextOf(view.eraContext))}`, dim: true }], proseW)) lines.push(l);
+  if (eraAware(step.commands)) for (const l of wrapPieces([{ text: t('screen.doc.commandsFor', { cluster: thisClusterBrief(contextOf(view.eraContext)) }), dim: true }], proseW)) lines.push(l);
 
   step.blocks.forEach((b, bi) => {
     if (lines.length > 0) lines.push([]);
@@ -106,7 +107,7 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
       }
       case 'image': {
         lastParagraphTop = top;
-        const text = `Figure: ${b.alt}${b.src ? ` (picture: ${b.src})` : ''}`;
+        const text = b.src ? t('screen.doc.figureFile', { alt: b.alt, src: b.src }) : t('screen.doc.figure', { alt: b.alt });
         for (const l of wrapPieces([{ text, dim: true, italic: true } as Cell & { italic?: boolean }], proseW)) lines.push(l.map(({ text: t }) => ({ text: t, dim: true })));
         break;
       }
@@ -127,7 +128,7 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
         const chosen = view.engine.answers[key];
         const result = view.engine.steps[stepIndex]?.results[b.check];
         const mark = result?.ok ? '✓' : chosen === undefined ? '?' : '✗';
-        const q = wrapPieces([{ text: `Quiz: ${check.question}` }], proseW - 2);
+        const q = wrapPieces([{ text: t('screen.doc.quiz', { question: check.question }) }], proseW - 2);
         q.forEach((l, k) => lines.push([{ text: k === 0 ? `${mark} ` : '  ', color: result?.ok ? 'green' : chosen === undefined ? 'yellow' : 'red' }, { text: l.map((p) => p.text).join(''), bold: true }]));
         const quizTop = top;
         check.options.forEach((opt, j) => {
@@ -142,7 +143,7 @@ export function layoutStep(view: SessionView, stepIndex: number, opts: DocumentO
           stops.push({ stop: stopList[si], top: optTop, bottom: lines.length - 1, introTop: quizTop });
         });
         if (chosen !== undefined && result && !result.ok) lines.push(plain(`    ${displayText(result.summary.replace(/^[✓✗]\s*/, ''))}`, { color: 'red' }));
-        if (result?.ok) lines.push(plain('    ✓ right', { color: 'green' }));
+        if (result?.ok) lines.push(plain(`    ✓ ${t('screen.doc.right')}`, { color: 'green' }));
         lastParagraphTop = top;
         break;
       }
@@ -190,8 +191,8 @@ function commandFrame(view: SessionView, cmd: Command, index: number, count: num
   const lines: ScreenLine[] = [];
   // A command for another era (or a missing tool) says whom it is for (src/ui/era-marks.ts).
   const other = cmd.when && !commandApplies(view, index) ? ` · ${shortTag(cmd.when, view.eraContext)}` : '';
-  const what = `${cmd.background ? `background command ${index + 1} of ${count}: ${cmd.name}` : `command ${index + 1} of ${count}`}${other}`;
-  const keys = focused ? (cmd.background ? ' · ⏎ starts it · c copies · x stops' : ' · ⏎ runs it · c copies') : '';
+  const what = `${cmd.background ? t('screen.frame.background', { n: index + 1, total: count, name: cmd.name ?? '' }) : t('screen.frame.command', { n: index + 1, total: count })}${other}`;
+  const keys = focused ? (cmd.background ? ` · ⏎ ${t('screen.frame.starts')} · c ${t('screen.frame.copies')} · x ${t('screen.frame.stops')}` : ` · ⏎ ${t('screen.frame.runs')} · c ${t('screen.frame.copies')}`) : '';
   const lead = `${e.h}${focused ? ' › ' : ' '}`;
   // The keys go first when the width is short, then the label is cut at a word.
   const withKeys = cellWidth(e.tl) + cellWidth(lead) + cellWidth(what) + cellWidth(keys) + 2 <= W;
@@ -204,7 +205,7 @@ function commandFrame(view: SessionView, cmd: Command, index: number, count: num
   if (output) {
     const tail = outputTail(output, inner, opts);
     for (const l of tail) lines.push([{ text: e.side ? `${e.side} ` : '', color, dim: !color }, ...l]);
-    status = output.running ? [{ text: '◌ running…', color: 'yellow' }] : output.exitCode === undefined ? [] : output.exitCode === 0 ? [{ text: '✓ exit 0', color: 'green' }] : [{ text: `✗ exit ${output.exitCode}`, color: 'red' }];
+    status = output.running ? [{ text: `◌ ${t('screen.frame.running')}`, color: 'yellow' }] : output.exitCode === undefined ? [] : output.exitCode === 0 ? [{ text: `✓ ${t('screen.frame.exit', { code: 0 })}`, color: 'green' }] : [{ text: `✗ ${t('screen.frame.exit', { code: output.exitCode })}`, color: 'red' }];
   }
   if (cmd.background) status = backgroundState(view, cmd);
   const bottomLabel: ScreenLine = status.length ? [{ text: `${e.h} `, color, dim: !color }, ...status] : [];
@@ -242,43 +243,43 @@ export function backgroundState(view: SessionView, cmd: Command): ScreenLine {
   if (f && f.state !== 'stopped') {
     switch (f.state) {
       case 'healthy':
-        return [{ text: `● serving on :${f.port}${f.restarts ? ` (${f.restarts} restart${f.restarts === 1 ? '' : 's'})` : ''}`, color: 'green' }];
+        return [{ text: `● ${t('screen.bg.serving', { port: f.port })}${f.restarts ? ` ${t('screen.bg.restarts', { count: f.restarts })}` : ''}`, color: 'green' }];
       case 'starting':
-        return [{ text: `◌ starting on :${f.port}`, color: 'yellow' }];
+        return [{ text: `◌ ${t('screen.bg.starting', { port: f.port })}`, color: 'yellow' }];
       case 'restarting':
-        return [{ text: `◌ restarting (${f.restarts} restart${f.restarts === 1 ? '' : 's'})`, color: 'yellow' }];
+        return [{ text: `◌ ${t('screen.bg.restarting', { count: f.restarts })}`, color: 'yellow' }];
       case 'unhealthy':
-        return [{ text: `✗ not answering on :${f.port}`, color: 'red' }];
+        return [{ text: `✗ ${t('screen.bg.notAnswering', { port: f.port })}`, color: 'red' }];
       case 'port-taken':
-        return [{ text: `✗ port ${f.port} is taken${f.suggestedPort ? ` — m runs it on :${f.suggestedPort}` : ''}`, color: 'red' }];
+        return [{ text: `✗ ${t('screen.bg.portTaken', { port: f.port })}${f.suggestedPort ? ` — ${t('screen.bg.moveOffer', { key: 'm', port: f.suggestedPort })}` : ''}`, color: 'red' }];
       case 'failed':
-        return [{ text: `✗ failed${f.message ? `: ${displayText(f.message)}` : ''}`, color: 'red' }];
+        return [{ text: `✗ ${f.message ? t('screen.bg.failedWhy', { message: displayText(f.message) }) : t('screen.bg.failed')}`, color: 'red' }];
     }
   }
-  if (p?.state === 'running') return [{ text: `● running (pid ${p.pid})`, color: 'green' }];
-  if (f || p) return [{ text: `○ stopped${p?.exitCode !== undefined && p.exitCode !== 0 ? ` (exit ${p.exitCode})` : ''}`, color: 'gray' }];
-  return [{ text: '○ not started', dim: true }];
+  if (p?.state === 'running') return [{ text: `● ${t('screen.bg.runningPid', { pid: p.pid ?? '' })}`, color: 'green' }];
+  if (f || p) return [{ text: `○ ${p?.exitCode !== undefined && p.exitCode !== 0 ? t('screen.bg.stoppedExit', { code: p.exitCode }) : t('screen.bg.stopped')}`, color: 'gray' }];
+  return [{ text: `○ ${t('screen.bg.notStarted')}`, dim: true }];
 }
 
 /** The last lines of output that fit the frame (more when opened with o). */
 function outputTail(o: Output, inner: number, opts: DocumentOptions): ScreenLine[] {
   const most = opts.outputOpen ? Math.max(8, Math.floor(opts.height / 2)) : opts.height >= 40 ? 8 : opts.height >= 30 ? 5 : 3;
   const rows: ScreenLine[] = [];
-  const lines = o.lines.length ? o.lines : [o.running ? '(no output yet)' : '(no output)'];
+  const lines = o.lines.length ? o.lines : [o.running ? t('screen.frame.noOutputYet') : t('screen.frame.noOutput')];
   // Outside text: its colours kept, its control over the terminal not (src/text/command-output.ts).
   for (const l of lines) rows.push(...wrapPieces(commandOutputRuns(expandTabs(l), { dim: true }) as Cell[], inner));
   if (rows.length <= most) return rows;
   const hidden = rows.length - (most - 1);
-  return [[{ text: `⋯ ${hidden} earlier line${hidden === 1 ? '' : 's'}${opts.outputOpen ? '' : ' (o shows more)'}`, dim: true }], ...rows.slice(-(most - 1))];
+  return [[{ text: `${t('screen.frame.earlierLines', { count: hidden })}${opts.outputOpen ? '' : ` ${t('screen.frame.keyShowsMore', { key: 'o' })}`}`, dim: true }], ...rows.slice(-(most - 1))];
 }
 
 function outputFrame(o: Output, W: number, opts: DocumentOptions): ScreenLine[] {
   const e = edges(false, opts.plainFrames);
   const inner = Math.max(8, W - 2);
-  const out: ScreenLine[] = [rule(e.tl, [{ text: `${e.h} output of `, dim: true }], '', W)];
+  const out: ScreenLine[] = [rule(e.tl, [{ text: `${e.h} ${t('screen.frame.outputOf')} `, dim: true }], '', W)];
   for (const r of commandRows(o.command, inner)) out.push([{ text: e.side ? `${e.side} ` : '', dim: true }, { text: r.text, dim: r.mark, color: r.mark ? undefined : 'cyan' }, ...(r.rest ? [{ text: r.rest, color: 'cyan' as const }] : [])]);
   for (const l of outputTail(o, inner, opts)) out.push([{ text: e.side ? `${e.side} ` : '', dim: true }, ...l]);
-  const status = o.running ? '◌ running…' : o.exitCode === undefined ? '' : o.exitCode === 0 ? '✓ exit 0' : `✗ exit ${o.exitCode}`;
+  const status = o.running ? `◌ ${t('screen.frame.running')}` : o.exitCode === undefined ? '' : o.exitCode === 0 ? `✓ ${t('screen.frame.exit', { code: 0 })}` : `✗ ${t('screen.frame.exit', { code: o.exitCode })}`;
   out.push(fitRule(rule(e.bl, status ? [{ text: `${e.h} ${status}`, color: o.exitCode ? 'red' : 'green' }] : [], e.h, W), W));
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { ScreenLine } from './screen.js';
 import { cutToWidth, truncate, wrap } from './screen.js';
+import { t } from '../i18n/index.js';
 
 export interface TrustSource { file: string; sha256: string; source: string }
 
@@ -29,9 +30,9 @@ export function sourceLines(src: TrustSource, width: number): ScreenLine[] {
 /** What trusting means, above the source. */
 function headLines(src: TrustSource, W: number): ScreenLine[] {
   return [
-    [{ text: ' Read this lesson before it runs anything', bold: true, color: 'yellow' }],
+    [{ text: ` ${t('screen.trust.title')}`, bold: true, color: 'yellow' }],
     [{ text: ` ${truncate(src.file, W - 2)}`, color: 'cyan' }, { text: src.sha256 ? `  sha256 ${src.sha256.slice(0, 16)}…` : '', dim: true }],
-    ...wrap("It is not one of kubetutor's own lessons. Once trusted, its commands, solutions and command checks run on this machine, as you, with the target's kubeconfig. Trust is kept for this file as it is now; if it changes, you are asked again.", W - 2, ' ').map((t): ScreenLine => [{ text: t }]),
+    ...wrap(t('screen.trust.explain'), W - 2, ' ').map((t): ScreenLine => [{ text: t }]),
     [{ text: '─'.repeat(W), dim: true }],
   ];
 }
@@ -45,12 +46,12 @@ export function trustScreen(src: TrustSource, size: { width: number; height: num
   const first = Math.max(0, Math.min(scroll, body.length - bodyH));
   const shown = body.slice(first, first + bodyH);
   while (shown.length < bodyH) shown.push([{ text: '' }]);
-  const where = body.length > bodyH ? `lines ${first + 1}–${first + bodyH} of ${body.length} · j/k d/u scroll · ` : '';
+  const where = body.length > bodyH ? t('screen.trust.where', { from: first + 1, to: first + bodyH, total: body.length }) : '';
   return [
     ...head,
     ...shown,
     [{ text: '─'.repeat(W), dim: true }],
-    [{ text: ' y', bold: true, color: 'green' }, { text: ' trust it and go on · ' }, { text: 'n', bold: true }, { text: '/Esc not now · ' }, { text: where, dim: true }, { text: 'q quit' }],
+    [{ text: ' y', bold: true, color: 'green' }, { text: ` ${t('screen.trust.yes')}` }, { text: 'n', bold: true }, { text: t('screen.trust.no') }, { text: where, dim: true }, { text: `q ${t('screen.footer.quit')}` }],
   ];
 }
 
