@@ -218,13 +218,19 @@ function table(tokens: Token[], open: number, close: number, width: number): Lin
 // ---------------------------------------------------------------------------
 // Inline
 
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
+/** A soft line break between these two characters is no space (both are CJK). */
+function joinsWithoutSpace(before: string | undefined, after: string | undefined): boolean {
+  return before !== undefined && after !== undefined && CJK.test(before) && CJK.test(after);
+}
+
 /** An inline token's children as styled segments; `\n` marks a hard break. */
 function inline(t: Token | undefined, base: Style): Segment[] {
   const out: Segment[] = [];
   if (!t || !t.children) return out;
   const stack: Style[] = [base];
   const style = () => stack[stack.length - 1];
-  for (const c of t.children) {
+  for (const [i, c] of t.children.entries()) {
     switch (c.type) {
       case 'text':
         if (c.content) out.push({ ...style(), text: c.content });
@@ -233,7 +239,9 @@ function inline(t: Token | undefined, base: Style): Segment[] {
         out.push({ ...style(), code: true, text: c.content });
         break;
       case 'softbreak':
-        out.push({ ...style(), text: ' ' });
+        // Chinese and Japanese put no space between words: a line break between two such
+        // characters joins them (as browsers and markdown-it-cjk-breaks do), else it is a space.
+        out.push({ ...style(), text: joinsWithoutSpace(out.at(-1)?.text.at(-1), t.children[i + 1]?.content.at(0)) ? '' : ' ' });
         break;
       case 'hardbreak':
         out.push({ ...style(), text: '\n' });

@@ -174,3 +174,12 @@ describe('lineText', () => {
     expect(lineText([])).toBe('');
   });
 });
+
+describe('line breaks inside a paragraph', () => {
+  it('join two CJK characters without a space, and are a space elsewhere', () => {
+    const text = (md: string) => renderMarkdown(md, 80).map(lineText).join('\n').trim();
+    expect(text('本课使用本地\n端口 15032。')).toBe('本课使用本地端口 15032。');
+    expect(text('the lesson uses\nport 15032')).toBe('the lesson uses port 15032');
+    expect(text('转发到 pod\n的端口')).toBe('转发到 pod 的端口');
+  });
+});
