@@ -163,7 +163,7 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
   'check.res.none': '没有{what}',
   'check.res.noneNoKind': '没有{what}（集群中没有 {kind} 这种类型）',
   'check.res.still': { other: '{what}{where}仍然存在' },
-  'check.res.deleting': { other: '{count} 个对象正在删除（可能被 finalizer 拖住），稍后再检查' },
+  'check.res.deleting': { other: '{count} 个对象正在删除（可能被终结器（`finalizers`）拖住），稍后再检查' },
   'check.res.deleteIt': { other: '删除：{command}' },
   'check.res.noKind': '集群中没有 {kind} 这种类型（{apiVersion}）',
   'check.res.exists': '{what} 存在',
