@@ -171,4 +171,22 @@ export const enChecks = {
 
   // --- resources, more -----------------------------------------------------------------------
   'check.res.existsIn': '{what} exists in {namespace}',
+
+  // --- port-open, port-closed ------------------------------------------------------------------
+  'check.port.accepts': '127.0.0.1:{port} accepts connections',
+  'check.port.refused': 'connection to 127.0.0.1:{port} refused: nothing listens there',
+  'check.port.timeout': 'no answer from 127.0.0.1:{port} within {seconds} s',
+  'check.port.error': 'connecting to 127.0.0.1:{port} failed: {error}',
+  'check.port.unknownError': 'unknown error',
+  'check.port.onThisCluster': 'on this cluster: {why}',
+  'check.port.forward': 'the forward that works here: {command}',
+  'check.port.forwardOrAlternative': 'the forward that works here: {command}, or without istioctl: {alternative}',
+  'check.port.listens': 'something listens on 127.0.0.1:{port}',
+  'check.port.nothingWhy': 'nothing listens on port {port}: is the port-forward running? Start it (the runner shows its background processes), and check its output for errors',
+  'check.port.unclean': 'the port did not answer cleanly ({state}): a firewall or a hung process may hold it',
+  'check.port.nothing': 'nothing listens on 127.0.0.1:{port}',
+  'check.port.expectListener': 'a listener on 127.0.0.1:{port}',
+  'check.port.stillListens': 'something still listens on 127.0.0.1:{port}',
+  'check.port.expectNothing': 'nothing listening on 127.0.0.1:{port}',
+  'check.port.stopHolder': "stop the process that holds port {port} (a port-forward still running? stop it with Ctrl-C, or from the runner's process list); lsof -i :{port} shows which process it is",
 } as const;

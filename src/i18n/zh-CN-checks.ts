@@ -174,4 +174,22 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
 
   // --- resources, more -----------------------------------------------------------------------
   'check.res.existsIn': '{namespace} 中的 {what} 存在',
+
+  // --- port-open, port-closed ------------------------------------------------------------------
+  'check.port.accepts': '127.0.0.1:{port} 接受连接',
+  'check.port.refused': '到 127.0.0.1:{port} 的连接被拒绝：那里没有程序在监听',
+  'check.port.timeout': '127.0.0.1:{port} 在 {seconds} 秒内没有应答',
+  'check.port.error': '连接 127.0.0.1:{port} 失败：{error}',
+  'check.port.unknownError': '未知错误',
+  'check.port.onThisCluster': '在这个集群上：{why}',
+  'check.port.forward': '在这里可用的转发：{command}',
+  'check.port.forwardOrAlternative': '在这里可用的转发：{command}；不用 `istioctl` 的话：{alternative}',
+  'check.port.listens': '127.0.0.1:{port} 上有程序在监听',
+  'check.port.nothingWhy': '端口 {port} 上没有程序在监听：端口转发在运行吗？启动它（运行器会列出它的后台进程），并查看它的输出里有没有错误',
+  'check.port.unclean': '该端口没有正常应答（{state}）：可能被防火墙或卡住的进程占着',
+  'check.port.nothing': '127.0.0.1:{port} 上没有程序在监听',
+  'check.port.expectListener': '127.0.0.1:{port} 上有监听者',
+  'check.port.stillListens': '127.0.0.1:{port} 上仍有程序在监听',
+  'check.port.expectNothing': '127.0.0.1:{port} 上没有监听者',
+  'check.port.stopHolder': '停止占用端口 {port} 的进程（是端口转发还在运行吗？用 Ctrl-C 停止它，或在运行器的进程列表里停止）；`lsof -i :{port}` 可以查出是哪个进程',
 } as const;

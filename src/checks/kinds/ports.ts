@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../../cluster/era.js';
+import { t } from '../../i18n/index.js';
 import { failed, passed } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
 
@@ -47,21 +48,21 @@ export function probePort(port: number, signal?: AbortSignal, timeoutMs = CONNEC
 function describe(f: PortFacts): string {
   switch (f.state) {
     case 'open':
-      return `127.0.0.1:${f.port} accepts connections`;
+      return t('check.port.accepts', { port: f.port });
     case 'refused':
-      return `connection to 127.0.0.1:${f.port} refused: nothing listens there`;
+      return t('check.port.refused', { port: f.port });
     case 'timeout':
-      return `no answer from 127.0.0.1:${f.port} within ${CONNECT_TIMEOUT_MS / 1000} s`;
+      return t('check.port.timeout', { port: f.port, seconds: CONNECT_TIMEOUT_MS / 1000 });
     default:
-      return `connecting to 127.0.0.1:${f.port} failed: ${f.error ?? 'unknown error'}`;
+      return t('check.port.error', { port: f.port, error: f.error ?? t('check.port.unknownError') });
   }
 }
 
 /** Which forward serves the Jaeger dashboard on this cluster, and why (for a port that is not open). */
 export function dashboardDiagnosis(istio: Pick<IstioFacts, 'era' | 'gatewayListens15032' | 'dashboard'>): string[] {
   const d = istio.dashboard;
-  const lines = [`on this cluster: ${d.why}`];
-  lines.push(`the forward that works here: ${d.command}${d.alternative ? `, or without istioctl: ${d.alternative}` : ''}`);
+  const lines = [t('check.port.onThisCluster', { why: d.why })];
+  lines.push(d.alternative ? t('check.port.forwardOrAlternative', { command: d.command, alternative: d.alternative }) : t('check.port.forward', { command: d.command }));
   return lines;
 }
 
@@ -76,13 +77,13 @@ export const portOpenCheck: CheckKindModule<CheckOf<'port-open'>, PortFacts> = {
     return facts;
   },
   judge(check, facts) {
-    if (facts.state === 'open') return passed(`something listens on 127.0.0.1:${check.port}`);
+    if (facts.state === 'open') return passed(t('check.port.listens', { port: check.port }));
     const diagnosis =
       facts.state === 'refused'
-        ? [`nothing listens on port ${check.port}: is the port-forward running? Start it (the runner shows its background processes), and check its output for errors`]
-        : [`the port did not answer cleanly (${facts.state}${facts.error ? `: ${facts.error}` : ''}): a firewall or a hung process may hold it`];
+        ? [t('check.port.nothingWhy', { port: check.port })]
+        : [t('check.port.unclean', { state: facts.error ? `${facts.state}: ${facts.error}` : facts.state })];
     if (facts.istio) diagnosis.push(...dashboardDiagnosis(facts.istio));
-    return failed(check, `nothing listens on 127.0.0.1:${check.port}`, { expected: `a listener on 127.0.0.1:${check.port}`, found: describe(facts), diagnosis });
+    return failed(check, t('check.port.nothing', { port: check.port }), { expected: t('check.port.expectListener', { port: check.port }), found: describe(facts), diagnosis });
   },
 };
 
@@ -90,11 +91,11 @@ export const portClosedCheck: CheckKindModule<CheckOf<'port-closed'>, PortFacts>
   kind: 'port-closed',
   gather: (check, env) => probePort(check.port, env.signal),
   judge(check, facts) {
-    if (facts.state !== 'open') return passed(`nothing listens on 127.0.0.1:${check.port}`);
-    return failed(check, `something still listens on 127.0.0.1:${check.port}`, {
-      expected: `nothing listening on 127.0.0.1:${check.port}`,
+    if (facts.state !== 'open') return passed(t('check.port.nothing', { port: check.port }));
+    return failed(check, t('check.port.stillListens', { port: check.port }), {
+      expected: t('check.port.expectNothing', { port: check.port }),
       found: describe(facts),
-      diagnosis: [`stop the process that holds port ${check.port} (a port-forward still running? stop it with Ctrl-C, or from the runner's process list); lsof -i :${check.port} shows which process it is`],
+      diagnosis: [t('check.port.stopHolder', { port: check.port })],
     });
   },
 };
