@@ -1,4 +1,5 @@
 /** http: a GET answers the expected status (and its body contains a text). */
+import { t } from '../../i18n/index.js';
 import { clip, deadline, failed, passed } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
 import { DASHBOARD_PORT, dashboardAccessOn, type IstioFacts } from '../../cluster/era.js';
@@ -84,7 +85,7 @@ async function readLimited(res: Response, max: number): Promise<{ text: string; 
 function fetchError(e: unknown, timeoutMs: number, outer?: AbortSignal): HttpOutcome {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (outer?.aborted) return { kind: 'error', code: 'cancelled', message: 'cancelled' };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return { kind: 'error', code: 'timeout', message: `no answer within ${timeoutMs / 1000} s` };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return { kind: 'error', code: 'timeout', message: t('check.http.noAnswerWithin', { seconds: timeoutMs / 1000 }) };
   const code = err.cause?.code ?? 'error';
   const message = err.cause?.message ?? err.message ?? String(e);
   return { kind: 'error', code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : code, message };
@@ -93,9 +94,9 @@ function fetchError(e: unknown, timeoutMs: number, outer?: AbortSignal): HttpOut
 /** The page's <title>, or its first line. */
 export function bodyGist(body: string): string {
   const title = body.match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]?.trim();
-  if (title !== undefined) return `a page titled "${title}"`;
+  if (title !== undefined) return t('check.http.pageTitled', { title });
   const first = body.trim().split('\n')[0] ?? '';
-  return first ? `"${clip(first, 100)}"` : 'an empty body';
+  return first ? `"${clip(first, 100)}"` : t('check.http.emptyBody');
 }
 
 export function looksLikeHtml(o: { contentType: string; body: string }): boolean {
@@ -112,29 +113,29 @@ export function unanswered(url: string, o: Extract<HttpOutcome, { kind: 'error' 
   }
   switch (o.code) {
     case 'ECONNREFUSED':
-      return { found: `connection to ${host} refused`, diagnosis: [`nothing listens at ${host}: is the port-forward (or the gateway) running? The runner lists its background processes`] };
+      return { found: t('check.http.refused', { host }), diagnosis: [t('check.http.refusedWhy', { host })] };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { found: `host ${host} does not resolve`, diagnosis: [`the name in ${url} does not resolve: check the variable that built the URL (echo it in your shell)`] };
+      return { found: t('check.http.noResolve', { host }), diagnosis: [t('check.http.noResolveWhy', { url })] };
     case 'timeout':
-      return { found: `no answer from ${host} within ${HTTP_TIMEOUT_MS / 1000} s`, diagnosis: [`${host} accepted nothing or answered nothing in time: is it the right address, and is the process behind it healthy?`] };
+      return { found: t('check.http.timeout', { host, seconds: HTTP_TIMEOUT_MS / 1000 }), diagnosis: [t('check.http.timeoutWhy', { host })] };
     case 'invalid-url':
-      return { found: o.message, diagnosis: ['the URL is not valid: is a variable in it empty?'] };
+      return { found: o.message, diagnosis: [t('check.http.invalidUrl')] };
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
       return {
-        found: `${host} closed the connection without an answer`,
-        diagnosis: [`something accepts connections at ${host} but hangs up: is the pod (or gateway) behind it Ready, and does it serve this port and path?`],
+        found: t('check.http.reset', { host }),
+        diagnosis: [t('check.http.resetWhy', { host })],
       };
     case 'cancelled':
-      return { found: 'cancelled', diagnosis: [] };
+      return { found: t('check.http.cancelled'), diagnosis: [] };
     default:
       if (/^HPE_/.test(o.code)) {
         // Node's HTTP parser refused the answer: something answers there, but not a web server.
-        return { found: `${host} answered with something that is not valid HTTP (${clip(o.message, 100)})`, diagnosis: [`is ${host} the right address and port? What listens there does not speak HTTP`] };
+        return { found: t('check.http.notHttp', { host, message: clip(o.message, 100) }), diagnosis: [t('check.http.notHttpWhy', { host })] };
       }
-      return { found: `${o.code}: ${clip(o.message, 160)}`, diagnosis: [`the request to ${host} failed (${o.code})`] };
+      return { found: `${o.code}: ${clip(o.message, 160)}`, diagnosis: [t('check.http.failed', { host, code: o.code })] };
   }
 }
 
@@ -151,7 +152,7 @@ export const httpCheck: CheckKindModule<CheckOf<'http'>, HttpFacts> = {
   },
   judge(check, { url, outcome, istio }) {
     const status = check.status ?? 200;
-    const expected = `GET ${url} answers ${status}${check.contains !== undefined ? ` with a body containing "${check.contains}"` : ''}`;
+    const expected = check.contains !== undefined ? t('check.http.expectContaining', { url, status, text: check.contains }) : t('check.http.expect', { url, status });
     if (outcome.kind === 'error') {
       const { found, diagnosis } = unanswered(url, outcome);
       if (istio) diagnosis.push(...dashboardDiagnosis(istio));
@@ -161,16 +162,18 @@ export const httpCheck: CheckKindModule<CheckOf<'http'>, HttpFacts> = {
     if (outcome.status !== status) {
       const diagnosis: string[] = [];
       const envoy = /envoy/i.test(outcome.server ?? '');
-      if (/no healthy upstream/i.test(outcome.body)) diagnosis.push('the gateway has no healthy backend for this route: are the pods behind it Ready?');
-      else if (outcome.status === 404 && envoy) diagnosis.push('the gateway has no route for this path: is the VirtualService applied and bound to the Gateway?');
-      else if (outcome.status === 503 && envoy) diagnosis.push('the mesh could not reach the service: are its pods Ready?');
-      diagnosis.push(`the body was ${bodyGist(outcome.body)}`);
-      return failed(check, `GET ${url} answered ${got}, not ${status}`, { expected, found: got, diagnosis });
+      if (/no healthy upstream/i.test(outcome.body)) diagnosis.push(t('check.http.noUpstream'));
+      else if (outcome.status === 404 && envoy) diagnosis.push(t('check.http.noRoute'));
+      else if (outcome.status === 503 && envoy) diagnosis.push(t('check.http.meshUnreachable'));
+      diagnosis.push(t('check.http.bodyWas', { gist: bodyGist(outcome.body) }));
+      return failed(check, t('check.http.wrongStatus', { url, got, status }), { expected, found: got, diagnosis });
     }
     if (check.contains !== undefined && !outcome.body.includes(check.contains)) {
-      const diagnosis = [`the body (${outcome.body.length}${outcome.truncated ? '+' : ''} characters${outcome.contentType ? `, ${outcome.contentType}` : ''}) was ${bodyGist(outcome.body)}`];
-      return failed(check, `GET ${url} answered ${got} without "${check.contains}"`, { expected, found: `${got}, ${bodyGist(outcome.body)}`, diagnosis });
+      const size = `${outcome.body.length}${outcome.truncated ? '+' : ''}`;
+      const gist = bodyGist(outcome.body);
+      const diagnosis = [outcome.contentType ? t('check.http.bodySizeTyped', { size, type: outcome.contentType, gist }) : t('check.http.bodySize', { size, gist })];
+      return failed(check, t('check.http.without', { url, got, text: check.contains }), { expected, found: `${got}, ${gist}`, diagnosis });
     }
-    return passed(`GET ${url} answered ${got}${check.contains !== undefined ? ` containing "${check.contains}"` : ''}`);
+    return passed(check.contains !== undefined ? t('check.http.answeredContaining', { url, got, text: check.contains }) : t('check.http.answered', { url, got }));
   },
 };
