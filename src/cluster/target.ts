@@ -3,6 +3,7 @@
  * a real cluster found the way kubectl finds it. The label is always shown,
  * so nobody acts on a cluster without seeing which one.
  */
+import { t } from '../i18n/index.js';
 import { userError } from '../user-error.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -75,7 +76,7 @@ export function sandboxScenario(opts: TargetOptions): string {
 
 /** How a sandbox target is shown and which progress file it keeps (known before the sandbox starts). */
 export function sandboxTarget(scenario: string): { label: string; key: string } {
-  return { label: `sandbox (scenario ${scenario})`, key: `sandbox-${scenario}` };
+  return { label: t('cluster.sandboxLabel', { scenario }), key: `sandbox-${scenario}` };
 }
 
 /** The current context of a kubeconfig file and its cluster's server, as kubectl would read them now. */

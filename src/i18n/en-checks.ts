@@ -219,4 +219,5 @@ export const enChecks = {
   'check.http.without': 'GET {url} answered {got} without "{text}"',
   'check.http.answered': 'GET {url} answered {got}',
   'check.http.answeredContaining': 'GET {url} answered {got} containing "{text}"',
+  'cluster.sandboxLabel': 'sandbox (scenario {scenario})',
 } as const;

@@ -222,4 +222,5 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
   'check.http.without': 'GET {url} 应答 {got}，但不含"{text}"',
   'check.http.answered': 'GET {url} 应答 {got}',
   'check.http.answeredContaining': 'GET {url} 应答 {got}，包含"{text}"',
+  'cluster.sandboxLabel': '沙箱（场景 {scenario}）',
 } as const;
