@@ -98,8 +98,10 @@ describe.each([0, 1])('chalk level %i', (level) => {
     inertFrame('lesson screen: diagnoses (events, conditions)', f, ['HX2']);
   }, 150_000);
 
-  // Known issue (issue 14 screen): with the hostile world, the run of `cat hostile.txt` from its frame does not
-  // finish within the test's time here; to be looked at again with the output drawn in the command's frame.
+  // Known gap: the run of `cat hostile.txt` now finishes in under a second (wrapping a long token is linear
+  // since src/text/cells.ts segments it once), but the command's frame keeps only its last lines, and the
+  // corpus ends with a 10 kB run that fills them even with o: HX8–HX10 are among the "earlier lines" no key
+  // scrolls to. To run again once the frame's output can be scrolled, or with the corpus ordered for it.
   it.skip('the lesson screen: the output in the command\'s frame', async () => {
     const { lastFrame, stdin } = await openLesson();
     let f = await frameMatching(lastFrame, /Step 1 of 1/);
