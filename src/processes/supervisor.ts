@@ -98,21 +98,8 @@ export class Supervisor extends EventEmitter {
     const existing = this.procs.get(name);
     if (existing?.info.state === 'running') throw userError(`"${name}" is already running (pid ${existing.info.pid})`);
     const script = opts.epilogue ? `${command}\n__kt_status=$?\n${opts.epilogue}\nexit $__kt_status` : command;
-    const child = execa('bash', ['-c', script], {
-      cwd: opts.cwd,
-      env: opts.env,
-      extendEnv: false,
-      // Its own process group: stopping it stops what it spawned (kubectl under $(...) etc.).
-      detached: true,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-      all: true,
-    });
+    const { child, forget } = this.spawnShell(name, command, script, opts, true);
     const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: opts.background, output: [], startedAt: Date.now() };
-    // Written before anything else can happen: a runner killed outright leaves its record behind.
-    // Foreground commands too: a `kubectl wait --timeout 300s` would outlive a killed runner as well.
-    const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
     const entry: { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean } = { info, child, forget };
     this.procs.set(name, entry);
     let partial = '';
@@ -156,13 +143,13 @@ export class Supervisor extends EventEmitter {
     return new Promise((resolve) => {
       let output = '';
       let child: ResultPromise;
+      let forget: (() => void) | undefined;
       try {
-        child = execa('bash', ['-c', command], { cwd: opts.cwd, env: opts.env, extendEnv: false, detached: true, reject: false, buffer: false, stdin: 'ignore' });
+        ({ child, forget } = this.spawnShell(name, command, command, opts, false));
       } catch (e) {
         resolve({ exitCode: null, signal: null, timedOut: false, cancelled: false, durationMs: 0, output: '', spawnError: (e as Error).message });
         return;
       }
-      const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
       const key = `${name}#${child.pid ?? started}`;
       const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: false, output: [], startedAt: started };
       this.runs.set(key, { info, child, forget });
@@ -232,6 +219,18 @@ export class Supervisor extends EventEmitter {
       if (opts.signal?.aborted) onAbort();
       else opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * The one place a shell is started (`start` and `run` alike): bash in its own process group, so
+   * stopping it stops what it spawned (kubectl under $(...) etc.), and recorded before anything
+   * else can happen, so a runner killed outright leaves its record behind (foreground commands
+   * too: a `kubectl wait --timeout 300s` would outlive a killed runner as well).
+   */
+  private spawnShell(name: string, command: string, script: string, opts: { cwd: string; env: Record<string, string | undefined> }, all: boolean): { child: ResultPromise; forget?: () => void } {
+    const child = execa('bash', ['-c', script], { cwd: opts.cwd, env: opts.env, extendEnv: false, detached: true, reject: false, buffer: false, stdin: 'ignore', all });
+    const forget = child.pid ? this.recorder?.(child.pid, name, command) : undefined;
+    return { child, forget };
   }
 
   /** Stops a process this supervisor started (its whole group): SIGTERM, then SIGKILL after `graceMs`. */
