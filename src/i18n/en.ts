@@ -7,12 +7,26 @@ import { enChecks } from './en-checks.js';
 import { enScreen } from './en-screen.js';
 import { enTraces } from './en-traces.js';
 import { enSession } from './en-session.js';
+import { enLesson } from './en-lesson.js';
+import { enJaeger } from './en-jaeger.js';
+import { enKinds } from './en-kinds.js';
+import { enCluster } from './en-cluster.js';
+import { enProcesses } from './en-processes.js';
+import { enCommands } from './en-commands.js';
+import { enAuthoring } from './en-authoring.js';
 
 export const en = {
   ...enChecks,
   ...enScreen,
   ...enTraces,
   ...enSession,
+  ...enLesson,
+  ...enJaeger,
+  ...enKinds,
+  ...enCluster,
+  ...enProcesses,
+  ...enCommands,
+  ...enAuthoring,
 
   // --- the command line -----------------------------------------------------------------
   'cli.title': 'kubetutor — interactive Kubernetes tutorials that check real cluster state',

@@ -169,7 +169,7 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
   'check.res.exists': '{what} 存在',
   'check.res.count': { other: '{count} 个 {kind} 对象' },
   'check.res.countMatching': { other: '{count} 个匹配 {selector} 的 {kind} 对象' },
-  'check.res.notFound': '找不到{what}{where}',
+  'check.res.notFound': '找不到 {what}{where}',
   'check.res.others': '{what}：{names}',
 
   // --- resources, more -----------------------------------------------------------------------

@@ -10,12 +10,26 @@ import { zhCNChecks } from './zh-CN-checks.js';
 import { zhCNScreen } from './zh-CN-screen.js';
 import { zhCNTraces } from './zh-CN-traces.js';
 import { zhCNSession } from './zh-CN-session.js';
+import { zhCNLesson } from './zh-CN-lesson.js';
+import { zhCNJaeger } from './zh-CN-jaeger.js';
+import { zhCNKinds } from './zh-CN-kinds.js';
+import { zhCNCluster } from './zh-CN-cluster.js';
+import { zhCNProcesses } from './zh-CN-processes.js';
+import { zhCNCommands } from './zh-CN-commands.js';
+import { zhCNAuthoring } from './zh-CN-authoring.js';
 
 export const zhCN: Record<keyof En, Message> = {
   ...zhCNChecks,
   ...zhCNScreen,
   ...zhCNTraces,
   ...zhCNSession,
+  ...zhCNLesson,
+  ...zhCNJaeger,
+  ...zhCNKinds,
+  ...zhCNCluster,
+  ...zhCNProcesses,
+  ...zhCNCommands,
+  ...zhCNAuthoring,
   // --- 命令行 ---
   'cli.title': 'kubetutor — 检查真实集群状态的交互式 Kubernetes 教程',
   'cli.usage': '用法：',

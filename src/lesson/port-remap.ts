@@ -9,6 +9,7 @@
 import type { CheckSchemas } from './check-schema.js';
 import { BUILTIN_SCHEMAS } from './kinds/index.js';
 import type { AnyCheck, Check, Command, Lesson, Step } from './types.js';
+import { t } from '../i18n/index.js';
 
 /** Lesson port → the local port used instead. */
 export type PortMap = ReadonlyMap<number, number>;
@@ -155,7 +156,7 @@ export function parsePortFlags(values: readonly string[]): Map<number, number> {
     const m = v.trim().match(/^(\d{1,5})[=:](\d{1,5}|auto)$/);
     const from = m ? Number(m[1]) : NaN;
     const to = m ? (m[2] === 'auto' ? 0 : Number(m[2])) : NaN;
-    if (!m || !validPort(from) || !(to === 0 || validPort(to))) throw new Error(`--port wants LESSON_PORT=LOCAL_PORT (e.g. --port 15032=15099, or 15032=auto for any free port), not "${v}"`);
+    if (!m || !validPort(from) || !(to === 0 || validPort(to))) throw new Error(t('lesson.portFlagBad', { value: v }));
     map.set(from, to);
   }
   return map;
@@ -170,11 +171,11 @@ export function lessonPortProblems(lesson: Lesson, map: PortMap): string[] {
   const used = lessonPorts(lesson);
   const problems: string[] = [];
   for (const from of map.keys()) {
-    if (!used.includes(from)) problems.push(`lesson ${lesson.id} uses no local port ${from}${used.length ? ` (its ports: ${used.join(', ')})` : ' (it uses no local ports)'}`);
+    if (!used.includes(from)) problems.push(used.length ? t('lesson.portUnused', { lesson: lesson.id, port: from, ports: used.join(', ') }) : t('lesson.portUnusedNone', { lesson: lesson.id, port: from }));
   }
   for (const { command } of lessonForwards(lesson)) {
     if (map.has(command.readyPort) && rewriteLocalPort(command.run, command.readyPort, 1) === undefined) {
-      problems.push(`${command.source.file}:${command.source.line}: the forward "${command.name}" does not name its local port ${command.readyPort} in its command, so it cannot be moved`);
+      problems.push(t('lesson.portNotNamed', { file: command.source.file, line: command.source.line, name: command.name, port: command.readyPort }));
     }
   }
   return problems;
@@ -183,5 +184,5 @@ export function lessonPortProblems(lesson: Lesson, map: PortMap): string[] {
 /** One line on what `--port` moved, for the learner (undefined when nothing moved). Pure. */
 export function movedPortsLine(map: PortMap): string | undefined {
   if (!map.size) return undefined;
-  return `ports moved (--port): ${[...map].map(([from, to]) => `the lesson's ${from} is localhost:${to}`).join(', ')}`;
+  return t('lesson.portsMoved', { moves: [...map].map(([from, to]) => t('lesson.portMoved', { from, to })).join(t('list.sep')) });
 }
