@@ -19,11 +19,12 @@ import { localUrlPort } from '../../lesson/port-remap.js';
 import { discoverJaegerApi } from '../../traces/jaeger-discovery.js';
 import { splitJsonDocuments } from '../../traces/jaeger-answer.js';
 import { DASHBOARD_PORT, dashboardCommandOn, samplingRaiseAdvice, samplingText, type IstioFacts } from '../../cluster/era.js';
-import { clip, describeJson, failed, listing, objectProblem, passed, plural, usableObjects } from '../common.js';
+import { clip, describeJson, failed, listing, objectProblem, passed, usableObjects } from '../common.js';
 import { httpGet, looksLikeHtml, unanswered, type HttpOutcome } from './http.js';
 import { namespaceFact, podFact, type NamespaceFact, type PodFact } from '../kube-facts.js';
 import { injectionDiagnosis } from '../pod-diagnosis.js';
 import type { CheckEnv, CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 export interface JaegerProbe {
   url: string;
@@ -194,22 +195,22 @@ async function probeJaeger(check: CheckOf<'jaeger-traces'>, signal: AbortSignal 
       if (o.kind === 'error') return `GET ${url}: ${o.code} ${o.message}`;
       if (facts.api!.flavour === 'v3') {
         if (o.status === 404) continue; // v3 answers 404 when nothing matches
-        if (o.status !== 200) return `GET ${url} answered ${o.status}: ${clip(o.body, 160)}`;
+        if (o.status !== 200) return t('jaeger.query.answered', { url, status: o.status, body: clip(o.body, 160) });
         otlpTraceIds(o.body).forEach((id) => ids.add(id));
         continue;
       }
       const json = parseJson(o);
-      if (o.status !== 200 || json === undefined) return `GET ${url} answered ${o.status}: ${clip(o.body, 160) || 'an empty body'}`;
+      if (o.status !== 200 || json === undefined) return t('jaeger.query.answered', { url, status: o.status, body: clip(o.body, 160) || t('jaeger.query.emptyBody') });
       // Jaeger's envelope: {"data": [traces], "errors": [{"code", "msg"}] | null}; anything else is not its answer.
       const envelope = json && typeof json === 'object' && !Array.isArray(json) ? (json as { data?: unknown; errors?: unknown }) : undefined;
-      if (!envelope) return `GET ${url} answered ${describeJson(json)}, not Jaeger's {"data": [...]} envelope`;
+      if (!envelope) return t('jaeger.query.notEnvelope', { url, what: describeJson(json) });
       const errors = envelope.errors;
       if (Array.isArray(errors) && errors.length) {
-        return `Jaeger reported: ${clip(errors.map((e) => (e && typeof e === 'object' ? String((e as { msg?: unknown }).msg ?? JSON.stringify(e)) : String(e))).join('; '), 200)}`;
+        return t('jaeger.query.reported', { errors: clip(errors.map((e) => (e && typeof e === 'object' ? String((e as { msg?: unknown }).msg ?? JSON.stringify(e)) : String(e))).join('; '), 200) });
       }
-      if (errors !== undefined && errors !== null && !Array.isArray(errors)) return `GET ${url} answered with "errors" ${describeJson(errors)}: ${clip(o.body, 120)}`;
+      if (errors !== undefined && errors !== null && !Array.isArray(errors)) return t('jaeger.query.badErrors', { url, what: describeJson(errors), body: clip(o.body, 120) });
       if (envelope.data === undefined || envelope.data === null) continue; // no traces
-      if (!Array.isArray(envelope.data)) return `GET ${url} answered with "data" ${describeJson(envelope.data)}, not a list of traces`;
+      if (!Array.isArray(envelope.data)) return t('jaeger.query.badData', { url, what: describeJson(envelope.data) });
       envelope.data.forEach((t, i) => {
         const id = t && typeof t === 'object' ? (t as { traceID?: unknown }).traceID : undefined;
         ids.add(typeof id === 'string' && id ? id : `${service}#${i}`);
@@ -235,17 +236,20 @@ function clock(micros: number): string {
   return new Date(micros / 1000).toISOString().slice(11, 19) + ' UTC';
 }
 
-const SAMPLING_ADVICE =
-  'sampling low: at 1% sampling only about one request in a hundred becomes a trace; send more requests, or raise the sampling rate (PILOT_TRACE_SAMPLING on istio-pilot, or a Telemetry resource on modern Istio)';
+const GATEWAY_CURL = 'curl http://$GATEWAY_URL/productpage';
+const GET_PODS = 'kubectl get pods';
 
-const FORWARD_ADVICE =
-  'start the port-forward to Jaeger: its query port is 16686 on the app=jaeger pod (kubectl -n istio-system port-forward <jaeger pod> 15032:16686); only Istio 1.1 pre-release builds also served it on the ingress gateway\'s 15032';
+/** Low sampling, said without the cluster's facts (1% is the older releases' default). */
+const samplingAdvice = (): string => t('jaeger.samplingLow');
+
+/** The forward to Jaeger's query port, said without the cluster's facts. */
+const forwardAdviceBlind = (): string => t('jaeger.forward', { command: 'kubectl -n istio-system port-forward <jaeger pod> 15032:16686' });
 
 function noSpansCauses(service: string): string[] {
   return [
-    `no traffic yet: send requests through the gateway (e.g. curl http://$GATEWAY_URL/productpage), then check again`,
-    `sidecars missing: pods without the istio-proxy container send no spans (kubectl get pods shows 2/2 containers when injected)`,
-    `${SAMPLING_ADVICE}; ${service} appears in Jaeger once one of its requests is sampled`,
+    t('jaeger.noTraffic', { command: GATEWAY_CURL }),
+    t('jaeger.noSidecars', { command: GET_PODS }),
+    t('jaeger.samplingLowFor', { advice: samplingAdvice(), service }),
   ];
 }
 
@@ -253,22 +257,22 @@ function noSpansCauses(service: string): string[] {
 function forwardAdvice(url: string, istio: IstioFacts): string {
   const d = istio.dashboard;
   const port = localUrlPort(url) ?? DASHBOARD_PORT;
-  const alt = d.alternative ? `, or without istioctl: ${dashboardCommandOn(d.alternative, port)}` : '';
-  return `start the port-forward to Jaeger; the forward that works here: ${dashboardCommandOn(d.command, port)}${alt} (${d.why})`;
+  const alt = d.alternative ? t('jaeger.forwardAlt', { command: dashboardCommandOn(d.alternative, port) }) : '';
+  return t('jaeger.forwardHere', { command: dashboardCommandOn(d.command, port), alt, why: d.why });
 }
 
 function notInstalled(istio: IstioFacts): string {
   const install =
     istio.era === 'modern'
-      ? "install the Jaeger add-on (kubectl apply -f samples/addons/jaeger.yaml from Istio's release)"
-      : 'reinstall Istio with the demo profile, or with Helm and --set tracing.enabled=true';
-  return `tracing is not installed: no Jaeger (app=jaeger) runs in istio-system, so nothing collects the spans; ${install}`;
+      ? t('jaeger.installAddon', { command: 'kubectl apply -f samples/addons/jaeger.yaml' })
+      : t('jaeger.reinstall', { profile: 'demo', flag: '--set tracing.enabled=true' });
+  return t('jaeger.notInstalled', { install });
 }
 
 function samplingShare(p: number): string {
-  if (p <= 0) return 'no request becomes a trace';
-  if (p === 1) return 'only about one request in a hundred becomes a trace';
-  return `only about ${p} requests in a hundred become traces`;
+  if (p <= 0) return t('jaeger.shareNone');
+  if (p === 1) return t('jaeger.shareOne');
+  return t('jaeger.shareSome', { percent: p });
 }
 
 /**
@@ -283,42 +287,42 @@ function clusterCauses(check: CheckOf<'jaeger-traces'>, facts: JaegerFacts, ctx:
   const { app, namespace } = workloadOf(check.service);
   if (istio && !istio.tracingInstalled) causes.push(notInstalled(istio));
   if (istio?.meshTracingEnabled === false) {
-    causes.push('tracing is switched off in the mesh config (enableTracing: false in ConfigMap istio-system/istio): the proxies send no spans; set it to true');
+    causes.push(t('jaeger.meshOff'));
   }
   if (workload) {
     const missing = workload.pods.filter((p) => !p.containers.includes('istio-proxy'));
     if (workload.pods.length === 0) {
-      causes.push(`no ${app} pods (${workload.selector}) in namespace ${namespace}: nothing serves ${app}, so nothing can trace it; deploy it, then send requests`);
+      causes.push(t('jaeger.noPods', { app, selector: workload.selector, namespace }));
     } else if (missing.length > 0) {
       const names = listing(missing.map((p) => p.name), 3);
       causes.push(
-        `sidecars missing: ${names} ${missing.length === 1 ? 'has' : 'have'} no istio-proxy container, so ${app} sends no spans (kubectl get pods shows 1/1 instead of 2/2)`,
+        t('jaeger.podsWithout', { count: missing.length, names, app, command: GET_PODS }),
         ...injectionDiagnosis(workload.namespace, missing, workload.selector),
       );
     } else {
-      fine.push(`every ${app} pod has the istio-proxy sidecar`);
+      fine.push(t('jaeger.podsWith', { app }));
     }
   }
   if (istio?.tracingInstalled && istio.samplingPercent !== undefined) {
     const text = samplingText(istio)!;
     if (istio.samplingPercent < 100) {
-      causes.push(`sampling is ${text}: ${samplingShare(istio.samplingPercent)}; send a few hundred requests, or ${samplingRaiseAdvice(istio)}`);
+      causes.push(t('jaeger.samplingBelow', { rate: text, share: samplingShare(istio.samplingPercent), raise: samplingRaiseAdvice(istio) }));
     } else {
-      fine.push(`sampling is ${text}`);
+      fine.push(t('jaeger.samplingFull', { rate: text }));
     }
   }
   if (facts.services && facts.matched.length === 0) {
     const similar = facts.services.filter((s) => s.toLowerCase().includes(app.toLowerCase()));
     if (similar.length > 0) {
-      const expect = istio && app === 'productpage' && istio.era ? ` (on this Istio it is ${istio.productpageService})` : '';
-      causes.push(`wrong service name: Jaeger knows ${listing(similar)}, not ${check.service}${expect}; name that service in the check`);
+      const expect = istio && app === 'productpage' && istio.era ? t('jaeger.wrongNameHere', { service: istio.productpageService }) : '';
+      causes.push(t('jaeger.wrongName', { similar: listing(similar), service: check.service, expect }));
     }
   }
   return { causes, fine };
 }
 
 function clearedLine(fine: string[]): string[] {
-  return fine.length ? [`checked and fine: ${fine.join('; ')}`] : [];
+  return fine.length ? [t('jaeger.fine', { fine: fine.join(t('check.common.sep')) })] : [];
 }
 
 export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, JaegerFacts> = {
@@ -329,7 +333,7 @@ export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, Jaeger
     const svc = check.service;
     const ctx = facts.cluster;
     const istio = ctx?.istio;
-    const expected = `at least ${plural(min, 'trace')} for ${svc} in Jaeger at ${facts.url}${facts.since !== undefined ? ' since the lesson started' : ''}`;
+    const expected = t('jaeger.expected', { count: min, service: svc, url: facts.url, since: facts.since !== undefined ? t('jaeger.sinceStart') : '' });
     if (!facts.api) {
       const err = facts.probes.find((p) => p.result === 'error');
       if (err) {
@@ -337,62 +341,62 @@ export const jaegerTracesCheck: CheckKindModule<CheckOf<'jaeger-traces'>, Jaeger
         const noAnswer = ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(err.code ?? '');
         if (istio && !istio.tracingInstalled) diagnosis.unshift(notInstalled(istio));
         else if (istio && noAnswer) diagnosis.push(forwardAdvice(facts.url, istio));
-        else if (err.code === 'ECONNREFUSED') diagnosis.push(FORWARD_ADVICE);
-        return failed(check, `no Jaeger at ${facts.url}: ${found}`, { expected, found, diagnosis });
+        else if (err.code === 'ECONNREFUSED') diagnosis.push(forwardAdviceBlind());
+        return failed(check, t('jaeger.noJaeger', { url: facts.url, found }), { expected, found, diagnosis });
       }
       const html = facts.probes.filter((p) => p.result === 'html');
-      const tried = facts.probes.map((p) => `GET ${p.url} → ${p.result === 'html' ? 'an HTML page' : `${p.status}${p.message ? ` ${p.message}` : ''}`}`);
+      const tried = facts.probes.map((p) => `GET ${p.url} → ${p.result === 'html' ? t('jaeger.htmlPage') : `${p.status}${p.message ? ` ${p.message}` : ''}`}`);
       if (html.length > 0) {
-        return failed(check, `${facts.url} serves a web page, not the Jaeger query API`, {
+        return failed(check, t('jaeger.webPage', { url: facts.url }), {
           expected,
-          found: tried.join('; '),
+          found: tried.join(t('check.common.sep')),
           diagnosis: [
-            'Jaeger UI answers unknown paths with its HTML page, so its API is under another base path (QUERY_BASE_PATH), or this is not Jaeger',
-            'the base paths tried were / and /jaeger: give the check the URL the Jaeger UI runs at',
-            ...(istio?.tracingInstalled ? [`this cluster's Jaeger serves its API at ${istio.jaegerBasePath}/api: is the forward pointing at the app=jaeger pod's port 16686?`] : []),
+            t('jaeger.webPageWhy'),
+            t('jaeger.basePathsTried'),
+            ...(istio?.tracingInstalled ? [t('jaeger.basePathHere', { path: `${istio.jaegerBasePath}/api` })] : []),
           ],
         });
       }
-      return failed(check, `no Jaeger query API at ${facts.url}`, { expected, found: tried.join('; '), diagnosis: ['something answers there, but not Jaeger: is the port-forward pointing at the right pod and port (16686)?'] });
+      return failed(check, t('jaeger.noApi', { url: facts.url }), { expected, found: tried.join(t('check.common.sep')), diagnosis: [t('jaeger.noApiWhy')] });
     }
     const services = facts.services ?? [];
     const at = facts.api.root;
     if (facts.matched.length === 0) {
       const reporting = services.filter((s) => !/^jaeger(-query|-all-in-one)?$/.test(s));
       const diagnosis: string[] = [];
-      const found = `services in Jaeger: ${listing(services)}`;
+      const found = t('jaeger.services', { services: listing(services) });
       if (ctx) {
         const { causes, fine } = clusterCauses(check, facts, ctx);
         if (causes.length > 0) diagnosis.push(...causes);
         else {
-          if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(`the ingress gateway reports spans but ${svc} does not: did the requests reach ${svc}?`);
-          diagnosis.push(`no traffic yet: send requests through the gateway (e.g. curl http://$GATEWAY_URL/productpage), then check again`);
+          if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(t('jaeger.gatewayOnly', { service: svc }));
+          diagnosis.push(t('jaeger.noTraffic', { command: GATEWAY_CURL }));
         }
         diagnosis.push(...clearedLine(fine));
-        return failed(check, `Jaeger knows no service ${svc}`, { expected, found, diagnosis });
+        return failed(check, t('jaeger.unknownService', { service: svc }), { expected, found, diagnosis });
       }
-      if (reporting.length === 0) diagnosis.push('Jaeger has received no spans from the mesh at all: is tracing enabled in the mesh, and has any request gone through it?');
-      else if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(`the ingress gateway reports spans but ${svc} does not: its pods likely lack the istio-proxy sidecar, or no request reached it`);
+      if (reporting.length === 0) diagnosis.push(t('jaeger.noSpansAtAll'));
+      else if (reporting.some((s) => s.startsWith('istio-ingressgateway'))) diagnosis.push(t('jaeger.gatewayOnlyWhy', { service: svc }));
       diagnosis.push(...noSpansCauses(svc));
-      return failed(check, `Jaeger knows no service ${svc}`, { expected, found, diagnosis });
+      return failed(check, t('jaeger.unknownService', { service: svc }), { expected, found, diagnosis });
     }
     const names = facts.matched.join(', ');
     if (facts.queryError !== undefined) {
-      return failed(check, `the trace search for ${names} failed`, { expected, found: facts.queryError, diagnosis: [`Jaeger's API at ${at} listed the service but its search failed: is the Jaeger pod healthy?`] });
+      return failed(check, t('jaeger.searchFailed', { names }), { expected, found: facts.queryError, diagnosis: [t('jaeger.searchFailedWhy', { at })] });
     }
     const count = facts.traces ?? 0;
     const countText = `${count}${count >= facts.limit ? '+' : ''}`;
-    const window = facts.since !== undefined ? ` since the lesson started (${clock(facts.since)})` : '';
-    if (count >= min) return passed(`${countText} ${count === 1 ? 'trace' : 'traces'} for ${names} in Jaeger${window}`);
+    const window = facts.since !== undefined ? t('jaeger.window', { time: clock(facts.since) }) : '';
+    if (count >= min) return passed(t('jaeger.passed', { count, shown: countText, names, window }));
     const diagnosis: string[] = [];
-    if (facts.olderTraces) diagnosis.push(`Jaeger has ${plural(facts.olderTraces, 'older trace')} for ${names}, from before the lesson started: send new requests`);
-    const sendMore = `each request through the gateway to ${svc.split('.')[0]} makes one trace when it is sampled: send ${min - count > 1 ? 'some more' : 'another'} (e.g. curl http://$GATEWAY_URL/productpage)`;
+    if (facts.olderTraces) diagnosis.push(t('jaeger.older', { count: facts.olderTraces, names }));
+    const sendMore = t(min - count > 1 ? 'jaeger.sendMore' : 'jaeger.sendAnother', { app: svc.split('.')[0], command: GATEWAY_CURL });
     if (ctx) {
       const { causes, fine } = clusterCauses(check, facts, ctx);
       diagnosis.push(...(causes.length > 0 ? causes : [sendMore]), ...clearedLine(fine));
     } else {
-      diagnosis.push(sendMore, SAMPLING_ADVICE);
+      diagnosis.push(sendMore, samplingAdvice());
     }
-    return failed(check, `${count} of ${min} traces for ${names} in Jaeger${window}`, { expected, found: `${plural(count, 'trace')}${window} at ${at}`, diagnosis });
+    return failed(check, t('jaeger.tooFew', { found: count, min, names, window }), { expected, found: t('jaeger.found', { count, window, at }), diagnosis });
   },
 };
