@@ -9,6 +9,7 @@ import type { CheckSchemas } from './check-schema.js';
 import { clipText, describe, suggest } from './problem-text.js';
 import type { AnyCheck } from './types.js';
 import { parseYaml, type Report } from './yaml-block.js';
+import { t } from '../i18n/index.js';
 
 /** A parameter that names a background command, checked once the whole lesson is read. */
 export interface ProcessRef { kind: string; name: string; line: number }
@@ -26,16 +27,16 @@ export function parseCheckBlock(
   const checks: AnyCheck[] = [];
   const processRefs: ProcessRef[] = [];
   const names = [...kinds.keys()];
-  const y = parseYaml(content, fenceLine, 'check block', report);
+  const y = parseYaml(content, fenceLine, t('lesson.yaml.checkBlock'), report);
   if (!y) return { checks, processRefs };
   const { doc, js: blockJs, src, lineOf } = y;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
-    report(fenceLine, 'check block is empty');
+    report(fenceLine, t('lesson.check.empty'));
     return { checks, processRefs };
   }
   if (!isSeq(contents)) {
-    report(lineOf(contents.range?.[0] ?? 0), 'a check block must be a YAML list of checks: start each one with "- kind: …"');
+    report(lineOf(contents.range?.[0] ?? 0), t('lesson.check.notList'));
     return { checks, processRefs };
   }
   const js = blockJs as unknown[];
@@ -54,7 +55,7 @@ export function parseCheckBlock(
     const itemLine = lineOf(dash);
     const value = js[idx];
     if (!isMap(item) || value === null || typeof value !== 'object' || Array.isArray(value)) {
-      report(itemLine, `each check must be a mapping with "kind:" and its parameters, not ${describe(value)}`);
+      report(itemLine, t('lesson.check.notMapping', { what: describe(value) }));
       return;
     }
     const obj = value as Record<string, unknown>;
@@ -67,13 +68,13 @@ export function parseCheckBlock(
 
     const kind = obj.kind;
     if (kind === undefined || kind === null) {
-      report(itemLine, `check has no "kind" (known kinds: ${names.join(', ')})`);
+      report(itemLine, t('lesson.check.noKind', { kinds: names.join(', ') }));
       return;
     }
     const schema = typeof kind === 'string' ? kinds.get(kind) : undefined;
     if (typeof kind !== 'string' || !schema) {
       const shown = typeof kind === 'string' ? `"${clipText(kind, 40)}"${suggest(kind, names)}` : describe(kind);
-      report(lineFor('kind'), `unknown check kind ${shown}; known kinds: ${names.join(', ')}`);
+      report(lineFor('kind'), t('lesson.check.unknownKind', { shown, kinds: names.join(', ') }));
       return;
     }
     const all: Record<string, Field<unknown>> = { ...schema.required, ...schema.optional, ...COMMON_PARAMS };
@@ -84,19 +85,19 @@ export function parseCheckBlock(
       const type = Object.prototype.hasOwnProperty.call(all, key) ? all[key] : undefined;
       if (!type) {
         const known = Object.keys(all);
-        report(lineFor(key), `${kind} check: unknown parameter "${clipText(key, 40)}"${suggest(key, known)} (known: ${known.join(', ')})`);
+        report(lineFor(key), t('lesson.check.unknownParam', { kind, param: clipText(key, 40), suggest: suggest(key, known), known: known.join(', ') }));
         ok = false;
         continue;
       }
       const res = type.convert(raw, key);
       if ('error' in res) {
-        report(lineFor(key), `${kind} check: ${res.error}`);
+        report(lineFor(key), t('lesson.check.problem', { kind, error: res.error }));
         ok = false;
       } else out[key] = res.value;
     }
     for (const key of Object.keys(schema.required)) {
       if (!(key in obj)) {
-        report(itemLine, `${kind} check is missing "${key}"`);
+        report(itemLine, t('lesson.check.missing', { kind, param: key }));
         ok = false;
       }
     }

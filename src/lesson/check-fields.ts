@@ -11,6 +11,7 @@
 import { parseLabelSelector } from '../kube/selectors.js';
 import { clipText, describe } from './problem-text.js';
 import { convertTraceParam, type TraceParamType } from './trace-path.js';
+import { t, type MessageKey } from '../i18n/index.js';
 
 export type Converted<T> = { value: T } | { error: string };
 
@@ -28,27 +29,28 @@ export type Fields = Record<string, Field<unknown>>;
 const hasVar = (s: string) => s.includes('${');
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-/** A field whose values pass `ok`; any other is refused with "must be <expect>". */
-function simple<T>(expect: string, ok: (v: unknown) => boolean): Field<T> {
-  return { convert: (v, param) => (ok(v) ? { value: v as T } : { error: `"${param}" must be ${expect}, not ${describe(v)}` }) };
+/** A field whose values pass `ok`; any other is refused with "must be <expect>" (a catalog key, said in the run's language). */
+function simple<T>(expect: ExpectKey, ok: (v: unknown) => boolean): Field<T> {
+  return { convert: (v, param) => (ok(v) ? { value: v as T } : { error: t('lesson.field.mustBe', { param, expect: t(expect), what: describe(v) }) }) };
 }
+type ExpectKey = Extract<MessageKey, `lesson.expect.${string}`>;
 
 const string: Field<string> = {
   convert(v, param) {
-    if (typeof v !== 'string') return { error: `"${param}" must be a string, not ${describe(v)}` };
-    if (v.trim() === '') return { error: `"${param}" must not be empty` };
+    if (typeof v !== 'string') return { error: t('lesson.field.notString', { param, what: describe(v) }) };
+    if (v.trim() === '') return { error: t('lesson.field.empty', { param }) };
     return { value: v };
   },
 };
 
 const selector: Field<string> = {
   convert(v, param) {
-    if (typeof v !== 'string') return { error: `"${param}" must be a label selector string (like app=productpage), not ${describe(v)}` };
+    if (typeof v !== 'string') return { error: t('lesson.field.notSelector', { param, what: describe(v) }) };
     if (!hasVar(v)) {
       try {
         parseLabelSelector(v);
       } catch (e) {
-        return { error: `invalid label selector "${clipText(v)}": ${clipText((e as Error).message, 120)}` };
+        return { error: t('lesson.field.badSelector', { selector: clipText(v), why: clipText((e as Error).message, 120) }) };
       }
     }
     return { value: v.trim() };
@@ -57,16 +59,16 @@ const selector: Field<string> = {
 
 const labels: Field<Record<string, string>> = {
   convert(v, param) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return { error: `"${param}" must be a mapping of label names to values, not ${describe(v)}` };
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return { error: t('lesson.field.notLabels', { param, what: describe(v) }) };
     const out: Record<string, string> = {};
     for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
-      if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: `label "${clipText(k, 40)}" must have a string value, not ${describe(raw)}` };
+      if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: t('lesson.field.labelValue', { label: clipText(k, 40), what: describe(raw) }) };
       const val = String(raw);
       if (!hasVar(k) && !hasVar(val)) {
         try {
           parseLabelSelector(`${k}=${val}`);
         } catch {
-          return { error: `invalid label ${clipText(k, 40)}: ${clipText(val, 40)}` };
+          return { error: t('lesson.field.badLabel', { label: clipText(k, 40), value: clipText(val, 40) }) };
         }
       }
       out[k] = val;
@@ -87,15 +89,15 @@ export const field = {
   labels,
   /** A string naming one of the lesson's background commands. */
   processName: { ...string, names: 'process' } as Field<string>,
-  count: simple<number>('a whole number (0 or more)', (v) => isInt(v) && v >= 0),
-  port: simple<number>('a port number (1-65535)', (v) => isInt(v) && v >= 1 && v <= 65535),
-  status: simple<number>('an HTTP status code (100-599)', (v) => isInt(v) && v >= 100 && v <= 599),
-  ms: simple<number>('a positive whole number of milliseconds', (v) => isInt(v) && v > 0),
-  boolean: simple<boolean>('true or false', (v) => typeof v === 'boolean'),
-  index: simple<number>('a whole number (a 0-based index into options)', (v) => isInt(v) && v >= 0),
-  state: simple<'running' | 'stopped'>('"running" or "stopped"', (v) => v === 'running' || v === 'stopped'),
-  strings: simple<string[]>('a list of strings', (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim() !== '')),
-  ports: simple<number[]>('a list of port numbers', (v) => Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x) && x >= 1 && x <= 65535)),
+  count: simple<number>('lesson.expect.count', (v) => isInt(v) && v >= 0),
+  port: simple<number>('lesson.expect.port', (v) => isInt(v) && v >= 1 && v <= 65535),
+  status: simple<number>('lesson.expect.status', (v) => isInt(v) && v >= 100 && v <= 599),
+  ms: simple<number>('lesson.expect.ms', (v) => isInt(v) && v > 0),
+  boolean: simple<boolean>('lesson.expect.boolean', (v) => typeof v === 'boolean'),
+  index: simple<number>('lesson.expect.index', (v) => isInt(v) && v >= 0),
+  state: simple<'running' | 'stopped'>('lesson.expect.state', (v) => v === 'running' || v === 'stopped'),
+  strings: simple<string[]>('lesson.expect.strings', (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim() !== '')),
+  ports: simple<number[]>('lesson.expect.ports', (v) => Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x) && x >= 1 && x <= 65535)),
   tracePath: trace<string>('path'),
   tags: trace<Record<string, string>>('tags'),
   duration: trace<string>('duration'),

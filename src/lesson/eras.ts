@@ -46,25 +46,25 @@ const TOOL_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
  */
 export function parseWhen(text: string): { when: When } | { error: string } {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return { error: 'when needs a condition, like when=era:modern or when=era:1.0,1.1' };
+  if (!words.length) return { error: t('lesson.when.empty') };
   const eras: Era[] = [];
   const tools: string[] = [];
   for (const w of words) {
     const m = /^([a-z]+)[:=](.*)$/.exec(w);
-    if (!m) return { error: `"${w}" is not a condition: write era:VALUES (like era:1.0,1.1) or tool:NAME (like tool:istioctl)` };
+    if (!m) return { error: t('lesson.when.notCondition', { word: w }) };
     const values = m[2].split(',').map((v) => v.trim()).filter(Boolean);
-    if (!values.length) return { error: `"${w}" names no ${m[1]}` };
+    if (!values.length) return { error: t('lesson.when.noValues', { word: w, what: m[1] }) };
     if (m[1] === 'era') {
       for (const v of values) {
-        if (!isEra(v)) return { error: `unknown era "${v}" (eras: ${ERAS.join(', ')})` };
+        if (!isEra(v)) return { error: t('lesson.when.unknownEra', { era: v, eras: ERAS.join(', ') }) };
         if (!eras.includes(v)) eras.push(v);
       }
     } else if (m[1] === 'tool') {
       for (const v of values) {
-        if (!TOOL_RE.test(v)) return { error: `"${v}" is not a command name` };
+        if (!TOOL_RE.test(v)) return { error: t('lesson.when.notTool', { tool: v }) };
         if (!tools.includes(v)) tools.push(v);
       }
-    } else return { error: `unknown condition "${m[1]}" (conditions: era, tool)` };
+    } else return { error: t('lesson.when.unknownCondition', { what: m[1] }) };
   }
   return { when: { ...(eras.length ? { eras } : {}), ...(tools.length ? { tools } : {}) } };
 }

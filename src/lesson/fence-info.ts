@@ -2,6 +2,7 @@
 import { parseWhen, type When } from './eras.js';
 import { clipText, suggest } from './problem-text.js';
 import type { Report } from './yaml-block.js';
+import { t } from '../i18n/index.js';
 
 const PROCESS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const COMMAND_ATTRS = ['background', 'name', 'port', 'when'];
@@ -36,30 +37,30 @@ export function parseCommandAttrs(
       case 'background':
         if (value === undefined || value === 'true') out.background = true;
         else if (value === 'false') out.background = false;
-        else report(fenceLine, `background must be true or false, not "${value}"`);
+        else report(fenceLine, t('lesson.attr.background', { value }));
         break;
       case 'name':
         if (value === undefined || !PROCESS_NAME_RE.test(value)) {
-          report(fenceLine, `name must be letters, digits, dots, dashes or underscores (like name=jaeger-forward), not "${value ?? ''}"`);
+          report(fenceLine, t('lesson.attr.name', { value: value ?? '' }));
         } else out.name = value;
         break;
       case 'when': {
         const parsed = parseWhen(value ?? '');
-        if ('error' in parsed) report(fenceLine, `when: ${parsed.error}`);
+        if ('error' in parsed) report(fenceLine, t('lesson.attr.when', { error: parsed.error }));
         else out.when = parsed.when;
         break;
       }
       case 'port': {
         const port = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isInteger(port) || port < 1 || port > 65535) report(fenceLine, `port must be a port number (1-65535), not "${value ?? ''}"`);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) report(fenceLine, t('lesson.attr.port', { value: value ?? '' }));
         else out.port = port;
         break;
       }
       default:
-        report(fenceLine, `unknown attribute "${key}" on a ${lang} block${suggest(key, COMMAND_ATTRS)} (known: ${COMMAND_ATTRS.join(', ')})`);
+        report(fenceLine, t('lesson.attr.unknown', { key, lang, suggest: suggest(key, COMMAND_ATTRS), known: COMMAND_ATTRS.join(', ') }));
     }
   }
-  if (out.port !== undefined && !out.background) report(fenceLine, 'port= is only for background commands: add background');
+  if (out.port !== undefined && !out.background) report(fenceLine, t('lesson.attr.portNeedsBackground'));
   return out;
 }
 
@@ -71,11 +72,11 @@ export function onlyWhenAttr(raw: string, lang: string, fenceLine: number, repor
     const key = eq < 0 ? tok : tok.slice(0, eq);
     const value = eq < 0 ? '' : tok.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2');
     if (key !== 'when') {
-      report(fenceLine, `${lang} blocks take one attribute, when=… (like {when=era:modern}), not "${clipText(key, 40)}"`);
+      report(fenceLine, t('lesson.attr.onlyWhen', { lang, example: '{when=era:modern}', key: clipText(key, 40) }));
       continue;
     }
     const parsed = parseWhen(value);
-    if ('error' in parsed) report(fenceLine, `when: ${parsed.error}`);
+    if ('error' in parsed) report(fenceLine, t('lesson.attr.when', { error: parsed.error }));
     else when = parsed.when;
   }
   return when;

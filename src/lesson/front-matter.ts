@@ -4,6 +4,7 @@ import { ERAS, isEra, type Era } from './eras.js';
 import { lessonLanguageTag } from '../i18n/language.js';
 import { clipText, describe, suggest } from './problem-text.js';
 import { parseYaml, type Report } from './yaml-block.js';
+import { t } from '../i18n/index.js';
 
 const LANG_TAG_RE = /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/;
 /** A lesson or step id: lowercase letters, digits and dashes. */
@@ -15,7 +16,7 @@ export interface FrontMatter { id?: string; title?: string; summary: string; req
 export function parseFrontMatter(lines: string[], report: Report): FrontMatter {
   const out: FrontMatter = { summary: '', requires: [], bodyStart: 0 };
   if (lines[0]?.trimEnd() !== '---') {
-    report(1, 'missing front matter: the file must start with a "---" line, then id: and title:, then another "---" line');
+    report(1, t('lesson.front.missing'));
     return out;
   }
   let close = -1;
@@ -23,24 +24,24 @@ export function parseFrontMatter(lines: string[], report: Report): FrontMatter {
     if (/^(---|\.\.\.)[ \t]*$/.test(lines[i])) { close = i; break; }
   }
   if (close < 0) {
-    report(1, 'front matter is not closed: add a "---" line after it');
+    report(1, t('lesson.front.notClosed'));
     out.bodyStart = 1;
     return out;
   }
   out.bodyStart = close + 1;
 
   // The YAML's line 1 is the file's line 2.
-  const y = parseYaml(lines.slice(1, close), 1, 'front matter', report);
+  const y = parseYaml(lines.slice(1, close), 1, t('lesson.yaml.frontMatter'), report);
   if (!y) return out;
   const { doc, js: frontJs, src: frontSrc, lineOf } = y;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
-    report(1, 'front matter is missing "id"');
-    report(1, 'front matter is missing "title"');
+    report(1, t('lesson.front.missingKey', { key: 'id' }));
+    report(1, t('lesson.front.missingKey', { key: 'title' }));
     return out;
   }
   if (!isMap(contents)) {
-    report(lineOf(contents.range?.[0] ?? 0), 'front matter must be a YAML mapping with id:, title:, summary: and requires:');
+    report(lineOf(contents.range?.[0] ?? 0), t('lesson.front.notMapping'));
     return out;
   }
   const js = frontJs as Record<string, unknown>;
@@ -53,22 +54,22 @@ export function parseFrontMatter(lines: string[], report: Report): FrontMatter {
     switch (key) {
       case 'id':
         if (typeof value !== 'string' || !ID_RE.test(value)) {
-          report(keyLine, `front matter: "id" must be lowercase letters, digits and dashes (like istio-jaeger), not ${describe(value)}`);
+          report(keyLine, t('lesson.front.badId', { what: describe(value) }));
         } else out.id = value;
         break;
       case 'title':
-        if (typeof value !== 'string' || value.trim() === '') report(keyLine, `front matter: "title" must be a non-empty string, not ${describe(value)}`);
+        if (typeof value !== 'string' || value.trim() === '') report(keyLine, t('lesson.front.badTitle', { what: describe(value) }));
         else out.title = value.trim();
         break;
       case 'summary':
         if (value === null || value === undefined) break;
-        if (typeof value !== 'string') report(keyLine, `front matter: "summary" must be a string, not ${describe(value)}`);
+        if (typeof value !== 'string') report(keyLine, t('lesson.front.badSummary', { what: describe(value) }));
         else out.summary = value.trim();
         break;
       case 'requires':
         if (value === null || value === undefined) break;
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
-          report(keyLine, `front matter: "requires" must be a list of command names (like [kubectl]), not ${describe(value)}`);
+          report(keyLine, t('lesson.front.badRequires', { what: describe(value) }));
         } else out.requires = value.map((v: string) => v.trim());
         break;
       case 'eras': {
@@ -81,25 +82,25 @@ export function parseFrontMatter(lines: string[], report: Report): FrontMatter {
           const r = (item as { range?: [number, number, number] | null } | null)?.range;
           const raw = isScalar(item) && r ? frontSrc.slice(r[0], r[1]).trim().replace(/^(["'])(.*)\1$/, '$2') : '';
           if (!isEra(raw)) {
-            report(r ? lineOf(r[0]) : keyLine, `front matter: "eras" lists ${raw ? `"${clipText(raw, 40)}"` : describe(isScalar(item) ? item.value : item)}, which is not an era (eras: ${ERAS.join(', ')})`);
+            report(r ? lineOf(r[0]) : keyLine, t('lesson.front.notAnEra', { shown: raw ? `"${clipText(raw, 40)}"` : describe(isScalar(item) ? item.value : item), eras: ERAS.join(', ') }));
             ok = false;
           } else if (!eras.includes(raw)) eras.push(raw);
         }
-        if (!isSeq(node) || !items.length) report(keyLine, `front matter: "eras" must be a list of Istio eras (like [1.0, 1.1, modern]; eras: ${ERAS.join(', ')})`);
+        if (!isSeq(node) || !items.length) report(keyLine, t('lesson.front.badEras', { eras: ERAS.join(', ') }));
         else if (ok) out.eras = eras;
         break;
       }
       case 'lang':
         // The language the file is written in (a translation's name says it too: lesson.zh.md).
-        if (typeof value !== 'string' || !LANG_TAG_RE.test(value.trim())) report(keyLine, `front matter: "lang" must be a language tag (like en or zh-CN), not ${describe(value)}`);
+        if (typeof value !== 'string' || !LANG_TAG_RE.test(value.trim())) report(keyLine, t('lesson.front.badLang', { what: describe(value) }));
         else out.lang = lessonLanguageTag(value.trim());
         break;
       default:
-        report(keyLine, `front matter: unknown key "${clipText(key, 40)}"${suggest(key, FRONT_MATTER_KEYS)} (known keys: ${FRONT_MATTER_KEYS.join(', ')})`);
+        report(keyLine, t('lesson.front.unknownKey', { key: clipText(key, 40), suggest: suggest(key, FRONT_MATTER_KEYS), keys: FRONT_MATTER_KEYS.join(', ') }));
     }
   }
-  if (!seen.has('id')) report(1, 'front matter is missing "id"');
-  if (!seen.has('title')) report(1, 'front matter is missing "title"');
+  if (!seen.has('id')) report(1, t('lesson.front.missingKey', { key: 'id' }));
+  if (!seen.has('title')) report(1, t('lesson.front.missingKey', { key: 'title' }));
   return out;
 }
 

@@ -3,6 +3,7 @@
  * wrong is told with its line and column, before the file is read as a lesson.
  */
 import { LessonError } from './types.js';
+import { t } from '../i18n/index.js';
 
 
 // eslint-disable-next-line no-control-regex
@@ -20,10 +21,10 @@ export function controlCharacterLines(lines: string[]): Array<{ line: number; me
       line: i + 1,
       message:
         code === 0
-          ? `NUL byte at column ${col}: a lesson is a UTF-8 text file; is this a binary file?`
+          ? t('lesson.text.nul', { col })
           : code === 0x0d
-            ? `carriage return (CR) in the middle of the line at column ${col}: save the file with LF or CRLF line endings`
-            : `control character U+${code.toString(16).toUpperCase().padStart(4, '0')} at column ${col}: a lesson is plain text; remove it`,
+            ? t('lesson.text.cr', { col })
+            : t('lesson.text.control', { code: code.toString(16).toUpperCase().padStart(4, '0'), col }),
     });
   });
   return out;
@@ -53,8 +54,8 @@ export function decodeLessonBytes(bytes: Uint8Array, file: string): string {
         file,
         line,
         message: at >= bytes.length
-          ? 'the file ends in the middle of a UTF-8 character: is it truncated?'
-          : `not UTF-8 text: a broken character (byte 0x${byte}) at column ${col}; save the file as UTF-8`,
+          ? t('lesson.text.truncated')
+          : t('lesson.text.notUtf8', { byte, col }),
       },
     ]);
   }

@@ -22,6 +22,7 @@ import { LessonError, type Block, type Check, type Command, type Lesson, type So
 import { parseWhen, type When } from './eras.js';
 import type { Report } from './yaml-block.js';
 import { proseBlocks } from './blocks.js';
+import { t } from '../i18n/index.js';
 
 export { decodeLessonBytes };
 
@@ -47,21 +48,20 @@ export function parseLesson(input: string | Uint8Array, file: string, kinds: Che
   const controls = controlCharacterLines(lines);
   if (controls.length > 0) {
     for (const c of controls.slice(0, MAX_CONTROL_REPORTS)) report(c.line, c.message);
-    if (controls.length > MAX_CONTROL_REPORTS) report(controls[MAX_CONTROL_REPORTS].line, `… and ${controls.length - MAX_CONTROL_REPORTS} more lines with control characters`);
+    if (controls.length > MAX_CONTROL_REPORTS) report(controls[MAX_CONTROL_REPORTS].line, t('lesson.text.moreControls', { n: controls.length - MAX_CONTROL_REPORTS }));
     throw new LessonError(problems);
   }
 
   const front = parseFrontMatter(lines, report);
   const { intro, steps, pendingProcessRefs, processNames } = parseBody(lines, front.bodyStart, file, report, kinds);
 
-  if (steps.length === 0) report(1, 'the lesson has no steps: start each step with a "## " heading');
+  if (steps.length === 0) report(1, t('lesson.noSteps'));
   for (const ref of pendingProcessRefs) {
     if (processNames.has(ref.name) || ref.name === '*') continue; // `*`: every background process the runner started
     const known = [...processNames.keys()];
     report(
       ref.line,
-      `${ref.kind} check: no background command is named "${ref.name}" ` +
-        (known.length ? `(background commands: ${known.join(', ')})` : '(this lesson has no background commands)'),
+      known.length ? t('lesson.noProcess', { kind: ref.kind, name: ref.name, names: known.join(', ') }) : t('lesson.noProcessNone', { kind: ref.kind, name: ref.name }),
     );
   }
 
@@ -69,7 +69,7 @@ export function parseLesson(input: string | Uint8Array, file: string, kinds: Che
     problems.sort((a, b) => a.line - b.line); // stable: same-line problems keep their order
     if (problems.length > MAX_PROBLEMS) {
       const rest = problems.length - MAX_PROBLEMS;
-      problems.splice(MAX_PROBLEMS, rest, { file, line: problems[MAX_PROBLEMS].line, message: `… and ${rest} more problems (fix these first)` });
+      problems.splice(MAX_PROBLEMS, rest, { file, line: problems[MAX_PROBLEMS].line, message: t('lesson.moreProblems', { n: rest }) });
     }
     throw new LessonError(problems);
   }
@@ -170,8 +170,8 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     d.step.blocks.push(...proseBlocks(d.prose, d.proseLine, file).map((b) => (when && Object.keys(when).length ? { ...b, when } : b)));
     d.prose = [];
   };
-  const closeSection = (why: string) => {
-    if (section) report(section.line, `"::: when" section is not closed ${why}: end it with a ":::" line`);
+  const closeSection = (why: 'lesson.section.notClosedBeforeStep' | 'lesson.section.notClosedAtEnd') => {
+    if (section) report(section.line, t(why));
     flushProse(cur);
     section = null;
   };
@@ -184,7 +184,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
       let close = i + 1;
       while (close < lines.length && !isFenceClose(lines[close], open)) close++;
       const fenceLine = i + 1;
-      if (close >= lines.length) report(fenceLine, `code block is not closed (no closing ${open.char.repeat(open.len)} line)`);
+      if (close >= lines.length) report(fenceLine, t('lesson.fence.notClosed', { fence: open.char.repeat(open.len) }));
       const content = lines.slice(i + 1, close).map((l) => stripIndent(l, open.indent));
       const block = lines.slice(i, Math.min(close + 1, lines.length));
       const consumed = handleFence(open, content, fenceLine);
@@ -205,22 +205,22 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     if (sectionLine) {
       const rest = sectionLine[1];
       if (rest === '') {
-        if (!section) report(i + 1, '":::" closes a "::: when" section, but none is open');
+        if (!section) report(i + 1, t('lesson.section.noneOpen'));
         flushProse(cur);
         section = null;
       } else if (/^when(?:[ \t]|$)/.test(rest)) {
-        if (!cur) report(i + 1, '"::: when" sections go inside a step (after a "## " heading)');
+        if (!cur) report(i + 1, t('lesson.section.outsideStep'));
         else {
-          if (section) report(i + 1, `"::: when" sections do not nest (the one on line ${section.line} is still open)`);
+          if (section) report(i + 1, t('lesson.section.nested', { line: section.line }));
           flushProse(cur);
           const parsed = parseWhen(rest.slice(4));
-          if ('error' in parsed) report(i + 1, `::: when: ${parsed.error}`);
+          if ('error' in parsed) report(i + 1, t('lesson.section.when', { error: parsed.error }));
           // (Opened even when broken, so its ":::" does not count as a second mistake.)
           section = { when: 'error' in parsed ? {} : parsed.when, line: i + 1 };
           cur.hasSections = true;
         }
       } else {
-        report(i + 1, `unknown ":::" section "${clipText(rest, 40)}": the one kind is "::: when era:…" (closed by ":::")`);
+        report(i + 1, t('lesson.section.unknown', { text: clipText(rest, 40) }));
         if (cur && !section) section = { when: {}, line: i + 1 };
       }
       i++;
@@ -228,7 +228,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     }
     const heading = /^ {0,3}##(?=[ \t]|$)(.*)$/.exec(line);
     if (heading) {
-      closeSection('before the next step');
+      closeSection('lesson.section.notClosedBeforeStep');
       startStep(heading[1], i + 1);
       i++;
       continue;
@@ -238,7 +238,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
   }
   flushProse(cur);
 
-  closeSection('at the end of the file');
+  closeSection('lesson.section.notClosedAtEnd');
   return {
     intro: trimBlankLines(intro).join('\n'),
     steps: steps.map((d) => {
@@ -262,15 +262,15 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     if (idm) {
       title = title.slice(0, idm.index).trim();
       const explicit = idm.id.trim();
-      if (!ID_RE.test(explicit)) report(lineNo, `invalid step id "${clipText(explicit, 40)}": use lowercase letters, digits and dashes`);
+      if (!ID_RE.test(explicit)) report(lineNo, t('lesson.step.badId', { id: clipText(explicit, 40) }));
       else id = explicit;
     }
-    if (title === '') report(lineNo, 'step heading has no title');
+    if (title === '') report(lineNo, t('lesson.step.noTitle'));
     if (id === undefined) id = slugify(title) || `step-${steps.length + 1}`;
     flushProse(cur);
     const first = stepIds.get(id);
     if (first !== undefined) {
-      report(lineNo, `duplicate step id "${id}" (the step on line ${first} has it too); give one of them another {#id}`);
+      report(lineNo, t('lesson.step.duplicateId', { id, line: first, idSyntax: '{#id}' }));
     } else stepIds.set(id, lineNo);
     cur = {
       step: { id, title, body: '', blocks: [], commands: [], checks: [], hints: [], solution: [], source: src(lineNo) },
@@ -293,7 +293,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     if (!COMMAND_LANGS.has(lang) && !STEP_ONLY_LANGS.has(lang)) return false;
     if (!cur) {
       if (STEP_ONLY_LANGS.has(lang)) {
-        report(fenceLine, `${lang} block is not inside a step (put it after a "## " heading)`);
+        report(fenceLine, t('lesson.block.outsideStep', { lang }));
         return true;
       }
       return false; // a shell block in the introduction is shown, not run
@@ -302,7 +302,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     flushProse(cur); // the block ends the prose before it (it stays where the author put it)
     const blocks: Block[] = step.blocks;
     if (info.trailing) {
-      report(fenceLine, `unexpected text "${info.trailing}" after the language of a ${lang} block; attributes go in braces, like {background}`);
+      report(fenceLine, t('lesson.block.trailing', { text: info.trailing, lang, example: '{background}' }));
     }
     const blockWhen = (): When | undefined => {
       const own = info.attrs !== undefined ? onlyWhenAttr(info.attrs, lang, fenceLine, report) : undefined;
@@ -324,7 +324,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     if (lang === 'hint') {
       const when = blockWhen();
       const hint = trimBlankLines(content).join('\n');
-      if (hint === '') report(fenceLine, 'hint block is empty');
+      if (hint === '') report(fenceLine, t('lesson.block.hintEmpty'));
       else {
         step.hints.push(hint);
         cur.hintWhen.push(when);
@@ -334,7 +334,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
     if (lang === 'solution') {
       const when = blockWhen();
       const cmds = splitCommands(content, 'lines', lang, fenceLine + 1, report);
-      if (cmds.length === 0) report(fenceLine, 'solution block has no commands');
+      if (cmds.length === 0) report(fenceLine, t('lesson.block.solutionEmpty'));
       const first = step.solution.length;
       cmds.forEach((c, n) => {
         step.solution.push({ run: c.run, background: false, name: `${step.id}-solution-${first + n + 1}`, ...(when ? { when } : {}), source: src(c.line) });
@@ -355,11 +355,11 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
       cmds = text === '' ? [] : [{ run: text, line: fenceLine + 1 + first }];
     }
     if (cmds.length === 0) {
-      report(fenceLine, `${lang} block has no command`);
+      report(fenceLine, t('lesson.block.noCommand', { lang }));
       return true;
     }
     if (cmds.length > 1 && (attrs.background || attrs.name !== undefined)) {
-      report(fenceLine, `a ${attrs.background ? 'background' : 'named'} ${lang} block must hold exactly one command (found ${cmds.length})`);
+      report(fenceLine, t(attrs.background ? 'lesson.block.oneBackground' : 'lesson.block.oneNamed', { lang, n: cmds.length }));
     }
     for (const c of cmds) {
       cur.commandCount++;
@@ -368,7 +368,7 @@ function parseBody(lines: string[], start: number, file: string, report: Report,
       if (attrs.port !== undefined) cmd.readyPort = attrs.port;
       if (attrs.background || attrs.name !== undefined) {
         const prev = processNames.get(name);
-        if (prev !== undefined) report(fenceLine, `duplicate process name "${name}" (a command on line ${prev} has it too)`);
+        if (prev !== undefined) report(fenceLine, t('lesson.block.duplicateProcess', { name, line: prev }));
         else processNames.set(name, c.line);
       }
       blocks.push({ kind: 'command', index: step.commands.length, source: cmd.source, ...(cmd.when ? { when: cmd.when } : {}) });

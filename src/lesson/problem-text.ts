@@ -1,4 +1,5 @@
 /** Wording shared by the lesson parser's problem messages: how a value is quoted, and "did you mean". Pure. */
+import { t } from '../i18n/index.js';
 
 /** `s` cut to `max` characters for quoting in a message. */
 export function clipText(s: string, max = 60): string {
@@ -7,9 +8,9 @@ export function clipText(s: string, max = 60): string {
 
 /** A short description of a YAML value for error messages. */
 export function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'empty';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
+  if (v === null || v === undefined) return t('lesson.value.empty');
+  if (Array.isArray(v)) return t('lesson.value.list');
+  if (typeof v === 'object') return t('lesson.value.mapping');
   if (typeof v === 'string') return JSON.stringify(clipText(v));
   return clipText(String(v));
 }
@@ -22,7 +23,7 @@ export function suggest(word: string, known: readonly string[]): string {
     const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (d < bestDist) { best = k; bestDist = d; }
   }
-  return best !== undefined && bestDist <= Math.max(1, Math.floor(best.length / 4)) ? ` (did you mean "${best}"?)` : '';
+  return best !== undefined && bestDist <= Math.max(1, Math.floor(best.length / 4)) ? t('lesson.didYouMean', { word: best }) : '';
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,5 +1,6 @@
 /** The commands of a shell block: `$ ` prompts, `\`-continued lines, heredocs. Pure. */
 import type { Report } from './yaml-block.js';
+import { t } from '../i18n/index.js';
 
 export const PROMPT_RE = /^[ \t]*\$(?:[ \t]|$)/;
 const HEREDOC_RE = /(?<!<)<<(?!<)(-?)[ \t]*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
@@ -59,7 +60,7 @@ export function splitCommands(
       if (line.trim() === '' || out.length > 0) return; // blank, or sample output after a command
       if (/^\s*#/.test(line)) return; // a comment before the first command
       if (!reportedStray) {
-        report(lineNo, `text before the first "$ " prompt in a ${lang} block: put "$ " before each command`);
+        report(lineNo, t('lesson.block.textBeforePrompt', { lang }));
         reportedStray = true;
       }
       return;

@@ -11,6 +11,7 @@
  */
 import { ISTIO_ERA_NAMES } from '../kube/istio-era.js';
 import { parseGoDuration } from '../kube/go-duration.js';
+import { t } from '../i18n/index.js';
 
 export interface TraceHop {
   from: string;
@@ -23,13 +24,13 @@ export interface TraceHop {
 export function parseTracePath(text: string): { hops: TraceHop[]; services: string[] } | { error: string } {
   const parts = text.trim().split(/\s*(->|>)\s*/);
   // parts: service, arrow, service, arrow, service …
-  if (parts.length < 3) return { error: `"path" needs at least two services joined by -> (a call) or > (a direct child span), like "productpage -> reviews"; got "${text.trim()}"` };
+  if (parts.length < 3) return { error: t('lesson.trace.pathShort', { text: text.trim() }) };
   const services: string[] = [];
   const hops: TraceHop[] = [];
   for (let i = 0; i < parts.length; i += 2) {
     const name = parts[i];
     if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(name)) {
-      return { error: name === '' ? `"path" has an arrow with no service on one side: "${text.trim()}"` : `"path": "${name}" is not a service name (letters, digits, - _ . :)` };
+      return { error: name === '' ? t('lesson.trace.pathNoService', { text: text.trim() }) : t('lesson.trace.pathBadName', { name }) };
     }
     services.push(name);
     if (i > 0) hops.push({ from: services[services.length - 2], to: name, link: parts[i - 1] === '->' ? 'call' : 'child' });
@@ -48,36 +49,36 @@ const ERAS = ISTIO_ERA_NAMES;
 export function convertTraceParam(type: TraceParamType, param: string, v: unknown): { value: unknown } | { error: string } {
   switch (type) {
     case 'path': {
-      if (typeof v !== 'string' || v.trim() === '') return { error: `"${param}" must be a path like "productpage -> reviews -> ratings"` };
+      if (typeof v !== 'string' || v.trim() === '') return { error: t('lesson.trace.notPath', { param }) };
       if (v.includes('${')) return { value: v.trim() };
       const p = parseTracePath(v);
       return 'error' in p ? { error: p.error } : { value: v.trim() };
     }
     case 'tags': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0) return { error: `"${param}" must be a mapping of tag names to values, like {http.status_code: 200}` };
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0) return { error: t('lesson.trace.notTags', { param }) };
       const out: Record<string, string> = {};
       for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
-        if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: `tag "${k}" must have a string, number or true/false value` };
+        if (!['string', 'number', 'boolean'].includes(typeof raw)) return { error: t('lesson.trace.tagValue', { tag: k }) };
         out[k] = String(raw);
       }
       return { value: out };
     }
     case 'duration': {
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return { value: `${v}ms` };
-      if (typeof v !== 'string') return { error: `"${param}" must be a duration like 250ms or 1.5s` };
+      if (typeof v !== 'string') return { error: t('lesson.trace.notDuration', { param }) };
       if (v.includes('${')) return { value: v };
       try {
         const us = parseGoDuration(v.trim());
-        if (us < 0) return { error: `"${param}" must not be negative` };
+        if (us < 0) return { error: t('lesson.trace.negative', { param }) };
         return { value: v.trim() };
       } catch {
-        return { error: `"${param}" must be a duration like 250ms or 1.5s, not "${v}"` };
+        return { error: t('lesson.trace.badDuration', { param, value: v }) };
       }
     }
     case 'eras': {
       const list = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'number' ? x.toFixed(1) : String(x)));
       const bad = list.find((x) => !(ERAS as readonly string[]).includes(x));
-      if (bad !== undefined || list.length === 0) return { error: `"${param}" must list Istio eras among ${ERAS.join(', ')}${bad !== undefined ? `, not "${bad}"` : ''}` };
+      if (bad !== undefined || list.length === 0) return { error: bad !== undefined ? t('lesson.trace.badErasNot', { param, eras: ERAS.join(', '), bad }) : t('lesson.trace.badEras', { param, eras: ERAS.join(', ') }) };
       return { value: list };
     }
   }

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { Check, Lesson } from './types.js';
 import { lessonLanguageTag } from '../i18n/language.js';
+import { t } from '../i18n/index.js';
 
 /** `lesson.zh.md` → its language tag as written (`zh`); undefined for any other name. */
 export function translationTag(fileName: string): string | undefined {
@@ -25,7 +26,7 @@ export function lessonLanguage(lesson: Pick<Lesson, 'lang' | 'file'>): string {
 /** The texts of a check that a translation writes in its own words; everything else must match. */
 const TRANSLATED_CHECK_FIELDS = new Set(['title', 'hint', 'question', 'options', 'source']);
 
-const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? t('lesson.tr.notSet') : JSON.stringify(v));
 
 /**
  * What differs between a lesson and its translation where it must not: one problem per place,
@@ -36,30 +37,29 @@ export function translationProblems(original: Lesson, translation: Lesson): Arra
   const orig = path.basename(original.file);
   const out: Array<{ file: string; line: number; message: string }> = [];
   const say = (line: number, message: string) => out.push({ file, line, message });
-  if (translation.id !== original.id) say(1, `a translation keeps the lesson's id: "${translation.id}" here, "${original.id}" in ${orig}`);
-  if (JSON.stringify(translation.eras ?? []) !== JSON.stringify(original.eras ?? [])) say(1, `a translation claims the same eras as ${orig}: ${show(translation.eras)} here, ${show(original.eras)} there`);
+  if (translation.id !== original.id) say(1, t('lesson.tr.id', { here: translation.id, there: original.id, orig }));
+  if (JSON.stringify(translation.eras ?? []) !== JSON.stringify(original.eras ?? [])) say(1, t('lesson.tr.eras', { orig, here: show(translation.eras), there: show(original.eras) }));
   const ids = (l: Lesson) => l.steps.map((s) => s.id).join(', ');
   if (ids(translation) !== ids(original)) {
     // Name the first step that differs, where it is.
     const i = original.steps.findIndex((s, k) => translation.steps[k]?.id !== s.id);
     const at = translation.steps[i] ?? translation.steps[translation.steps.length - 1];
-    say(at?.source.line ?? 1, `the steps of a translation are those of ${orig}, with the same ids in the same order: here ${ids(translation) || 'none'}; in ${orig} ${ids(original)}`);
+    say(at?.source.line ?? 1, t('lesson.tr.steps', { orig, here: ids(translation) || t('lesson.tr.none'), there: ids(original) }));
     return out;
   }
   original.steps.forEach((step, i) => {
     const here = translation.steps[i];
-    const where = `step "${step.id}"`;
     if (here.checks.length !== step.checks.length) {
-      say(here.checks[0]?.source.line ?? here.source.line, `${where} has ${here.checks.length} checks here and ${step.checks.length} in ${orig} (line ${step.checks[0]?.source.line ?? step.source.line}): a translation has the same checks`);
+      say(here.checks[0]?.source.line ?? here.source.line, t('lesson.tr.checkCount', { step: step.id, here: here.checks.length, there: step.checks.length, orig, line: step.checks[0]?.source.line ?? step.source.line }));
     } else {
       step.checks.forEach((c, j) => {
         const diff = checkDifference(c, here.checks[j]);
-        if (diff) say(here.checks[j].source.line, `check ${j + 1} of ${where} differs from ${orig}:${c.source.line}: ${diff}`);
+        if (diff) say(here.checks[j].source.line, t('lesson.tr.checkDiffers', { n: j + 1, step: step.id, orig, line: c.source.line, diff }));
       });
     }
     const forwards = (cs: Lesson['steps'][number]['commands']) => cs.filter((c) => c.background).map((c) => `${c.name}${c.readyPort ? `:${c.readyPort}` : ''}`).sort().join(', ');
     if (forwards(here.commands) !== forwards(step.commands)) {
-      say(here.source.line, `${where} starts other background commands than in ${orig}:${step.source.line}: ${forwards(here.commands) || 'none'} here, ${forwards(step.commands) || 'none'} there`);
+      say(here.source.line, t('lesson.tr.background', { step: step.id, orig, line: step.source.line, here: forwards(here.commands) || t('lesson.tr.none'), there: forwards(step.commands) || t('lesson.tr.none') }));
     }
   });
   return out;
@@ -67,14 +67,14 @@ export function translationProblems(original: Lesson, translation: Lesson): Arra
 
 /** The first parameter in which two checks differ (the translated texts aside), or undefined. */
 function checkDifference(a: Check, b: Check): string | undefined {
-  if (a.kind !== b.kind) return `kind is ${b.kind} here, ${a.kind} there`;
+  if (a.kind !== b.kind) return t('lesson.tr.kind', { here: b.kind, there: a.kind });
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {
     if (TRANSLATED_CHECK_FIELDS.has(k)) continue;
     const x = (a as unknown as Record<string, unknown>)[k];
     const y = (b as unknown as Record<string, unknown>)[k];
-    if (JSON.stringify(x) !== JSON.stringify(y)) return `${k} is ${show(y)} here, ${show(x)} there`;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return t('lesson.tr.param', { param: k, here: show(y), there: show(x) });
   }
-  if (a.kind === 'quiz' && b.kind === 'quiz' && a.options.length !== b.options.length) return `${b.options.length} options here, ${a.options.length} there`;
+  if (a.kind === 'quiz' && b.kind === 'quiz' && a.options.length !== b.options.length) return t('lesson.tr.options', { here: b.options.length, there: a.options.length });
   return undefined;
 }

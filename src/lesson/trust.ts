@@ -11,6 +11,7 @@ import { dirname, join, relative, isAbsolute } from 'node:path';
 import type { Lesson } from './types.js';
 import { bundledLessonsDir } from './load.js';
 import { stateDir } from '../state-dir.js';
+import { t } from '../i18n/index.js';
 
 const storeFile = () => join(stateDir(), 'trusted-lessons.json');
 
@@ -64,4 +65,4 @@ export function trustLesson(lesson: Pick<Lesson, 'file'>): void {
 }
 
 /** What the screen says while a lesson is not trusted. */
-export const UNTRUSTED_NOTICE = 'Not a bundled lesson: nothing runs until you trust it (Enter shows its source).';
+export const untrustedNotice = (): string => t('lesson.untrusted');

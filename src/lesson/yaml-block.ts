@@ -1,6 +1,7 @@
 /** YAML inside a lesson file (its front matter, a check block), read with the file's line numbers. */
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { clipText } from './problem-text.js';
+import { t } from '../i18n/index.js';
 
 /** Collects one problem at a file line. */
 export type Report = (line: number, message: string) => void;
@@ -28,7 +29,7 @@ export function parseYaml(
   if (doc.errors.length > 0) {
     // The first error only: the ones after it are mostly the parser losing its way.
     const err = doc.errors[0];
-    report(lineOf(err.pos[0]), `invalid YAML in ${what}: ${yamlProblem(err.message)}`);
+    report(lineOf(err.pos[0]), t('lesson.yaml.invalid', { what, problem: yamlProblem(err.message) }));
     return undefined;
   }
   let js: unknown;
@@ -38,7 +39,7 @@ export function parseYaml(
     // An alias bomb (aliases of aliases, expanding to millions of nodes): point at the first alias.
     let at = 0;
     visit(doc, { Alias: (_key, node) => { at = node.range?.[0] ?? 0; return visit.BREAK; } });
-    report(lineOf(at), `invalid YAML in ${what}: ${yamlProblem((e as Error).message)}`);
+    report(lineOf(at), t('lesson.yaml.invalid', { what, problem: yamlProblem((e as Error).message) }));
     return undefined;
   }
   return { doc, js, src, lineOf };
@@ -46,8 +47,8 @@ export function parseYaml(
 
 /** A YAML library error in the author's terms. */
 function yamlProblem(message: string): string {
-  if (/Maximum call stack size exceeded/.test(message)) return 'values are nested too deeply to read';
-  if (/Excessive alias count/.test(message)) return 'aliases (*name) expand to too many values';
+  if (/Maximum call stack size exceeded/.test(message)) return t('lesson.yaml.tooDeep');
+  if (/Excessive alias count/.test(message)) return t('lesson.yaml.tooManyAliases');
   return clipText(firstLine(message), 160);
 }
 

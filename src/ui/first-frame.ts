@@ -17,7 +17,7 @@ import { layoutScreen, type Cell, type ScreenLine } from './screen.js';
 import { hasOverlay, initialUi, moveFocus, pageSize, scrollTo, uiReducer, type UiAction, type UiState } from './ui-state.js';
 import { cellWidth, truncateCells } from '../text/cells.js';
 import { parseRawKeys, type KeyPress } from './keys.js';
-import { UNTRUSTED_NOTICE } from '../lesson/trust.js';
+import { untrustedNotice } from '../lesson/trust.js';
 import { displayText } from '../text/display-text.js';
 import { displayView } from './display-view.js';
 
@@ -34,7 +34,7 @@ export function startingView(lesson: Lesson, target: { label: string; kind: 'san
     output: null,
     vars,
     found: {},
-    notice: untrusted ? UNTRUSTED_NOTICE : null,
+    notice: untrusted ? untrustedNotice() : null,
     noticeSeq: untrusted ? 1 : 0,
     noticeStep: 0,
     finished: false,

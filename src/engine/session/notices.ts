@@ -4,7 +4,7 @@
  * language (src/i18n/en-session.ts).
  */
 import { t } from '../../i18n/index.js';
-import { UNTRUSTED_NOTICE } from '../../lesson/trust.js';
+import { untrustedNotice } from '../../lesson/trust.js';
 
 export type Notice =
   | { kind: 'untrusted' }
@@ -29,7 +29,7 @@ export type Notice =
 export function noticeText(n: Notice): string {
   switch (n.kind) {
     case 'untrusted':
-      return UNTRUSTED_NOTICE;
+      return untrustedNotice();
     case 'text':
       return n.text;
     case 'progress-unreadable':

@@ -8,8 +8,8 @@ export const deploymentAvailableSchema = checkSchema({
   required: { namespace: field.string },
   optional: { name: field.string, selector: field.selector },
   rules(_c, at) {
-    if (!at.given('name') && !at.given('selector')) at.problem('deployment-available check needs "name" or "selector"');
-    if (at.given('name') && at.given('selector')) at.problem('deployment-available check takes "name" or "selector", not both', 'selector');
+    if (!at.given('name') && !at.given('selector')) at.problem(t('lesson.rule.deploymentNeeds'));
+    if (at.given('name') && at.given('selector')) at.problem(t('lesson.rule.deploymentBoth'), 'selector');
   },
   title: (c) => (c.name ? t('check.title.deployment', { name: c.name, namespace: c.namespace }) : t('check.title.deployments', { selector: c.selector ?? '', namespace: c.namespace })),
   doc: { parameters: '`namespace`, `name` or `selector`', passes: 'the deployment(s) report Available' },

@@ -1,6 +1,7 @@
 /** The `quiz` check's schema: a question, its options, and the right one. */
 import { field } from '../check-fields.js';
 import { checkSchema } from '../check-schema.js';
+import { t } from '../../i18n/index.js';
 
 export const quizSchema = checkSchema({
   kind: 'quiz',
@@ -9,8 +10,8 @@ export const quizSchema = checkSchema({
   rules(c, at) {
     if (!Array.isArray(c.options)) return;
     const n = c.options.length;
-    if (n < 2) at.problem('quiz check needs at least 2 options', 'options');
-    else if (typeof c.answer === 'number' && c.answer >= n) at.problem(`quiz check: "answer" is ${c.answer}, but the options are numbered 0-${n - 1}`, 'answer');
+    if (n < 2) at.problem(t('lesson.rule.quizOptions'), 'options');
+    else if (typeof c.answer === 'number' && c.answer >= n) at.problem(t('lesson.rule.quizAnswer', { answer: c.answer, last: n - 1 }), 'answer');
   },
   title: (c) => c.question.trim(),
   askedInPlace: true,

@@ -8,7 +8,7 @@ export const resourceSchema = checkSchema({
   required: { apiVersion: field.string, resourceKind: field.string },
   optional: { namespace: field.string, name: field.string, selector: field.selector, absent: field.boolean },
   rules(_c, at) {
-    if (at.given('name') && at.given('selector')) at.problem('resource check takes "name" or "selector", not both', 'selector');
+    if (at.given('name') && at.given('selector')) at.problem(t('lesson.rule.resourceBoth'), 'selector');
   },
   title: (c) => resourceTitle(c),
   doc: {
