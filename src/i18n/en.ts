@@ -155,6 +155,7 @@ export const en = {
   'era.eraNotYet': 'era not detected yet',
   'era.notOnPath': '{tools} not found on PATH',
   'era.detectedNone': 'detected: no istio-pilot or istiod in istio-system',
+  'era.brief': '{era} ({why})',
   'era.detected': 'detected: {controlPlane}',
   'era.detectedGateway': 'detected: {controlPlane}, a Gateway on 15032',
   'era.detectedNoGateway': 'detected: {controlPlane}, no Gateway on 15032',

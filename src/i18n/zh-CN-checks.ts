@@ -195,7 +195,7 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
 
   // --- http ---------------------------------------------------------------------------------------
   'check.http.noAnswerWithin': '{seconds} 秒内没有应答',
-  'check.http.pageTitled': '标题为"{title}"的页面',
+  'check.http.pageTitled': '标题为“{title}”的页面',
   'check.http.emptyBody': '空的响应体',
   'check.http.refused': '到 {host} 的连接被拒绝',
   'check.http.refusedWhy': '{host} 上没有程序在监听：端口转发（或网关）在运行吗？运行器会列出它的后台进程',
@@ -211,7 +211,7 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
   'check.http.notHttpWhy': '{host} 的地址和端口对吗？在那里监听的程序不说 HTTP',
   'check.http.failed': '对 {host} 的请求失败（{code}）',
   'check.http.expect': 'GET {url} 应答 {status}',
-  'check.http.expectContaining': 'GET {url} 应答 {status}，且响应体包含"{text}"',
+  'check.http.expectContaining': 'GET {url} 应答 {status}，且响应体包含“{text}”',
   'check.http.noUpstream': '网关为这条路由找不到健康的后端：它背后的 pod 都 Ready 了吗？',
   'check.http.noRoute': '网关没有这个路径的路由：VirtualService 已经应用并绑定到 Gateway 了吗？',
   'check.http.meshUnreachable': '服务网格无法访问该服务：它的 pod 都 Ready 了吗？',
@@ -219,8 +219,8 @@ export const zhCNChecks: Record<keyof typeof enChecks, Message> = {
   'check.http.wrongStatus': 'GET {url} 应答 {got}，而不是 {status}',
   'check.http.bodySize': '响应体（{size} 个字符）是{gist}',
   'check.http.bodySizeTyped': '响应体（{size} 个字符，{type}）是{gist}',
-  'check.http.without': 'GET {url} 应答 {got}，但不含"{text}"',
+  'check.http.without': 'GET {url} 应答 {got}，但不含“{text}”',
   'check.http.answered': 'GET {url} 应答 {got}',
-  'check.http.answeredContaining': 'GET {url} 应答 {got}，包含"{text}"',
+  'check.http.answeredContaining': 'GET {url} 应答 {got}，包含“{text}”',
   'cluster.sandboxLabel': '沙箱（场景 {scenario}）',
 } as const;

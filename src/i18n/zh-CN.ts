@@ -157,6 +157,7 @@ export const zhCN: Record<keyof En, Message> = {
   'era.eraNotYet': '尚未识别版本',
   'era.notOnPath': 'PATH 中找不到 {tools}',
   'era.detectedNone': '识别结果：istio-system 中没有 istio-pilot 或 istiod',
+  'era.brief': '{era}（{why}）',
   'era.detected': '识别结果：{controlPlane}',
   'era.detectedGateway': '识别结果：{controlPlane}，有 Gateway 监听 15032',
   'era.detectedNoGateway': '识别结果：{controlPlane}，没有 Gateway 监听 15032',

@@ -19,7 +19,10 @@ export function thisCluster(ctx: EraContext): string {
 
 /** The same in fewer cells, for a line at the top of a step: `current Istio (istiod 1.29.6)`. */
 export function thisClusterBrief(ctx: EraContext): string {
-  return ctx.era ? `${eraName(ctx.era)}${ctx.why ? ` (${ctx.why.replace(/^detected:\s*/, '')})` : ''}` : thisCluster(ctx);
+  if (!ctx.era) return thisCluster(ctx);
+  if (!ctx.why) return eraName(ctx.era);
+  const lead = t('era.detected', { controlPlane: '' }); // `detected: `, whose word the brief form drops
+  return t('era.brief', { era: eraName(ctx.era), why: ctx.why.startsWith(lead) ? ctx.why.slice(lead.length) : ctx.why });
 }
 
 const SHORT: Record<string, () => string> = { modern: () => t('era.short.modern'), none: () => t('era.short.none') };
