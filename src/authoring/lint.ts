@@ -11,6 +11,7 @@ import { parseTracePath } from '../lesson/trace-path.js';
 import { bareService } from '../traces/trace-model.js';
 import type { CheckOf } from '../checks/types.js';
 import { applies, eraName, lessonWhens, namedEras } from '../lesson/eras.js';
+import { t } from '../i18n/index.js';
 
 export interface LintFinding { file: string; line: number; severity: 'error' | 'warning'; message: string }
 
@@ -31,11 +32,11 @@ export function lintLesson(text: string | Uint8Array, file: string): LintFinding
   for (const step of lesson.steps) {
     const runnable = [...step.commands, ...step.solution];
     if (step.commands.length && !step.checks.length) {
-      out.push({ file, line: step.source.line, severity: 'warning', message: `step "${step.id}" has commands but no check: nothing tells the learner it worked` });
+      out.push({ file, line: step.source.line, severity: 'warning', message: t('author.lint.noCheck', { step: step.id }) });
     }
     for (const c of runnable) {
       if (KILL_BY_NAME.test(c.run)) {
-        out.push({ file, line: c.source.line, severity: 'warning', message: `unsafe: "${c.run.split('\n')[0]}" ends processes by name, including ones this lesson did not start; use a background command (the runner stops it) or kill a PID` });
+        out.push({ file, line: c.source.line, severity: 'warning', message: t('author.lint.killByName', { command: c.run.split('\n')[0] }) });
       }
     }
     for (const c of step.checks) {
@@ -50,7 +51,7 @@ export function lintLesson(text: string | Uint8Array, file: string): LintFinding
     const setHere = new Set(runnable.flatMap((c) => [...c.run.matchAll(/(?:^|[\s;&|])export\s+([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1])));
     for (const r of reads) {
       if (!exported.has(r.name) && !setHere.has(r.name) && !RUNNER_VARS.has(r.name)) {
-        out.push({ file, line: r.line, severity: 'warning', message: `\${${r.name}} is read here, but no earlier step exports it` });
+        out.push({ file, line: r.line, severity: 'warning', message: t('author.lint.unsetVar', { ref: `\${${r.name}}` }) });
       }
     }
     for (const name of setHere) exported.add(name);
@@ -71,13 +72,13 @@ function eraFindings(lesson: Lesson, text: string): LintFinding[] {
   if (!lessonWhens(lesson).some((w) => w.eras?.length)) return out;
   const claimed = lesson.eras;
   if (!claimed) {
-    out.push({ file, line: 1, severity: 'warning', message: `blocks are marked for eras (${[...namedEras(lesson)].join(', ')}), but the front matter lists none: add eras: [...] so lint can check that every era has a solution` });
+    out.push({ file, line: 1, severity: 'warning', message: t('author.lint.erasNotListed', { eras: [...namedEras(lesson)].join(', ') }) });
     return out;
   }
   for (const step of lesson.steps) {
     for (const block of [...step.commands, ...step.solution, ...step.checks]) {
       for (const e of block.when?.eras ?? []) {
-        if (!claimed.includes(e)) out.push({ file, line: block.source.line, severity: 'warning', message: `this block is for era ${e}, which the lesson does not claim (front matter eras: ${claimed.join(', ')})` });
+        if (!claimed.includes(e)) out.push({ file, line: block.source.line, severity: 'warning', message: t('author.lint.eraNotClaimed', { era: e, claimed: claimed.join(', ') }) });
       }
     }
     if (!step.solution.some((l) => l.when?.eras)) continue;
@@ -88,7 +89,7 @@ function eraFindings(lesson: Lesson, text: string): LintFinding[] {
         file,
         line: step.solution[0].source.line,
         severity: 'warning',
-        message: `step "${step.id}": its solution has no line for ${missing.map((e) => `${eraName(e)} (${e})`).join(', ')}, which the lesson claims (eras: ${claimed.join(', ')} on line ${erasLine}): add a solution block with when=era:${missing.join(',')}`,
+        message: t('author.lint.eraNoSolution', { step: step.id, missing: missing.map((e) => `${eraName(e)} (${e})`).join(', '), claimed: claimed.join(', '), line: erasLine, eras: missing.join(',') }),
       });
     }
   }
@@ -102,13 +103,13 @@ export function lintTraceCheck(check: CheckOf<'trace'>): string[] {
   const out: string[] = [];
   for (const h of p.hops) {
     if (h.link === 'call' && bareService(h.to) === 'istio-policy') {
-      out.push(`trace check: "${h.from} -> ${h.to}": istio-policy's Check span has no client span above it (the sidecar's Mixer filter makes the call); write "${h.from} > ${h.to}"`);
+      out.push(t('author.lint.policyCall', { from: h.from, to: h.to }));
     }
   }
   // Either the check's own eras, or its block's (`check {when=era:1.0,1.1}`), may keep it off modern Istio.
   const offModern = !!check.eras || (!!check.when?.eras && !check.when.eras.includes('modern'));
   if (p.hops.some((h) => bareService(h.to) === 'istio-policy') && !offModern) {
-    out.push('trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio');
+    out.push(t('author.lint.policyEras'));
   }
   return out;
 }

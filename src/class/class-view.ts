@@ -3,6 +3,8 @@
  * totals per step. Pure: records in, a summary and lines of text out.
  */
 import type { LearnerProgress } from './progress-record.js';
+import { t } from '../i18n/index.js';
+import { cellWidth, padCells, truncateCells } from '../text/cells.js';
 
 export interface ClassRow {
   learner: string;
@@ -81,29 +83,32 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-const fit = (s: string, w: number) => (w <= 0 ? '' : s.length <= w ? s.padEnd(w) : `${s.slice(0, Math.max(0, w - 1))}…`);
+/** `s` in exactly `w` terminal cells: padded, or cut with `…` (a Chinese word is two cells a character). */
+const fit = (s: string, w: number) => (w <= 0 ? '' : cellWidth(s) <= w ? padCells(s, w) : truncateCells(s, w));
 
 /** A learners × steps grid: ✓ passed, ● current, · not yet; stuck time and last failure; a totals row. */
 export function classToText(summary: ClassSummary, width = 100): string[] {
   const stepIds = summary.stepIds;
-  const nameW = Math.min(20, Math.max(7, ...summary.rows.map((r) => r.learner.length)));
+  const labels = [t('author.class.step'), t('author.class.onStep'), t('author.class.passed')];
+  const nameW = Math.min(20, Math.max(7, ...labels.map(cellWidth), ...summary.rows.map((r) => cellWidth(r.learner))));
   const cellW = 4;
   const lines: string[] = [];
   const learners = summary.rows.length;
-  lines.push(fit(`${learners} learner${learners === 1 ? '' : 's'}, ${summary.done} done${summary.stuckLongest ? `; stuck longest: ${summary.stuckLongest.learner} on ${summary.stuckLongest.step} for ${formatDuration(summary.stuckLongest.stuckForMs)}` : ''}`, width).trimEnd());
-  lines.push(fit(`${'step'.padEnd(nameW)} ${stepIds.map((_, i) => String(i + 1).padStart(3).padEnd(cellW)).join('')} stuck   last failure`, width).trimEnd());
+  const longest = summary.stuckLongest;
+  lines.push(fit(`${t('author.class.learners', { count: learners, done: summary.done })}${longest ? t('author.class.stuckLongest', { learner: longest.learner, step: longest.step, duration: formatDuration(longest.stuckForMs) }) : ''}`, width).trimEnd());
+  lines.push(fit(`${padCells(t('author.class.step'), nameW)} ${stepIds.map((_, i) => String(i + 1).padStart(3).padEnd(cellW)).join('')} ${padCells(t('author.class.stuck'), 7)} ${t('author.class.lastFailure')}`, width).trimEnd());
   for (const r of summary.rows) {
     const cells = stepIds
       .map((id) => (r.passed[id] ? '  ✓ ' : r.current === id ? '  ● ' : '  · '))
       .join('');
-    const stuck = r.current === 'done' ? 'done' : formatDuration(r.stuckForMs);
-    const head = `${fit(r.learner, nameW)} ${cells} ${stuck.padEnd(7)} `;
-    lines.push(`${head}${fit(r.lastFailure ?? '', width - head.length)}`.trimEnd());
+    const stuck = r.current === 'done' ? t('author.class.done') : formatDuration(r.stuckForMs);
+    const head = `${fit(r.learner, nameW)} ${cells} ${padCells(stuck, 7)} `;
+    lines.push(`${head}${fit(r.lastFailure ?? '', width - cellWidth(head))}`.trimEnd());
   }
   const at = stepIds.map((id) => String(summary.perStep[id]?.at ?? 0).padStart(3).padEnd(cellW)).join('');
   const passed = stepIds.map((id) => String(summary.perStep[id]?.passed ?? 0).padStart(3).padEnd(cellW)).join('');
-  lines.push(`${fit('on step', nameW)} ${at}`.trimEnd());
-  lines.push(`${fit('passed', nameW)} ${passed}`.trimEnd());
-  lines.push(fit(`steps: ${stepIds.map((id, i) => `${i + 1}=${id}`).join(' ')}`, width).trimEnd());
+  lines.push(`${fit(t('author.class.onStep'), nameW)} ${at}`.trimEnd());
+  lines.push(`${fit(t('author.class.passed'), nameW)} ${passed}`.trimEnd());
+  lines.push(fit(t('author.class.steps', { steps: stepIds.map((id, i) => `${i + 1}=${id}`).join(' ') }), width).trimEnd());
   return lines;
 }
