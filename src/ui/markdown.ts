@@ -219,9 +219,12 @@ function table(tokens: Token[], open: number, close: number, width: number): Lin
 // Inline
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
-/** A soft line break between these two characters is no space (both are CJK). */
+/** CJK and full-width punctuation (、，。：（）): it carries its own space, and takes none beside it. */
+const WIDE_PUNCT = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/u;
+/** A soft line break between these two characters is no space (both are CJK, or one is full-width punctuation). */
 function joinsWithoutSpace(before: string | undefined, after: string | undefined): boolean {
-  return before !== undefined && after !== undefined && CJK.test(before) && CJK.test(after);
+  if (before === undefined || after === undefined) return false;
+  return (CJK.test(before) && CJK.test(after)) || WIDE_PUNCT.test(before) || WIDE_PUNCT.test(after);
 }
 
 /** An inline token's children as styled segments; `\n` marks a hard break. */

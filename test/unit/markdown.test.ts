@@ -181,5 +181,9 @@ describe('line breaks inside a paragraph', () => {
     expect(text('本课使用本地\n端口 15032。')).toBe('本课使用本地端口 15032。');
     expect(text('the lesson uses\nport 15032')).toBe('the lesson uses port 15032');
     expect(text('转发到 pod\n的端口')).toBe('转发到 pod 的端口');
+    // Full-width punctuation takes no space on either side, whatever follows it.
+    expect(text('停掉（`jaeger-forward-pod`、\n`jaeger-forward` 或 x）')).toBe('停掉（jaeger-forward-pod、jaeger-forward 或 x）');
+    expect(text('只结束那一个作业：\n`kill %1`（编号）')).toBe('只结束那一个作业：kill %1（编号）');
+    expect(text('a pod\n（Jaeger）')).toBe('a pod（Jaeger）');
   });
 });
