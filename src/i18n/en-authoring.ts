@@ -20,4 +20,8 @@ export const enAuthoring = {
   'author.lint.eraNoSolution': 'step "{step}": its solution has no line for {missing}, which the lesson claims (eras: {claimed} on line {line}): add a solution block with when=era:{eras}',
   'author.lint.policyCall': 'trace check: "{from} -> {to}": istio-policy\'s Check span has no client span above it (the sidecar\'s Mixer filter makes the call); write "{from} > {to}"',
   'author.lint.policyEras': 'trace check: istio-policy spans exist only on Istio 1.0 and 1.1 (Mixer); add eras: [1.0, 1.1] (or put it in a check {when=era:1.0,1.1} block) so the check passes on modern Istio',
+
+  // --- what was left in src/ui/ ----------------------------------------------------------------
+  /** An inline image with no alt text (src/ui/markdown.ts). */
+  'author.ui.image': 'image',
 } as const;

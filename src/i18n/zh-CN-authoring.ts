@@ -23,4 +23,7 @@ export const zhCNAuthoring: Record<keyof typeof enAuthoring, Message> = {
   'author.lint.eraNoSolution': '步骤“{step}”：它的解答中没有适用于 {missing} 的命令，而课程声明了这些时代（第 {line} 行的时代：{claimed}）：请加一个带 `when=era:{eras}` 的解答块',
   'author.lint.policyCall': 'trace 检查：“{from} -> {to}”：`istio-policy` 的 Check Span 上方没有客户端 Span（调用由 Sidecar 的 Mixer 过滤器发出）；请写成“{from} > {to}”',
   'author.lint.policyEras': 'trace 检查：`istio-policy` 的 Span 只存在于 Istio 1.0 和 1.1（Mixer）；请加上 `eras: [1.0, 1.1]`（或把它放进 `check {when=era:1.0,1.1}` 块），这样检查在 modern Istio 上会通过',
+
+  // --- src/ui/ 中余下的话 ---
+  'author.ui.image': '图片',
 };

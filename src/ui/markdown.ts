@@ -11,6 +11,7 @@
  */
 import { parseMarkdown, type Token } from '../lesson/markdown-parser.js';
 import { cellWidth, expandTabs, sliceCells, wrapPieces } from '../text/cells.js';
+import { t as msg } from '../i18n/index.js';
 
 export interface Segment {
   text: string;
@@ -264,8 +265,8 @@ function inline(t: Token | undefined, base: Style): Segment[] {
         if (stack.length > 1) stack.pop();
         break;
       case 'image': {
-        const alt = (c.children ?? []).map((k) => k.content).join('') || c.content || 'image';
-        out.push({ ...style(), italic: true, text: `Figure: ${alt}` });
+        const alt = (c.children ?? []).map((k) => k.content).join('') || c.content || msg('author.ui.image');
+        out.push({ ...style(), italic: true, text: msg('screen.doc.figure', { alt }) });
         break;
       }
       case 'html_inline':

@@ -5,6 +5,7 @@ import { lintLesson } from '../../src/authoring/lint.js';
 import { classToText, summarizeClass } from '../../src/class/class-view.js';
 import type { LearnerProgress } from '../../src/class/progress-record.js';
 import { cellWidth } from '../../src/text/cells.js';
+import { lineText, renderMarkdown } from '../../src/ui/markdown.js';
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');
 const rec = (learner: string, current: string, idx: number, passed: string[], stuckSinceMs: number, lastFailure?: string): LearnerProgress => ({
@@ -45,5 +46,10 @@ describe('authoring and class messages in Chinese', () => {
     expect(col(lines.find((l) => l.startsWith('王小明'))!, '✓')).toBe(first);
     expect(col(lines.find((l) => l.startsWith('ann'))!, '✓')).toBe(first);
     for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(60);
+  });
+
+  test('an inline image in prose is captioned in Chinese, with or without alt text', () => {
+    setLanguage('zh-CN');
+    expect(renderMarkdown('![架构](a.png) ![](b.png)', 80).map(lineText)).toEqual(['图：架构 图：图片']);
   });
 });
