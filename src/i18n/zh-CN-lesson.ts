@@ -107,7 +107,7 @@ export const zhCNLesson: Record<keyof typeof enLesson, Message> = {
   'lesson.field.badLabel': '无效的标签 {label}：{value}',
   'lesson.expect.count': '整数（0 或更大）',
   'lesson.expect.port': '端口号（1-65535）',
-  'lesson.expect.status': 'HTTP 状态码（100-599）',
+  'lesson.expect.status': ' HTTP 状态码（100-599）',
   'lesson.expect.ms': '正整数（毫秒数）',
   'lesson.expect.boolean': ' `true` 或 `false`',
   'lesson.expect.index': '整数（`options` 中从 0 开始的序号）',
