@@ -15,6 +15,7 @@ import type { KubeObject } from '../kube/types.js';
 import { KubeconfigError, loadKubeconfig } from '../kube/kubeconfig.js';
 import { WatchCache, type ResourceInfo } from './watch-cache.js';
 import { retryingHttpLibrary } from './read-retry.js';
+import { t } from '../i18n/index.js';
 
 export type ClusterErrorKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'not-found-kind' | 'other';
 
@@ -90,7 +91,7 @@ export class KubeClient {
   ) {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new ClusterError('other', `the kubeconfig's context "${kc.getCurrentContext() ?? ''}" names no cluster: check it with kubectl config view`);
+    if (!cluster) throw new ClusterError('other', t('kube.client.noCluster', { context: kc.getCurrentContext() ?? '', command: 'kubectl config view' }));
     // What KubernetesObjectApi.makeApiClient(kc) builds, with an HTTP layer that counts requests,
     // gives each a deadline (client-node sets none, so a dead cluster would hang a check) and
     // retries reads through a passing fault (5xx, 429, reset, refused, timeout: see read-retry.ts).
@@ -202,12 +203,12 @@ export class KubeClient {
     if (status !== undefined) {
       const statusMessage = statusText((e as { body?: unknown }).body);
       if (status === 401) {
-        return new ClusterError('unauthorized', `the cluster at ${server} does not accept the credentials of context ${ctx} (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try kubectl --context ${ctx} auth whoami`, 401);
+        return new ClusterError('unauthorized', t('kube.client.unauthorized', { server, context: ctx, command: `kubectl --context ${ctx} auth whoami` }), 401);
       }
       if (status === 403) return new ClusterError('forbidden', forbiddenMessage(statusMessage, intent), 403);
       if (status === 404 && isDiscoveryError(e)) return new ClusterError('not-found-kind', missingKindMessage(intent), 404);
       const what = describeIntent(intent);
-      return new ClusterError('other', `the cluster refused to ${what}: ${status}${statusMessage ? ` ${statusMessage}` : ''}`, status);
+      return new ClusterError('other', statusMessage ? t('kube.client.refusedSaying', { what, status, message: statusMessage }) : t('kube.client.refused', { what, status }), status);
     }
     const message = e instanceof Error ? e.message : String(e);
     if (/^Unrecognized API version and kind/.test(message)) return new ClusterError('not-found-kind', missingKindMessage(intent));
@@ -216,21 +217,21 @@ export class KubeClient {
     const name = (e as { name?: string }).name;
     const code = (e as { code?: string }).code ?? (e as { errno?: string }).errno;
     if (name === 'AbortError' || name === 'TimeoutError' || (e as { type?: string }).type === 'aborted') {
-      return new ClusterError('unreachable', `the cluster at ${server} did not answer within ${+(this.timeoutMs / 1000).toFixed(1)} s — is it running and reachable? (${probe})`);
+      return new ClusterError('unreachable', t('kube.client.timeout', { server, seconds: +(this.timeoutMs / 1000).toFixed(1), probe }));
     }
     if (name === 'FetchError' || (typeof code === 'string' && /^E[A-Z]+$|CERT|SELF_SIGNED|TLS|UNABLE_TO/.test(code))) {
       const reason = (message.match(/reason: (.*)$/s)?.[1] ?? message).trim().split('\n')[0];
       if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|UNABLE_TO/.test(code)) {
-        return new ClusterError('unreachable', `cannot reach the cluster at ${server} securely: its TLS certificate was rejected (${reason}); check certificate-authority in the kubeconfig (${probe})`);
+        return new ClusterError('unreachable', t('kube.client.tlsRejected', { server, reason, field: 'certificate-authority', probe }));
       }
       if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-        return new ClusterError('unreachable', `cannot reach the cluster at ${server}: its host name does not resolve (${reason}) — are you on the right network or VPN? (${probe})`);
+        return new ClusterError('unreachable', t('kube.client.noResolve', { server, reason, probe }));
       }
       // "connect ECONNREFUSED 127.0.0.1:6443": the address is already in the server URL.
       const short = reason.replace(/\s+\[?[0-9a-f:.]+\]?:\d+$/i, '');
-      return new ClusterError('unreachable', `cannot reach the cluster at ${server}: ${short} — is it running? (${probe})`);
+      return new ClusterError('unreachable', t('kube.client.cannotReach', { server, reason: short, probe }));
     }
-    return new ClusterError('other', `could not ${describeIntent(intent)} on the cluster at ${server}: ${firstLine(e)}`);
+    return new ClusterError('other', t('kube.client.failed', { what: describeIntent(intent), server, error: firstLine(e) }));
   }
 }
 
@@ -253,7 +254,7 @@ function statusText(body: unknown): string {
     } catch {
       // A proxy's error page: its title says more than its first line (<!DOCTYPE html>).
       const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-      return clipLine(title !== undefined ? `(an HTML page titled "${title}")` : /^\s*</.test(body) ? '(an HTML page)' : body.trim().split('\n')[0] ?? '');
+      return clipLine(title !== undefined ? t('kube.client.htmlTitled', { title }) : /^\s*</.test(body) ? t('kube.client.html') : body.trim().split('\n')[0] ?? '');
     }
   }
   const message = (b as { message?: unknown } | null)?.message;
@@ -273,16 +274,17 @@ function unreadableAnswer(e: unknown, intent: RequestIntent, server: string): Cl
   const message = e instanceof Error ? e.message.replace(/^Failed to fetch resource metadata for [^:]*: /, '') : '';
   const type = /The mediaType (.*) is not supported/.exec(message)?.[1];
   let why: string;
-  if (/Parse Error|HPE_/.test(message)) why = 'it is not valid HTTP';
-  else if (/end of JSON input/.test(message)) why = 'its JSON is cut short';
-  else if (e instanceof SyntaxError || /is not valid JSON|JSON at position/.test(message)) why = 'it is not JSON';
-  else if (type !== undefined) why = `it is ${type}, not JSON`;
-  else if (/No Content-Type defined/.test(message)) why = 'it has no content type';
-  else if (/Unable to determine type/.test(message)) why = 'it is not a Kubernetes object';
-  else if (e instanceof TypeError) why = 'it is JSON, but not in the shape of a Kubernetes answer';
+  if (/Parse Error|HPE_/.test(message)) why = t('kube.answer.notHttp');
+  else if (/end of JSON input/.test(message)) why = t('kube.answer.cutShort');
+  else if (e instanceof SyntaxError || /is not valid JSON|JSON at position/.test(message)) why = t('kube.answer.notJson');
+  else if (type !== undefined) why = t('kube.answer.mediaType', { type });
+  else if (/No Content-Type defined/.test(message)) why = t('kube.answer.noContentType');
+  else if (/Unable to determine type/.test(message)) why = t('kube.answer.notObject');
+  else if (e instanceof TypeError) why = t('kube.answer.wrongShape');
   else return undefined;
-  const asked = isDiscoveryError(e) ? `look up the ${intent.kind} kind (GET ${intent.apiVersion.includes('/') ? '/apis/' : '/api/'}${intent.apiVersion})` : describeIntent(intent);
-  return new ClusterError('other', `the cluster at ${server} sent an answer kubetutor cannot read when asked to ${asked}: ${why}\nis ${server} a Kubernetes API server? A proxy or load balancer in front of it may be answering instead`);
+  const asked = isDiscoveryError(e) ? t('kube.client.askKind', { kind: intent.kind, path: `${intent.apiVersion.includes('/') ? '/apis/' : '/api/'}${intent.apiVersion}` }) : describeIntent(intent);
+  // The same words as a check's unreadable answer (src/checks/common.ts).
+  return new ClusterError('other', t('check.common.unreadable', { server, asked, why }));
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -299,18 +301,19 @@ function isDiscoveryError(e: unknown): boolean {
 }
 
 function describeIntent(i: RequestIntent): string {
-  const where = i.namespace ? ` in namespace ${i.namespace}` : '';
-  return i.verb === 'get' ? `get ${i.kind} ${i.name}${where}` : `list ${i.kind} objects${where}`;
+  const { kind, namespace } = i;
+  if (i.verb === 'get') return namespace ? t('check.ask.getIn', { kind, name: i.name ?? '', namespace }) : t('check.ask.get', { kind, name: i.name ?? '' });
+  return namespace ? t('check.ask.listIn', { kind, namespace }) : t('check.ask.list', { kind });
 }
 
 function missingKindMessage(i: RequestIntent): string {
   const group = i.apiVersion.includes('/') ? i.apiVersion.split('/')[0] : '';
   const question = /(^|\.)istio\.io$/.test(group)
-    ? 'is Istio installed?'
+    ? t('kube.noKind.istio')
     : group
-      ? `is the CustomResourceDefinition for it installed? (kubectl api-resources --api-group=${group})`
-      : 'check the spelling of the kind and apiVersion (kubectl api-resources)';
-  return `the cluster has no ${i.kind} kind (${i.apiVersion}): ${question}`;
+      ? t('kube.noKind.crd', { command: `kubectl api-resources --api-group=${group}` })
+      : t('kube.noKind.spelling', { command: 'kubectl api-resources' });
+  return t('kube.noKind', { kind: i.kind, apiVersion: i.apiVersion, question });
 }
 
 /**
@@ -320,14 +323,15 @@ function missingKindMessage(i: RequestIntent): string {
 export function forbiddenMessage(statusMessage: string, intent: { verb: string; kind: string; namespace?: string }): string {
   const m = statusMessage.match(/User "([^"]*)" cannot (\S+) resource "([^"]+)"(?: in subresource "([^"]*)")? in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/);
   if (!m) {
-    const where = intent.namespace ? ` in namespace ${intent.namespace}` : '';
-    return `RBAC refused: cannot ${intent.verb} ${intent.kind}${where}${statusMessage ? ` (${statusMessage})` : ''}`;
+    const { verb, kind, namespace } = intent;
+    const text = namespace ? t('kube.rbac.refusedIn', { verb, kind, namespace }) : t('kube.rbac.refused', { verb, kind });
+    return statusMessage ? t('kube.rbac.saying', { text, message: statusMessage }) : text;
   }
   const [, user, verb, resource, sub, group, namespace] = m;
   const full = `${resource}${sub ? `/${sub}` : ''}`;
-  const where = namespace ? `in namespace ${namespace}` : 'at cluster scope';
-  const inGroup = group ? ` in API group "${group}"` : '';
-  return `RBAC refused: cannot ${verb} ${full} ${where} (ask for the "${verb}" verb on "${full}"${inGroup}${user ? ` for user "${user}"` : ''})`;
+  const askVerb = group ? t('kube.rbac.askGroup', { verb, resource: full, group }) : t('kube.rbac.ask', { verb, resource: full });
+  const ask = user ? t('kube.rbac.forUser', { ask: askVerb, user }) : askVerb;
+  return namespace ? t('kube.rbac.inNamespace', { verb, resource: full, namespace, ask }) : t('kube.rbac.clusterScope', { verb, resource: full, ask });
 }
 
 function firstLine(e: unknown): string {

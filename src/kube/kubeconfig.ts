@@ -5,6 +5,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../user-error.js';
+import { t } from '../i18n/index.js';
 export { writeKubeconfig } from './kubeconfig-file.js';
 
 /** A kubeconfig that cannot be used as asked; the message says which and what to do. */
@@ -26,22 +27,22 @@ export function loadKubeconfig(source: KubeconfigSource, context?: string): Kube
       name = source.file;
       kc.loadFromFile(source.file);
     } else if ('text' in source) {
-      name = 'the kubeconfig';
+      name = t('kube.config.the');
       kc.loadFromString(source.text);
     } else {
-      name = 'the kubeconfig';
+      name = t('kube.config.the');
       kc.loadFromDefault();
     }
   } catch (e) {
-    throw new KubeconfigError('file' in source ? `the kubeconfig ${source.file} cannot be read: ${firstLine(e)}` : `the kubeconfig cannot be read: ${firstLine(e)}`);
+    throw new KubeconfigError('file' in source ? t('kube.config.fileUnreadable', { file: source.file, error: firstLine(e) }) : t('kube.config.unreadable', { error: firstLine(e) }));
   }
   if (context) {
     if (!kc.getContexts().some((c) => c.name === context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
-      throw new KubeconfigError(`context "${context}" is not in ${name} (contexts there: ${known})`);
+      const known = kc.getContexts().map((c) => c.name).join(', ') || t('kube.none');
+      throw new KubeconfigError(t('kube.config.noSuchContext', { context, name, known }));
     }
     kc.setCurrentContext(context);
   }
-  if (!kc.getCurrentContext()) throw new KubeconfigError(`${name} has no current context: pick one with kubectl config use-context, or pass --context`);
+  if (!kc.getCurrentContext()) throw new KubeconfigError(t('kube.config.noCurrentContext', { name }));
   return kc;
 }

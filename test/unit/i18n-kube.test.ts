@@ -1,0 +1,46 @@
+/** The cluster client's and the kubeconfig's errors in Chinese (kube.*): what a learner sees when the cluster cannot be used. */
+import { afterEach, describe, expect, test } from 'vitest';
+import { createServer } from 'node:net';
+import { setLanguage } from '../../src/i18n/index.js';
+import { ClusterError, KubeClient, forbiddenMessage } from '../../src/cluster/kube-client.js';
+import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
+
+/** A local port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const kubeconfig = (server: string) => `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${server}" } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: lab, context: { cluster: c, user: u } }]
+current-context: lab
+`;
+
+describe('kube.* in Chinese', () => {
+  afterEach(() => setLanguage('en'));
+
+  test('an unreachable cluster: what happened and what to run, the address and the command as they are', async () => {
+    const server = `https://127.0.0.1:${await closedPort()}`;
+    setLanguage('zh-CN');
+    const client = KubeClient.fromKubeconfigText(kubeconfig(server), undefined, { requestTimeoutMs: 1000 });
+    const err = await client.list('v1', 'Pod', 'default').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err).toMatchObject({ kind: 'unreachable', message: `无法连接 ${server} 上的集群：connect ECONNREFUSED —— 它在运行吗？（kubectl --context lab cluster-info）` });
+    setLanguage('en');
+    const again = await client.list('v1', 'Pod', 'default').catch((e: unknown) => e);
+    expect((again as Error).message).toBe(`cannot reach the cluster at ${server}: connect ECONNREFUSED — is it running? (kubectl --context lab cluster-info)`);
+  });
+
+  test('an RBAC refusal and a missing context', () => {
+    setLanguage('zh-CN');
+    const status = 'pods is forbidden: User "ann" cannot list resource "pods" in API group "" in the namespace "istio-system"';
+    expect(forbiddenMessage(status, { verb: 'list', kind: 'Pod', namespace: 'istio-system' })).toBe('RBAC 拒绝：不能对命名空间 istio-system 中的 pods 执行 list（请申请对“pods”的“list”权限，授予用户“ann”）');
+    expect(() => loadKubeconfig({ text: kubeconfig('https://x') }, 'prod')).toThrow('kubeconfig 中没有上下文“prod”（其中的上下文：lab）');
+  });
+});
