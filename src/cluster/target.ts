@@ -39,7 +39,7 @@ export interface Target {
 
 export async function openTarget(opts: TargetOptions): Promise<Target> {
   if (wantsCluster(opts)) {
-    if (opts.sandbox) throw userError('choose either --sandbox or --kubeconfig/--context, not both');
+    if (opts.sandbox) throw userError(t('kube.target.both'));
     return openCluster(opts.kubeconfig, opts.context);
   }
   const scenario = sandboxScenario(opts);
@@ -109,14 +109,14 @@ async function openCluster(file: string | undefined, context: string | undefined
       file = f;
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw userError(`cannot read kubeconfig ${f}: ${(e as Error).message.split('\n')[0]}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw userError(t('kube.target.unreadable', { file: f, error: (e as Error).message.split('\n')[0] }));
     }
   }
-  if (!doc || !file) throw userError(`no kubeconfig found (${files.join(', ')}); pass --kubeconfig FILE, or use --sandbox`);
+  if (!doc || !file) throw userError(t('kube.target.noKubeconfig', { files: files.join(', ') }));
   const contexts = (doc.contexts as Array<{ name: string; context: { cluster: string } }>) ?? [];
   const ctxName = context ?? (doc['current-context'] as string | undefined);
   const ctx = contexts.find((c) => c.name === ctxName);
-  if (!ctxName || !ctx) throw userError(`context "${ctxName ?? ''}" not found in ${file}; contexts there: ${contexts.map((c) => c.name).join(', ') || 'none'}`);
+  if (!ctxName || !ctx) throw userError(t('kube.target.noContext', { context: ctxName ?? '', file, known: contexts.map((c) => c.name).join(', ') || t('kube.none') }));
   const cluster = ((doc.clusters as Array<{ name: string; cluster: { server: string } }>) ?? []).find((c) => c.name === ctx.context.cluster);
   // Commands get a copy whose current context is the chosen one (mode 0600, removed on close).
   const dir = mkdtempSync(join(tmpdir(), 'kubetutor-'));
@@ -125,7 +125,7 @@ async function openCluster(file: string | undefined, context: string | undefined
   let client: KubeClient | undefined;
   return {
     kind: 'cluster',
-    label: `context ${ctxName} (${cluster?.cluster.server ?? 'unknown server'})`,
+    label: t('target.context', { context: ctxName, server: cluster?.cluster.server ?? t('target.unknownServer') }),
     key: `context-${ctxName.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
     kubeconfigPath: path,
     context: ctxName,

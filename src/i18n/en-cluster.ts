@@ -8,6 +8,12 @@ export const enCluster = {
   'kube.config.noCurrentContext': '{name} has no current context: pick one with kubectl config use-context, or pass --context',
   'kube.none': 'none',
 
+  // --- choosing the target (src/cluster/target.ts) ------------------------------------------
+  'kube.target.both': 'choose either --sandbox or --kubeconfig/--context, not both',
+  'kube.target.unreadable': 'cannot read kubeconfig {file}: {error}',
+  'kube.target.noKubeconfig': 'no kubeconfig found ({files}); pass --kubeconfig FILE, or use --sandbox',
+  'kube.target.noContext': 'context "{context}" not found in {file}; contexts there: {known}',
+
   // --- the cluster client's errors (src/cluster/kube-client.ts) -----------------------------
   'kube.client.noCluster': 'the kubeconfig\'s context "{context}" names no cluster: check it with {command}',
   'kube.client.unauthorized': 'the cluster at {server} does not accept the credentials of context {context} (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try {command}',

@@ -11,6 +11,12 @@ export const zhCNCluster: Record<keyof typeof enCluster, Message> = {
   'kube.config.noCurrentContext': '{name} 没有当前上下文：用 kubectl config use-context 选定一个，或传入 --context',
   'kube.none': '无',
 
+  // --- 选择目标集群（src/cluster/target.ts）---------------------------------------------------
+  'kube.target.both': '--sandbox 与 --kubeconfig/--context 只能二选一',
+  'kube.target.unreadable': '无法读取 kubeconfig {file}：{error}',
+  'kube.target.noKubeconfig': '找不到 kubeconfig（{files}）；请用 --kubeconfig FILE 指定，或使用 --sandbox',
+  'kube.target.noContext': '{file} 中找不到上下文“{context}”；其中的上下文：{known}',
+
   // --- 集群客户端的错误（src/cluster/kube-client.ts）--------------------------------------------
   'kube.client.noCluster': 'kubeconfig 的上下文“{context}”没有指定集群：用 {command} 检查一下',
   'kube.client.unauthorized': '{server} 上的集群不接受上下文 {context} 的凭据（401 Unauthorized）：令牌或证书有误或已过期；请重新登录，然后试试 {command}',

@@ -4,6 +4,10 @@ import { createServer } from 'node:net';
 import { setLanguage } from '../../src/i18n/index.js';
 import { ClusterError, KubeClient, forbiddenMessage } from '../../src/cluster/kube-client.js';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
+import { openTarget } from '../../src/cluster/target.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A local port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -42,5 +46,20 @@ describe('kube.* in Chinese', () => {
     const status = 'pods is forbidden: User "ann" cannot list resource "pods" in API group "" in the namespace "istio-system"';
     expect(forbiddenMessage(status, { verb: 'list', kind: 'Pod', namespace: 'istio-system' })).toBe('RBAC 拒绝：不能对命名空间 istio-system 中的 pods 执行 list（请申请对“pods”的“list”权限，授予用户“ann”）');
     expect(() => loadKubeconfig({ text: kubeconfig('https://x') }, 'prod')).toThrow('kubeconfig 中没有上下文“prod”（其中的上下文：lab）');
+  });
+
+  test('a real cluster\'s target: its label, and a context the kubeconfig lacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kt-i18n-kube-'));
+    try {
+      const file = join(dir, 'config');
+      writeFileSync(file, kubeconfig('https://203.0.113.7:6443'));
+      setLanguage('zh-CN');
+      await expect(openTarget({ kubeconfig: file, context: 'prod' })).rejects.toThrow(`${file} 中找不到上下文“prod”；其中的上下文：lab`);
+      const target = await openTarget({ kubeconfig: file });
+      expect(target.label).toBe('上下文 lab（https://203.0.113.7:6443）');
+      await target.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
