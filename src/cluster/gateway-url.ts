@@ -6,10 +6,13 @@
  */
 import { ClusterError, type KubeClient } from './kube-client.js';
 import type { KubeObject } from '../kube/types.js';
+import { t } from '../i18n/index.js';
 
 export const GATEWAY_NAMESPACE = 'istio-system';
 export const GATEWAY_SERVICE = 'istio-ingressgateway';
 export const GATEWAY_POD_SELECTOR = 'istio=ingressgateway';
+/** What to pass when the address cannot be worked out. */
+const URL_FLAG = '--url http://HOST:PORT/productpage';
 
 export interface GatewayUrl {
   /** host:port, as GATEWAY_URL holds it. */
@@ -38,24 +41,29 @@ export async function findGatewayUrl(client: KubeClient): Promise<GatewayUrl> {
   const ports = spec.ports ?? [];
   const http2 = ports.find((p) => p.name === 'http2');
   if (!http2 || typeof http2.port !== 'number') {
-    const known = ports.map((p) => `${p.name ?? '(unnamed)'} ${p.port}`).join(', ') || 'none';
-    throw new GatewayUrlError(`Service ${GATEWAY_SERVICE} in ${GATEWAY_NAMESPACE} has no port named http2 (its ports: ${known}), so it is not clear which port serves HTTP; pass the address yourself (--url http://HOST:PORT/productpage)`);
+    const known = ports.map((p) => `${p.name ?? t('kube.gw.unnamed')} ${p.port}`).join(', ') || t('kube.none');
+    throw new GatewayUrlError(t('kube.gw.noHttp2', { service: GATEWAY_SERVICE, namespace: GATEWAY_NAMESPACE, ports: known, flag: URL_FLAG }));
   }
 
   // 1. An external load balancer: its address and the Service port.
   const ingress = ((svc.status as { loadBalancer?: { ingress?: LoadBalancerIngress[] } } | undefined)?.loadBalancer?.ingress ?? [])[0];
   const lbHost = ingress?.ip || ingress?.hostname;
-  if (lbHost) return { url: hostPort(lbHost, http2.port), how: `LoadBalancer ingress ${lbHost}, port ${http2.port}` };
+  if (lbHost) return { url: hostPort(lbHost, http2.port), how: t('kube.gw.loadBalancer', { host: lbHost, port: http2.port }) };
 
   // 2. No load balancer: the node port on a node's address.
   if (typeof http2.nodePort !== 'number') {
     throw new GatewayUrlError(
-      `Service ${GATEWAY_SERVICE} in ${GATEWAY_NAMESPACE} has no load balancer address and its http2 port has no node port (type ${spec.type ?? 'ClusterIP'}); ` +
-        `forward it instead (kubectl port-forward -n ${GATEWAY_NAMESPACE} svc/${GATEWAY_SERVICE} 8080:${http2.port}) and use --url http://localhost:8080/productpage`,
+      t('kube.gw.noNodePort', {
+        service: GATEWAY_SERVICE,
+        namespace: GATEWAY_NAMESPACE,
+        type: spec.type ?? 'ClusterIP',
+        command: `kubectl port-forward -n ${GATEWAY_NAMESPACE} svc/${GATEWAY_SERVICE} 8080:${http2.port}`,
+        flag: '--url http://localhost:8080/productpage',
+      }),
     );
   }
   const nodePort = http2.nodePort;
-  const pending = spec.type === 'LoadBalancer' ? 'no load balancer address (EXTERNAL-IP pending)' : 'no load balancer';
+  const pending = spec.type === 'LoadBalancer' ? t('kube.gw.pending') : t('kube.gw.noLoadBalancer');
   const reasons: string[] = [];
 
   try {
@@ -63,9 +71,9 @@ export async function findGatewayUrl(client: KubeClient): Promise<GatewayUrl> {
     const pod = pickGatewayPod(pods);
     if (pod) {
       const hostIP = (pod.status as { hostIP?: string }).hostIP!;
-      return { url: hostPort(hostIP, nodePort), how: `node port ${nodePort} (http2) on the gateway pod's host ${hostIP} — ${pending}` };
+      return { url: hostPort(hostIP, nodePort), how: t('kube.gw.onPodHost', { port: nodePort, ip: hostIP, pending }) };
     }
-    reasons.push(pods.length ? `no gateway pod (${GATEWAY_POD_SELECTOR}) has a host IP yet` : `no pod in ${GATEWAY_NAMESPACE} matches ${GATEWAY_POD_SELECTOR}`);
+    reasons.push(pods.length ? t('kube.gw.noHostIp', { selector: GATEWAY_POD_SELECTOR }) : t('kube.gw.noPod', { namespace: GATEWAY_NAMESPACE, selector: GATEWAY_POD_SELECTOR }));
   } catch (e) {
     if (!(e instanceof ClusterError) || e.kind === 'unreachable' || e.kind === 'unauthorized') throw e;
     reasons.push(e.message);
@@ -75,14 +83,14 @@ export async function findGatewayUrl(client: KubeClient): Promise<GatewayUrl> {
     const nodes = await client.list('v1', 'Node');
     const node = pickNode(nodes);
     if (node) {
-      return { url: hostPort(node.ip, nodePort), how: `node port ${nodePort} (http2) on node ${node.name}'s InternalIP ${node.ip} — ${pending}, and ${reasons[0]}` };
+      return { url: hostPort(node.ip, nodePort), how: t('kube.gw.onNode', { port: nodePort, node: node.name, ip: node.ip, pending, reason: reasons[0] }) };
     }
-    reasons.push('no node has an InternalIP');
+    reasons.push(t('kube.gw.noInternalIp'));
   } catch (e) {
     if (!(e instanceof ClusterError) || e.kind === 'unreachable' || e.kind === 'unauthorized') throw e;
     reasons.push(e.message);
   }
-  throw new GatewayUrlError(`the ingress gateway has node port ${nodePort} (http2), but no node address was found: ${reasons.join('; ')}`);
+  throw new GatewayUrlError(t('kube.gw.noNodeAddress', { port: nodePort, reasons: reasons.join(t('check.common.sep')) }));
 }
 
 /** A gateway pod with a host IP, Running ones first. */
@@ -104,7 +112,6 @@ function pickNode(nodes: KubeObject[]): { name: string; ip: string } | undefined
 
 /** No Service istio-system/istio-ingressgateway: say so, and name gateways elsewhere if there are any. */
 async function missingServiceMessage(client: KubeClient): Promise<string> {
-  const base = `there is no Service ${GATEWAY_SERVICE} in namespace ${GATEWAY_NAMESPACE}`;
   let elsewhere: KubeObject[] = [];
   try {
     elsewhere = await client.list('v1', 'Service', undefined, GATEWAY_POD_SELECTOR);
@@ -113,7 +120,7 @@ async function missingServiceMessage(client: KubeClient): Promise<string> {
   }
   if (elsewhere.length) {
     const names = elsewhere.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).join(', ');
-    return `${base}; gateway Services labelled ${GATEWAY_POD_SELECTOR}: ${names}. Pass the address yourself (--url http://HOST:PORT/productpage)`;
+    return t('kube.gw.noServiceElsewhere', { service: GATEWAY_SERVICE, namespace: GATEWAY_NAMESPACE, selector: GATEWAY_POD_SELECTOR, names, flag: URL_FLAG });
   }
-  return `${base}: is Istio installed with its ingress gateway? (kubectl get services -n ${GATEWAY_NAMESPACE})`;
+  return t('kube.gw.noService', { service: GATEWAY_SERVICE, namespace: GATEWAY_NAMESPACE, command: `kubectl get services -n ${GATEWAY_NAMESPACE}` });
 }

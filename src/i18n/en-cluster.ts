@@ -14,6 +14,22 @@ export const enCluster = {
   'kube.target.noKubeconfig': 'no kubeconfig found ({files}); pass --kubeconfig FILE, or use --sandbox',
   'kube.target.noContext': 'context "{context}" not found in {file}; contexts there: {known}',
 
+  // --- GATEWAY_URL (src/cluster/gateway-url.ts) ---------------------------------------------
+  'kube.gw.unnamed': '(unnamed)',
+  'kube.gw.noHttp2': 'Service {service} in {namespace} has no port named http2 (its ports: {ports}), so it is not clear which port serves HTTP; pass the address yourself ({flag})',
+  'kube.gw.loadBalancer': 'LoadBalancer ingress {host}, port {port}',
+  'kube.gw.noNodePort': 'Service {service} in {namespace} has no load balancer address and its http2 port has no node port (type {type}); forward it instead ({command}) and use {flag}',
+  'kube.gw.pending': 'no load balancer address (EXTERNAL-IP pending)',
+  'kube.gw.noLoadBalancer': 'no load balancer',
+  'kube.gw.onPodHost': 'node port {port} (http2) on the gateway pod\'s host {ip} — {pending}',
+  'kube.gw.noHostIp': 'no gateway pod ({selector}) has a host IP yet',
+  'kube.gw.noPod': 'no pod in {namespace} matches {selector}',
+  'kube.gw.onNode': 'node port {port} (http2) on node {node}\'s InternalIP {ip} — {pending}, and {reason}',
+  'kube.gw.noInternalIp': 'no node has an InternalIP',
+  'kube.gw.noNodeAddress': 'the ingress gateway has node port {port} (http2), but no node address was found: {reasons}',
+  'kube.gw.noServiceElsewhere': 'there is no Service {service} in namespace {namespace}; gateway Services labelled {selector}: {names}. Pass the address yourself ({flag})',
+  'kube.gw.noService': 'there is no Service {service} in namespace {namespace}: is Istio installed with its ingress gateway? ({command})',
+
   // --- the cluster client's errors (src/cluster/kube-client.ts) -----------------------------
   'kube.client.noCluster': 'the kubeconfig\'s context "{context}" names no cluster: check it with {command}',
   'kube.client.unauthorized': 'the cluster at {server} does not accept the credentials of context {context} (401 Unauthorized): the token or certificate is wrong or has expired; log in again, then try {command}',

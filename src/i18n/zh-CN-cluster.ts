@@ -17,6 +17,22 @@ export const zhCNCluster: Record<keyof typeof enCluster, Message> = {
   'kube.target.noKubeconfig': '找不到 kubeconfig（{files}）；请用 --kubeconfig FILE 指定，或使用 --sandbox',
   'kube.target.noContext': '{file} 中找不到上下文“{context}”；其中的上下文：{known}',
 
+  // --- GATEWAY_URL（src/cluster/gateway-url.ts）----------------------------------------------
+  'kube.gw.unnamed': '（未命名）',
+  'kube.gw.noHttp2': '{namespace} 中的服务 {service} 没有名为 http2 的端口（它的端口：{ports}），无法确定哪个端口提供 HTTP；请自己指定地址（{flag}）',
+  'kube.gw.loadBalancer': 'LoadBalancer 入口 {host}，端口 {port}',
+  'kube.gw.noNodePort': '{namespace} 中的服务 {service} 没有负载均衡器地址，它的 http2 端口也没有节点端口（类型 {type}）；请改用端口转发（{command}），并使用 {flag}',
+  'kube.gw.pending': '没有负载均衡器地址（EXTERNAL-IP 待分配）',
+  'kube.gw.noLoadBalancer': '没有负载均衡器',
+  'kube.gw.onPodHost': '网关 Pod 所在主机 {ip} 上的节点端口 {port}（http2）—— {pending}',
+  'kube.gw.noHostIp': '还没有哪个网关 Pod（{selector}）分配到主机 IP',
+  'kube.gw.noPod': '{namespace} 中没有匹配 {selector} 的 Pod',
+  'kube.gw.onNode': '节点 {node} 的 InternalIP {ip} 上的节点端口 {port}（http2）—— {pending}；{reason}',
+  'kube.gw.noInternalIp': '没有哪个节点有 InternalIP',
+  'kube.gw.noNodeAddress': '入口网关有节点端口 {port}（http2），但找不到节点地址：{reasons}',
+  'kube.gw.noServiceElsewhere': '命名空间 {namespace} 中没有服务 {service}；带标签 {selector} 的网关服务：{names}。请自己指定地址（{flag}）',
+  'kube.gw.noService': '命名空间 {namespace} 中没有服务 {service}：安装 Istio 时装了入口网关吗？（{command}）',
+
   // --- 集群客户端的错误（src/cluster/kube-client.ts）--------------------------------------------
   'kube.client.noCluster': 'kubeconfig 的上下文“{context}”没有指定集群：用 {command} 检查一下',
   'kube.client.unauthorized': '{server} 上的集群不接受上下文 {context} 的凭据（401 Unauthorized）：令牌或证书有误或已过期；请重新登录，然后试试 {command}',

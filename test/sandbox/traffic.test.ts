@@ -10,6 +10,7 @@ import { evaluateCheck } from '../../src/checks/registry.js';
 import type { CheckEnv } from '../../src/checks/types.js';
 import type { Check } from '../../src/lesson/types.js';
 import { eventually, kubectl, startFastSandbox } from '../helpers/sandbox.js';
+import { setLanguage } from '../../src/i18n/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -60,6 +61,17 @@ describe('findGatewayUrl', () => {
       expect(found.how).toContain(`node port ${sb.gatewayPort} (http2)`);
     });
   }
+
+  test('in Chinese: where the address came from, the address and port as they are', async () => {
+    const { sb, client } = await start('ready');
+    setLanguage('zh-CN');
+    try {
+      const found = await findGatewayUrl(client);
+      expect(found.how).toBe(`网关 Pod 所在主机 127.0.0.1 上的节点端口 ${sb.gatewayPort}（http2）—— 没有负载均衡器地址（EXTERNAL-IP 待分配）`);
+    } finally {
+      setLanguage('en');
+    }
+  });
 
   test('a load balancer address wins, with the http2 Service port (80)', async () => {
     const { sb, client } = await start('modern');
