@@ -18,6 +18,7 @@
 import YAML from 'yaml';
 import { ClusterError, type KubeClient } from './kube-client.js';
 import type { KubeObject } from '../kube/types.js';
+import { t as msg } from '../i18n/index.js';
 
 import type { IstioEraName } from '../kube/istio-era.js';
 export type { IstioEraName };
@@ -323,19 +324,19 @@ export async function detectIstio(client: KubeClient): Promise<IstioFacts> {
   if (telemetry) {
     samplingPercent = telemetrySampling(telemetry);
     samplingSource = 'telemetry';
-    samplingFrom = `randomSamplingPercentage of the Telemetry resource ${telemetry.metadata.namespace}/${telemetry.metadata.name}`;
+    samplingFrom = msg('kube.era.fromTelemetry', { name: `${telemetry.metadata.namespace}/${telemetry.metadata.name}` });
   } else if (era === 'modern' && meshSampling !== undefined) {
     samplingPercent = meshSampling;
     samplingSource = 'mesh-config';
-    samplingFrom = 'defaultConfig.tracing.sampling in the mesh config (ConfigMap istio-system/istio)';
+    samplingFrom = msg('kube.era.fromMeshConfig', { field: 'defaultConfig.tracing.sampling' });
   } else if (pilotEnv !== undefined && control) {
     samplingPercent = pilotEnv;
     samplingSource = 'pilot-env';
-    samplingFrom = `PILOT_TRACE_SAMPLING on Deployment ${control.name}`;
+    samplingFrom = msg('kube.era.fromPilotEnv', { name: control.name });
   } else if (era === 'modern') {
     samplingPercent = 1;
     samplingSource = 'default';
-    samplingFrom = "Istio's default: nothing sets the sampling rate";
+    samplingFrom = msg('kube.era.fromDefault');
   }
 
   // The ingress gateway: the labels of its pods, and whether a Gateway listens on 15032 for them.
@@ -384,12 +385,14 @@ function istioName(f: Pick<IstioFacts, 'era' | 'version'>): string {
   return f.era === 'modern' ? 'Istio (istiod)' : `Istio ${f.era}`;
 }
 
+/** `local 15032`, as the dashboard's reasons name the local port (so a moved port can be put in). */
+const localPort = (port: number): string => msg('kube.era.local', { port });
+
 /** How the dashboard is reached on this cluster, and why (pure: from the other facts). */
 export function dashboardAccess(f: Omit<IstioFacts, 'dashboard'>): DashboardAccess {
+  const local = localPort(DASHBOARD_PORT);
   if (f.era === null) {
-    const why = f.unread.length
-      ? 'the Istio control plane could not be read (RBAC): forward the Jaeger pod (app=jaeger) to local 15032, its UI port 16686'
-      : 'no Istio control plane in istio-system (neither istio-pilot nor istiod): install Istio with its tracing add-on first';
+    const why = f.unread.length ? msg('kube.era.unreadable', { local }) : msg('kube.era.noControlPlane');
     return { how: 'jaeger-pod', command: JAEGER_POD_FORWARD, why };
   }
   const name = istioName(f);
@@ -397,7 +400,7 @@ export function dashboardAccess(f: Omit<IstioFacts, 'dashboard'>): DashboardAcce
     return {
       how: 'gateway-15032',
       command: GATEWAY_FORWARD,
-      why: `${name}: ${f.tracingGateway ? `the Gateway ${f.tracingGateway}` : 'a Gateway'} listens on the ingress gateway's 15032 and routes it to Jaeger (the tracing Gateway of Istio 1.1 pre-releases), so forwarding the gateway pod's 15032 works here`,
+      why: msg('kube.era.gatewayListens', { istio: name, gateway: f.tracingGateway ? msg('kube.era.theGateway', { name: f.tracingGateway }) : msg('kube.era.aGateway') }),
     };
   }
   if (!f.tracingInstalled) {
@@ -405,7 +408,7 @@ export function dashboardAccess(f: Omit<IstioFacts, 'dashboard'>): DashboardAcce
       how: f.era === 'modern' ? 'istioctl' : 'jaeger-pod',
       command: f.era === 'modern' ? ISTIOCTL_DASHBOARD : JAEGER_POD_FORWARD,
       ...(f.era === 'modern' ? { alternative: JAEGER_POD_FORWARD } : {}),
-      why: `${name}: tracing is not installed (no app=jaeger pod in istio-system), so there is no dashboard to forward to; install the tracing add-on first`,
+      why: msg('kube.era.noTracing', { istio: name }),
     };
   }
   if (f.era === 'modern') {
@@ -413,20 +416,20 @@ export function dashboardAccess(f: Omit<IstioFacts, 'dashboard'>): DashboardAcce
       how: 'istioctl',
       command: ISTIOCTL_DASHBOARD,
       alternative: JAEGER_POD_FORWARD,
-      why: `${name} (istiod): the ingress gateway has no tracing listener on 15032 (the tracing Gateway existed only in 1.1 pre-releases); istioctl dashboard jaeger forwards to the Jaeger pod, as does kubectl port-forward of the app=jaeger pod's 16686`,
+      why: msg('kube.era.modern', { istio: name, command: 'istioctl dashboard jaeger' }),
     };
   }
-  const released = f.version && !/-/.test(f.version) ? ' (released)' : '';
+  const istio = f.version && !/-/.test(f.version) ? msg('kube.era.released', { istio: name }) : name;
   const what =
     f.gatewayService15032 === true
-      ? 'the gateway Service lists 15032 but no Gateway listens on it'
+      ? msg('kube.era.serviceOnly')
       : f.gatewayService15032 === false
-        ? 'the ingress gateway has no port 15032 at all'
-        : 'no Gateway listens on the ingress gateway\'s 15032';
+        ? msg('kube.era.noPort')
+        : msg('kube.era.noListener');
   return {
     how: 'jaeger-pod',
     command: JAEGER_POD_FORWARD,
-    why: `${name}${released}: ${what} — the tracing Gateway existed only in 1.1 pre-releases; forward the Jaeger pod (app=jaeger) to local 15032, its UI port 16686`,
+    why: msg('kube.era.forwardPod', { istio, what, local }),
   };
 }
 
@@ -443,7 +446,7 @@ export function dashboardAccessOn(access: DashboardAccess, port: number): Dashbo
     ...access,
     command: dashboardCommandOn(access.command, port),
     ...(access.alternative ? { alternative: dashboardCommandOn(access.alternative, port) } : {}),
-    why: access.why.replace(`local ${DASHBOARD_PORT}`, `local ${port}`),
+    why: access.why.replace(localPort(DASHBOARD_PORT), localPort(port)),
   };
 }
 
@@ -463,21 +466,20 @@ export function istioVars(facts: IstioFacts): Record<string, string> {
 /** The sampling rate in words: `1% (PILOT_TRACE_SAMPLING on Deployment istio-pilot)`. */
 export function samplingText(f: Pick<IstioFacts, 'samplingPercent' | 'samplingFrom'>): string | undefined {
   if (f.samplingPercent === undefined) return undefined;
-  return `${f.samplingPercent}%${f.samplingFrom ? ` (${f.samplingFrom})` : ''}`;
+  return f.samplingFrom ? msg('kube.era.rateFrom', { percent: f.samplingPercent, from: f.samplingFrom }) : `${f.samplingPercent}%`;
 }
 
 /** How to raise the sampling rate to 100% on this Istio. */
 export function samplingRaiseAdvice(f: Pick<IstioFacts, 'era' | 'samplingSource' | 'samplingFrom' | 'controlPlane'>): string {
   if (f.samplingSource === 'telemetry') {
-    const name = f.samplingFrom?.match(/Telemetry resource (\S+)/)?.[1] ?? 'istio-system/mesh-default';
+    // The resource's namespace/name: the one word of samplingFrom with a slash, in any language.
+    const name = f.samplingFrom?.match(/[a-z0-9][\w.-]*\/[\w.-]*[\w]/i)?.[0] ?? 'istio-system/mesh-default';
     const [ns, n] = name.split('/');
-    return `set randomSamplingPercentage: 100 in the Telemetry resource ${name} (kubectl -n ${ns} edit telemetry ${n})`;
+    return msg('kube.era.raiseTelemetry', { name, command: `kubectl -n ${ns} edit telemetry ${n}` });
   }
-  if (f.era === 'modern') {
-    return 'raise it with the Telemetry API: a Telemetry resource in istio-system whose tracing entry sets randomSamplingPercentage: 100';
-  }
+  if (f.era === 'modern') return msg('kube.era.raiseModern', { field: 'tracing' });
   const deployment = f.controlPlane ?? 'istio-pilot';
-  return `set PILOT_TRACE_SAMPLING=100 on ${deployment} (kubectl -n istio-system set env deployment/${deployment} PILOT_TRACE_SAMPLING=100): the new Pilot pod pushes the rate to every proxy`;
+  return msg('kube.era.raisePilot', { deployment, command: `kubectl -n istio-system set env deployment/${deployment} PILOT_TRACE_SAMPLING=100` });
 }
 
 /**

@@ -5,6 +5,7 @@ import { setLanguage } from '../../src/i18n/index.js';
 import { ClusterError, KubeClient, forbiddenMessage } from '../../src/cluster/kube-client.js';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { openTarget } from '../../src/cluster/target.js';
+import { dashboardAccess, dashboardAccessOn, samplingRaiseAdvice, samplingText } from '../../src/cluster/era.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,5 +62,19 @@ describe('kube.* in Chinese', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the dashboard\'s reason and the sampling advice, with a moved port and the Telemetry resource\'s name put in', () => {
+    const facts = { era: '1.1' as const, version: '1.1.4', tracingInstalled: true, jaegerBasePath: '', productpageService: 'productpage.default' as const, gatewayListens15032: false, gatewayService15032: true, unread: [] };
+    setLanguage('zh-CN');
+    const zh = dashboardAccess(facts);
+    expect(zh.why).toBe('Istio 1.1.4（正式版）：网关服务列出了 15032 端口，但没有 Gateway 监听它 —— 追踪 Gateway 只存在于 1.1 的预发布版本中；把 Jaeger Pod（app=jaeger）的界面端口 16686 转发到本地端口 15032');
+    expect(dashboardAccessOn(zh, 15099).why).toMatch(/转发到本地端口 15099$/);
+    const telemetry = { era: 'modern' as const, samplingPercent: 1, samplingSource: 'telemetry' as const, samplingFrom: 'Telemetry 资源 istio-system/mesh-default 中的 randomSamplingPercentage' };
+    expect(samplingText(telemetry)).toBe('1%（Telemetry 资源 istio-system/mesh-default 中的 randomSamplingPercentage）');
+    expect(samplingRaiseAdvice(telemetry)).toBe('在 Telemetry 资源 istio-system/mesh-default 中设置 randomSamplingPercentage: 100（kubectl -n istio-system edit telemetry mesh-default）');
+    setLanguage('en');
+    expect(dashboardAccessOn(dashboardAccess(facts), 15099).why).toMatch(/to local 15099, its UI port 16686$/);
+    expect(samplingRaiseAdvice({ ...telemetry, samplingFrom: 'randomSamplingPercentage of the Telemetry resource default/tel-1.a' })).toBe('set randomSamplingPercentage: 100 in the Telemetry resource default/tel-1.a (kubectl -n default edit telemetry tel-1.a)');
   });
 });
