@@ -45,7 +45,7 @@ describe('kube.* in Chinese', () => {
   test('an RBAC refusal and a missing context', () => {
     setLanguage('zh-CN');
     const status = 'pods is forbidden: User "ann" cannot list resource "pods" in API group "" in the namespace "istio-system"';
-    expect(forbiddenMessage(status, { verb: 'list', kind: 'Pod', namespace: 'istio-system' })).toBe('RBAC 拒绝：不能对命名空间 istio-system 中的 pods 执行 list（请申请对“pods”的“list”权限，授予用户“ann”）');
+    expect(forbiddenMessage(status, { verb: 'list', kind: 'Pod', namespace: 'istio-system' })).toBe('RBAC 拒绝：不能对命名空间 istio-system 中的 pods 执行 list（请为用户“ann”申请对“pods”的“list”权限）');
     expect(() => loadKubeconfig({ text: kubeconfig('https://x') }, 'prod')).toThrow('kubeconfig 中没有上下文“prod”（其中的上下文：lab）');
   });
 
