@@ -17,10 +17,11 @@ import { fileURLToPath } from 'node:url';
  * one floor do not import each other. A room is a directory of src/ (or a file at its top).
  */
 export const LAYERS = [
-  // Ground: the one user-error type and the one retry schedule, which every room may use.
-  ['user-error', 'retry'],
-  // Leaves: names and pure helpers with no knowledge of the app (i18n: the message catalog).
-  ['kube', 'text', 'i18n', 'package-root', 'state-dir', 'lean-heap'],
+  // Ground: the one user-error type, the one retry schedule and the message catalog, which every
+  // room may use (a kubeconfig error speaks the learner's language too).
+  ['user-error', 'retry', 'i18n'],
+  // Leaves: names and pure helpers with no knowledge of the app.
+  ['kube', 'text', 'package-root', 'state-dir', 'lean-heap'],
   // The trace model (Jaeger/OTLP wire types, trace model, layouts, the Jaeger client).
   ['traces'],
   // The embedded cluster: reached only through src/sandbox/index.ts (see SANDBOX_ENTRY).
