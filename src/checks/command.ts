@@ -8,6 +8,7 @@
 import { Supervisor } from '../processes/supervisor.js';
 import { clip, failed, passed } from './common.js';
 import type { CheckKindModule, CheckOf } from './types.js';
+import { t } from '../i18n/index.js';
 
 export interface CommandFacts {
   run: string;
@@ -66,27 +67,27 @@ export const commandCheck: CheckKindModule<CheckOf<'command'>, CommandFacts> = {
     const cmd = `\`${clip(check.run, 60)}\``;
     const tail = lastLines(f.output);
     if (f.untrusted) {
-      return failed(check, `${cmd} not run: this lesson is not trusted yet`, {
-        expected: 'the lesson trusted (its source read first)',
-        found: 'not trusted',
-        diagnosis: ['press Enter on one of its commands to read the lesson and trust it (or start it with --trust)'],
+      return failed(check, t('kinds.cmd.untrusted', { cmd }), {
+        expected: t('kinds.cmd.trustExpected'),
+        found: t('kinds.cmd.notTrusted'),
+        diagnosis: [t('kinds.cmd.trustHow')],
       });
     }
-    if (f.spawnError) return failed(check, `${cmd} could not start: ${f.spawnError}`, { expected: 'exit code 0', found: f.spawnError });
-    if (!f.timedOut && !f.cancelled && f.exitCode === 0) return passed(`${cmd} exited 0`);
-    const found = tail || '(no output)';
-    if (f.cancelled) return failed(check, `${cmd} was cancelled`, { expected: 'exit code 0', found });
+    if (f.spawnError) return failed(check, t('kinds.cmd.cannotStart', { cmd, why: f.spawnError }), { expected: t('kinds.cmd.exitZero'), found: f.spawnError });
+    if (!f.timedOut && !f.cancelled && f.exitCode === 0) return passed(t('kinds.cmd.exitedZero', { cmd }));
+    const found = tail || t('kinds.cmd.noOutput');
+    if (f.cancelled) return failed(check, t('kinds.cmd.cancelled', { cmd }), { expected: t('kinds.cmd.exitZero'), found });
     if (f.timedOut) {
-      return failed(check, `${cmd} did not finish within ${f.timeoutMs / 1000} s`, {
-        expected: `exit code 0 within ${f.timeoutMs / 1000} s`,
+      return failed(check, t('kinds.cmd.timedOut', { cmd, seconds: f.timeoutMs / 1000 }), {
+        expected: t('kinds.cmd.exitZeroWithin', { seconds: f.timeoutMs / 1000 }),
         found,
-        diagnosis: ['it was stopped: does it wait for input, or for something that never comes (use timeoutMs for slow commands)?'],
+        diagnosis: [t('kinds.cmd.stoppedWhy')],
       });
     }
-    const how = f.exitCode !== null ? `exited ${f.exitCode}` : `was killed by ${f.signal ?? 'a signal'}`;
+    const summary = f.exitCode !== null ? t('kinds.cmd.exited', { cmd, code: f.exitCode }) : t('kinds.cmd.killed', { cmd, signal: f.signal ?? t('kinds.cmd.aSignal') });
     const diagnosis: string[] = [];
-    if (f.exitCode === 127) diagnosis.push('exit code 127: a command in it was not found; is the tool installed and on PATH?');
-    if (f.exitCode === 126) diagnosis.push('exit code 126: a file in it is not executable');
-    return failed(check, `${cmd} ${how}`, { expected: 'exit code 0', found, ...(diagnosis.length ? { diagnosis } : {}) });
+    if (f.exitCode === 127) diagnosis.push(t('kinds.cmd.exit127'));
+    if (f.exitCode === 126) diagnosis.push(t('kinds.cmd.exit126'));
+    return failed(check, summary, { expected: t('kinds.cmd.exitZero'), found, ...(diagnosis.length ? { diagnosis } : {}) });
   },
 };

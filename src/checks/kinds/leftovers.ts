@@ -8,8 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ClusterError } from '../../cluster/kube-client.js';
-import { failed, listing, passed, plural, readObject, requireCluster, shellWord } from '../common.js';
+import { failed, listing, passed, readObject, requireCluster, shellWord } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 /** The kinds checked unless the check names its own. */
 export const DEFAULT_LEFTOVER_KINDS = ['Deployment', 'Service', 'Gateway', 'VirtualService'];
@@ -50,7 +51,7 @@ export function manifestObjects(text: string, file: string, defaultNamespace: st
     out.push({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: typeof ns === 'string' && ns ? ns : defaultNamespace, name, file });
   };
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    if (doc.errors.length) throw new Error(t('kinds.left.notYaml', { file, why: doc.errors[0].message.split('\n')[0] }));
     add(doc.toJS({ maxAliasCount: 100 }));
   }
   return out;
@@ -58,7 +59,7 @@ export function manifestObjects(text: string, file: string, defaultNamespace: st
 
 /** `deployment/productpage-v1`, with the namespace when it is not the check's. */
 function refOf(o: ManifestObject, namespace: string): string {
-  return `${o.kind.toLowerCase()}/${o.name}${o.namespace !== namespace ? ` (in ${o.namespace})` : ''}`;
+  return `${o.kind.toLowerCase()}/${o.name}${o.namespace !== namespace ? t('kinds.left.in', { namespace: o.namespace }) : ''}`;
 }
 
 /** `deployments`, `ingresses`. */
@@ -80,7 +81,7 @@ export const noLeftoversCheck: CheckKindModule<NoLeftoversCheck, LeftoverFacts> 
         text = await readFile(resolve(env.cwd, file), 'utf8');
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(`cannot read ${file} in ${env.cwd}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new Error(t('kinds.left.cannotRead', { file, dir: env.cwd, why: code === 'ENOENT' ? t('kinds.left.noSuchFile') : (e as Error).message }));
       }
       objects.push(...manifestObjects(text, file, namespace));
     }
@@ -113,29 +114,29 @@ export const noLeftoversCheck: CheckKindModule<NoLeftoversCheck, LeftoverFacts> 
     const files = check.files.join(', ');
     if (facts.checked.length === 0) {
       const kinds = check.kinds ?? DEFAULT_LEFTOVER_KINDS;
-      return failed(check, `${files} create no ${kinds.join(', ')} objects, so there is nothing to check`, {
-        diagnosis: ['list the manifests that create the objects (files:), or the kinds to look for (kinds:)'],
+      return failed(check, t('kinds.left.nothingToCheck', { files, kinds: kinds.join(', ') }), {
+        diagnosis: [t('kinds.left.listThem')],
       });
     }
     if (facts.leftovers.length === 0) {
-      const gone = facts.missingKinds.length ? ` (the cluster has no ${facts.missingKinds.join(', ')} kind)` : '';
-      return passed(`nothing left from ${files}: ${plural(facts.checked.length, 'object')} checked${gone}`);
+      const gone = facts.missingKinds.length ? t('kinds.left.noKind', { kinds: facts.missingKinds.join(', ') }) : '';
+      return passed(t('kinds.left.nothingLeft', { files, count: facts.checked.length, gone }));
     }
-    const refs = facts.leftovers.map((o) => refOf(o, namespace) + (o.deleting ? ' (being deleted)' : ''));
+    const refs = facts.leftovers.map((o) => refOf(o, namespace) + (o.deleting ? t('kinds.left.deleting') : ''));
     // One line: every object when there are few, else a count per kind (a kind with one object keeps its name).
     const byKind = new Map<string, string[]>();
     facts.leftovers.forEach((o, i) => byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), refs[i]]));
-    const gist = refs.length <= 6 ? refs : [...byKind].map(([kind, rs]) => (rs.length === 1 ? rs[0] : `${rs.length} ${kindPlural(kind)}`));
+    const gist = refs.length <= 6 ? refs : [...byKind].map(([kind, rs]) => (rs.length === 1 ? rs[0] : t('kinds.left.kindCount', { count: rs.length, kinds: kindPlural(kind) })));
     const deleting = facts.leftovers.filter((o) => o.deleting).length;
     const nsFlag = namespace !== 'default' ? ` -n ${shellWord(namespace)}` : '';
     const remaining = [...new Set(facts.leftovers.map((o) => o.file))];
-    return failed(check, `still there: ${gist.join(', ')}`, {
-      expected: `none of the ${plural(facts.checked.length, 'object')} from ${files}`,
-      found: `${facts.leftovers.length} of them: ${listing(refs, 50)}`,
+    return failed(check, t('kinds.left.stillThere', { list: gist.join(', ') }), {
+      expected: t('kinds.left.expected', { count: facts.checked.length, files }),
+      found: t('kinds.left.found', { count: facts.leftovers.length, list: listing(refs, 50) }),
       diagnosis: [
         deleting === facts.leftovers.length
-          ? `${plural(deleting, 'object is', 'objects are')} being deleted; check again in a moment`
-          : `delete them from the lesson folder: kubectl delete --ignore-not-found${nsFlag} ${remaining.map((f) => `-f ${shellWord(f)}`).join(' ')}`,
+          ? t('kinds.left.beingDeleted', { count: deleting })
+          : t('kinds.left.deleteThem', { command: `kubectl delete --ignore-not-found${nsFlag} ${remaining.map((f) => `-f ${shellWord(f)}`).join(' ')}` }),
       ],
     });
   },

@@ -1,6 +1,7 @@
 /** process: a background process this runner started is running (or stopped). */
 import { failed, passed } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 export interface ProcessFacts {
   state: 'running' | 'stopped' | 'unknown';
@@ -24,19 +25,20 @@ export const processCheck: CheckKindModule<CheckOf<'process'>, ProcessFacts> = {
     if (check.name === '*') {
       if (check.state === 'stopped') {
         return state === 'running'
-          ? failed(check, `still running: ${running!.join(', ')}`, { expected: 'every process kubetutor started stopped', found: `running: ${running!.join(', ')}`, diagnosis: ['press x to stop the background processes kubetutor started (only those)'] })
-          : passed('every process kubetutor started has stopped');
+          ? failed(check, t('kinds.proc.stillRunningAll', { names: running!.join(', ') }), { expected: t('kinds.proc.allStoppedExpected'), found: t('kinds.proc.runningNames', { names: running!.join(', ') }), diagnosis: [t('kinds.proc.pressX')] })
+          : passed(t('kinds.proc.allStopped'));
       }
-      return state === 'running' ? passed(`running: ${running!.join(', ')}`) : failed(check, 'no background process is running', { expected: 'a background process running', found: 'none' });
+      return state === 'running' ? passed(t('kinds.proc.runningNames', { names: running!.join(', ') })) : failed(check, t('kinds.proc.noneRunning'), { expected: t('kinds.proc.oneRunningExpected'), found: t('kinds.proc.none') });
     }
-    if (state === check.state) return passed(`${check.name} is ${state}`);
-    const expected = `${check.name} ${check.state}`;
+    const name = check.name;
+    if (state === check.state) return passed(state === 'running' ? t('kinds.proc.isRunning', { name }) : t('kinds.proc.isStopped', { name }));
+    const expected = check.state === 'running' ? t('kinds.proc.expectRunning', { name }) : t('kinds.proc.expectStopped', { name });
     if (check.state === 'running') {
       return state === 'unknown'
-        ? failed(check, `${check.name} has not been started`, { expected, found: 'not started', diagnosis: [`run the step's ${check.name} command: the runner starts it in the background and keeps it running`] })
-        : failed(check, `${check.name} is not running`, { expected, found: 'stopped', diagnosis: [`${check.name} stopped: look at its last output in the runner's process list, then start it again`] });
+        ? failed(check, t('kinds.proc.notStarted', { name }), { expected, found: t('kinds.proc.foundNotStarted'), diagnosis: [t('kinds.proc.runIt', { name })] })
+        : failed(check, t('kinds.proc.notRunning', { name }), { expected, found: t('kinds.proc.foundStopped'), diagnosis: [t('kinds.proc.restart', { name })] });
     }
-    if (state === 'unknown') return passed(`${check.name} is not running (never started)`);
-    return failed(check, `${check.name} is still running`, { expected, found: 'running', diagnosis: [`stop ${check.name} from the runner's process list`] });
+    if (state === 'unknown') return passed(t('kinds.proc.neverStarted', { name }));
+    return failed(check, t('kinds.proc.stillRunning', { name }), { expected, found: t('kinds.proc.foundRunning'), diagnosis: [t('kinds.proc.stopIt', { name })] });
   },
 };

@@ -1,6 +1,7 @@
 /** quiz: the learner picked the right option. The answer is never revealed in a failure. */
 import { failed, passed } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 export interface QuizFacts {
   /** The option picked (0-based), if any. */
@@ -14,9 +15,9 @@ export const quizCheck: CheckKindModule<CheckOf<'quiz'>, QuizFacts> = {
     return choice === undefined ? {} : { choice };
   },
   judge(check, { choice }) {
-    if (choice === undefined) return failed(check, `not answered yet: ${check.question}`, { expected: 'an answer', found: 'no answer' });
-    const picked = check.options[choice] ?? `option ${choice + 1}`;
-    if (choice === check.answer) return passed(`right: ${picked}`);
-    return failed(check, `"${picked}" is not the answer to: ${check.question}`, { expected: 'the right option', found: picked, diagnosis: ['think it over and pick another option'] });
+    if (choice === undefined) return failed(check, t('kinds.quiz.unanswered', { question: check.question }), { expected: t('kinds.quiz.anAnswer'), found: t('kinds.quiz.noAnswer') });
+    const picked = check.options[choice] ?? t('kinds.quiz.option', { number: choice + 1 });
+    if (choice === check.answer) return passed(t('kinds.quiz.right', { picked }));
+    return failed(check, t('kinds.quiz.wrong', { picked, question: check.question }), { expected: t('kinds.quiz.rightOption'), found: picked, diagnosis: [t('kinds.quiz.tryAgain')] });
   },
 };

@@ -10,6 +10,7 @@ import { failed, passed } from '../common.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
 
 import { TRACES_OPENED_FILE } from '../../traces/opened-marker.js';
+import { t } from '../../i18n/index.js';
 
 export interface OpenedFacts {
   opened: Array<{ traceID: string; services: string[] }>;
@@ -35,11 +36,14 @@ export const traceOpenedCheck: CheckKindModule<CheckOf<'trace-opened'>, OpenedFa
     const want = check.service;
     // `productpage` also matches Istio 1.1+'s `productpage.default`.
     const hits = opened.filter((o) => !want || o.services.some((s) => s === want || s.startsWith(`${want}.`)));
-    if (hits.length) return passed(`you opened trace ${hits[hits.length - 1].traceID.slice(0, 12)}${want ? ` of ${want}` : ''}`);
-    return failed(check, `no trace${want ? ` of ${want}` : ''} opened yet`, {
-      expected: `a trace${want ? ` of ${want}` : ''} opened in the trace viewer`,
-      found: opened.length ? `opened only traces without ${want}` : 'none opened in this session',
-      diagnosis: ['press t to open the trace viewer (or run the step\'s kubetutor traces command), then Enter on the most recent trace'],
+    if (hits.length) {
+      const id = hits[hits.length - 1].traceID.slice(0, 12);
+      return passed(want ? t('kinds.opened.passedOf', { id, service: want }) : t('kinds.opened.passed', { id }));
+    }
+    return failed(check, want ? t('kinds.opened.noneOf', { service: want }) : t('kinds.opened.none'), {
+      expected: want ? t('kinds.opened.expectedOf', { service: want }) : t('kinds.opened.expected'),
+      found: opened.length ? t('kinds.opened.onlyWithout', { service: want ?? '' }) : t('kinds.opened.noneInSession'),
+      diagnosis: [t('kinds.opened.how')],
     });
   },
 };

@@ -38,9 +38,10 @@ import { parseGoDuration } from '../../kube/go-duration.js';
 import { JaegerClient, JaegerError } from '../../traces/jaeger-client.js';
 import type { SpanNode, TraceModel } from '../../traces/model-types.js';
 import { bareService, buildTraceModel, formatDuration } from '../../traces/trace-model.js';
-import { failed, listing, passed, plural } from '../common.js';
+import { failed, listing, passed } from '../common.js';
 import { jaegerTracesCheck, matchServices, type JaegerFacts } from './jaeger.js';
 import type { CheckKindModule, CheckOf } from '../types.js';
+import { t } from '../../i18n/index.js';
 
 // ---------------------------------------------------------------------------
 // Gather
@@ -167,11 +168,15 @@ function conditionsFail(check: CheckOf<'trace'>, client: SpanNode, server: SpanN
   for (const [k, want] of Object.entries(check.tags ?? {})) {
     for (const s of [client, server]) {
       const got = tagText(s, k);
-      if (got !== want) return `${k} ${got === undefined ? 'missing' : `= ${got}`} on the ${s.kind === 'unknown' ? '' : `${s.kind} `}span of ${bareService(s.service)} (wanted ${want})`;
+      if (got !== want) {
+        const kind = s.kind === 'client' ? t('kinds.trace.kindClient') : s.kind === 'server' ? t('kinds.trace.kindServer') : s.kind === 'unknown' ? '' : `${s.kind} `;
+        const where = { key: k, kind, service: bareService(s.service), want };
+        return got === undefined ? t('kinds.trace.tagMissing', where) : t('kinds.trace.tagWrong', { ...where, got });
+      }
     }
   }
-  if (check.maxDuration !== undefined && client.duration > parseGoDuration(check.maxDuration)) return `took ${formatDuration(client.duration)}, more than ${check.maxDuration}`;
-  if (check.minDuration !== undefined && client.duration < parseGoDuration(check.minDuration)) return `took ${formatDuration(client.duration)}, less than ${check.minDuration}`;
+  if (check.maxDuration !== undefined && client.duration > parseGoDuration(check.maxDuration)) return t('kinds.trace.tookMore', { took: formatDuration(client.duration), limit: check.maxDuration });
+  if (check.minDuration !== undefined && client.duration < parseGoDuration(check.minDuration)) return t('kinds.trace.tookLess', { took: formatDuration(client.duration), limit: check.minDuration });
   return undefined;
 }
 
@@ -229,13 +234,11 @@ function divergence(check: CheckOf<'trace'>, hop: TraceHop, walks: Walk[], index
   const rejected = stuck.flatMap((w) => w.hops[index]?.rejected ?? []);
   const unpaired = stuck.flatMap((w) => w.hops[index]?.unpaired ?? []);
   if (rejected.length) {
-    out.push(`${plural(rejected.length, 'call')} ${arrow(hop)} did not meet the check's conditions: ${listing([...new Set(rejected.map((r) => r.why))], 3)}`);
+    out.push(t('kinds.trace.rejected', { count: rejected.length, hop: arrow(hop), why: listing([...new Set(rejected.map((r) => r.why))], 3) }));
     return out;
   }
   if (unpaired.length) {
-    out.push(
-      `${plural(unpaired.length, 'client span')} of ${hop.from} towards ${hop.to} ${unpaired.length === 1 ? 'has' : 'have'} no server span of ${hop.to} beneath: ${hop.to}'s sidecar reported nothing (pods without istio-proxy, or the call failed before reaching it)`,
-    );
+    out.push(t('kinds.trace.unpaired', { count: unpaired.length, from: hop.from, to: hop.to }));
     return out;
   }
   // The caller never made the call. Which versions of the caller answered?
@@ -249,16 +252,16 @@ function divergence(check: CheckOf<'trace'>, hop: TraceHop, walks: Walk[], index
   if (from === 'reviews' && to === 'ratings' && versions.size) {
     const vs = [...versions.keys()].sort();
     if (vs.every((v) => v === 'v1')) {
-      out.push(`reviews v1 answered all ${contexts.length === 1 ? 'of it' : `${contexts.length} of them`}, and v1 does not call ratings (it shows no stars); send more requests so reviews v2 or v3 answer (the reviews Service spreads requests over v1, v2 and v3 when all three run: is a VirtualService pinning reviews to v1, or are v2 and v3 down?)`);
+      out.push(t('kinds.trace.reviewsV1', { count: contexts.length }));
       return out;
     }
   }
   if (to === 'istio-policy') {
-    out.push(`no Mixer Check under ${hop.from}: istio-policy reports one for each request on Istio 1.0 and 1.1 with policy checks on; modern Istio has no Mixer (give the check eras: [1.0, 1.1])`);
+    out.push(t('kinds.trace.noMixer', { from: hop.from }));
     return out;
   }
-  const vText = versions.size ? ` (versions seen: ${[...versions.keys()].sort().join(', ')})` : '';
-  out.push(`${hop.from}${vText} made no call to ${hop.to} in these traces: send requests that make ${hop.from} call ${hop.to}`);
+  const vText = versions.size ? t('kinds.trace.versionsSeen', { versions: [...versions.keys()].sort().join(', ') }) : '';
+  out.push(t('kinds.trace.noCall', { from: hop.from, versions: vText, to: hop.to }));
   return out;
 }
 
@@ -267,53 +270,51 @@ export const traceCheck: CheckKindModule<CheckOf<'trace'>, TraceCheckFacts> = {
   gather: (check, env) => gatherTrace(check, env),
   judge(check, facts) {
     if (check.eras && facts.era && !check.eras.includes(facts.era)) {
-      return passed(`not expected on this Istio (${facts.era}): ${check.path} applies to Istio ${check.eras.join(', ')}`);
+      return passed(t('kinds.trace.notThisEra', { era: facts.era, path: check.path, eras: check.eras.join(', ') }));
     }
     const parsed = parseTracePath(check.path);
-    if ('error' in parsed) return failed(check, `trace check: ${parsed.error}`);
+    if ('error' in parsed) return failed(check, t('kinds.trace.badPath', { error: parsed.error }));
     const { hops, services } = parsed;
     const min = check.min ?? 1;
-    const window = facts.since !== undefined ? ` since the lesson started (${clock(facts.since)})` : '';
-    const expected = `${min === 1 ? 'a trace' : `${min} traces`}${window} in which ${hops.map(arrow).join(', then ')} (each -> a client span with the callee's server span as its child)`;
+    const window = facts.since !== undefined ? t('kinds.trace.sinceStart', { clock: clock(facts.since) }) : '';
+    const expected = t('kinds.trace.expected', { count: min, window, hops: hops.map(arrow).join(t('kinds.trace.then')) });
     if (facts.jaeger) {
       // Jaeger unreachable, or nothing from the path's first service yet: the jaeger-traces check says why.
       const r = jaegerTracesCheck.judge({ kind: 'jaeger-traces', url: check.url, service: services[0], min: 1, title: check.title, source: check.source, ...(check.hint ? { hint: check.hint } : {}) }, facts.jaeger);
       if (!r.ok) return { ...r, expected };
     }
-    if (facts.error !== undefined) return failed(check, `the trace search in Jaeger at ${facts.url} failed`, { expected, found: facts.error });
+    if (facts.error !== undefined) return failed(check, t('kinds.trace.searchFailed', { url: facts.url }), { expected, found: facts.error });
     const walks = facts.traces.map((t) => walkTrace(check, hops, buildTraceModel(t)));
     const full = walks.filter((w) => w.reached === hops.length);
     const n = walks.length;
-    const of = `newest ${plural(n, 'trace')}${window}`;
+    const of = t('kinds.trace.newest', { count: n, window });
     if (full.length >= min) {
       const w = full[0];
       const timings = w.hops
         .map((h, i) => {
           const s = h.reached[0];
           const client = hops[i].link === 'call' && s.parentID ? w.model.spans.get(s.parentID) : undefined;
-          return `${arrow(hops[i])} ${client ? `client ${formatDuration(client.duration)} / server ${formatDuration(s.duration)}` : formatDuration(s.duration)}`;
+          return `${arrow(hops[i])} ${client ? t('kinds.trace.hopTimes', { client: formatDuration(client.duration), server: formatDuration(s.duration) }) : formatDuration(s.duration)}`;
         })
         .join('; ');
-      return passed(`${full.length} of the ${of} show ${check.path}: trace ${w.model.traceID.slice(0, 12)} (${timings})`);
+      return passed(t('kinds.trace.shown', { count: full.length, of, path: check.path, id: w.model.traceID.slice(0, 12), timings }));
     }
     // How far the traces got: each service on the path, how many traces reached it.
     const reachedCount = services.map((_, i) => (i === 0 ? n : walks.filter((w) => w.reached >= i).length));
-    const counts = services.map((s, i) => `${s} ${reachedCount[i] === 0 ? 'never' : reachedCount[i] === n ? `in all ${n}` : `in ${reachedCount[i]}`}`);
+    const counts = services.map((s, i) => (reachedCount[i] === 0 ? t('kinds.trace.never', { service: s }) : reachedCount[i] === n ? t('kinds.trace.inAll', { service: s, count: n }) : t('kinds.trace.inSome', { service: s, count: reachedCount[i] })));
     const best = walks.reduce((b, w) => (w.reached > b.reached ? w : b), walks[0]);
     const stopAt = best.reached;
     const hop = hops[stopAt];
     const nearest = best.model;
     const diagnosis: string[] = [];
-    diagnosis.push(
-      `nearest: trace ${nearest.traceID.slice(0, 16)} (${clock(nearest.start)}, ${nearest.spans.size} spans) follows the path ${stopAt ? `as far as ${services[stopAt]}` : 'nowhere'}, then has no ${arrow(hop)}`,
-      ...divergence(check, hop, walks, stopAt),
-    );
+    const near = { id: nearest.traceID.slice(0, 16), clock: clock(nearest.start), spans: nearest.spans.size, hop: arrow(hop) };
+    diagnosis.push(stopAt ? t('kinds.trace.nearest', { ...near, service: services[stopAt] }) : t('kinds.trace.nearestNowhere', near), ...divergence(check, hop, walks, stopAt));
     const summary = full.length
-      ? `${full.length} of ${min} traces show ${check.path} (${of})`
-      : `no trace shows ${check.path} (${of}): ${hop.from} never reached ${hop.to}`;
+      ? t('kinds.trace.tooFew', { count: full.length, min, path: check.path, of })
+      : t('kinds.trace.noneShows', { path: check.path, of, from: hop.from, to: hop.to });
     return failed(check, summary, {
       expected,
-      found: `${of}: ${counts.join(', ')}`,
+      found: t('kinds.trace.found', { of, counts: counts.join(', ') }),
       diagnosis,
     });
   },
