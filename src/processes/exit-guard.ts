@@ -18,6 +18,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stateDir } from '../state-dir.js';
 import { stopAllSupervised, supervisedCount } from './live-supervisors.js';
+import { t } from '../i18n/index.js';
 
 export interface ExitGuardOptions {
   /** Where a fatal error's details go. */
@@ -129,9 +130,9 @@ export class ExitGuard {
       }
       const logged = this.log(e);
       const what = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/\.$/, '');
-      const children = count === 0 ? '' : ` Stopped the ${count === 1 ? 'process' : `${count} processes`} it had started.`;
+      const children = count === 0 ? '' : t('proc.exit.children', { count });
       try {
-        this.write(`\x1b[?25h\nkubetutor: internal error: ${what}.${children}${logged ? ` Details: ${this.opts.logFile}` : ''}\n`);
+        this.write(`\x1b[?25h\n${t('proc.exit.internal', { what, children, details: logged ? t('proc.exit.details', { file: this.opts.logFile ?? '' }) : '' })}\n`);
       } catch {
         /* no terminal to tell */
       }

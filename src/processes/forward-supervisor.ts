@@ -17,6 +17,7 @@ import { describeHolder, freePortNear, portInUse, processGroupOf, whoHolds, type
 import { rewriteLocalPort } from '../lesson/port-remap.js';
 import { retryDelay } from '../retry.js';
 import { userError } from '../user-error.js';
+import { t } from '../i18n/index.js';
 
 export { rewriteLocalPort };
 
@@ -131,11 +132,11 @@ export function probeHttp(port: number, timeoutMs: number, path = '/'): Promise<
       res.on('end', () => finish({ ok: true, status: status! }));
       res.on('error', () => finish({ ok: true, status: status! }));
     });
-    const timer = setTimeout(() => finish(status !== undefined ? { ok: true, status } : { ok: false, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => finish(status !== undefined ? { ok: true, status } : { ok: false, error: t('proc.fwd.noAnswerWithin', { ms: timeoutMs }) }), timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (status !== undefined) return finish({ ok: true, status });
       const code = e.code;
-      finish({ ok: false, error: code === 'ECONNREFUSED' ? 'connection refused' : code === 'ECONNRESET' ? 'connection reset (socket hang up)' : (code ?? e.message) });
+      finish({ ok: false, error: code === 'ECONNREFUSED' ? t('proc.fwd.refused') : code === 'ECONNRESET' ? t('proc.fwd.reset') : (code ?? e.message) });
     });
   });
 }
@@ -184,8 +185,8 @@ export class ForwardSupervisor extends EventEmitter {
    */
   async start(cmd: ForwardCommand, opts: ForwardStartOptions): Promise<ForwardInfo> {
     const existing = this.forwards.get(cmd.name);
-    if (existing && LIVE.has(existing.state)) throw userError(`"${cmd.name}" is already running (pid ${existing.pid})`);
-    if (!existing && this.supervisor.state(cmd.name) === 'running') throw userError(`"${cmd.name}" is already running (pid ${this.supervisor.get(cmd.name)?.pid})`);
+    if (existing && LIVE.has(existing.state)) throw userError(t('proc.alreadyRunning', { name: cmd.name, pid: existing.pid ?? '?' }));
+    if (!existing && this.supervisor.state(cmd.name) === 'running') throw userError(t('proc.alreadyRunning', { name: cmd.name, pid: this.supervisor.get(cmd.name)?.pid ?? '?' }));
     const f: Forward = existing ?? { cmd, opts, port: cmd.readyPort, command: cmd.run, state: 'stopped', restarts: 0, recent: [], gen: 0, failures: 0, checking: false };
     Object.assign(f, { cmd, opts, port: cmd.readyPort, command: cmd.run, restarts: 0, recent: [] });
     f.everHealthy = false;
@@ -196,10 +197,10 @@ export class ForwardSupervisor extends EventEmitter {
   /** Starts a forward on another local port (after `port-taken`): its command's local port is rewritten. */
   async startOnPort(name: string, port: number): Promise<ForwardInfo> {
     const f = this.forwards.get(name);
-    if (!f) throw userError(`no forward named "${name}"`);
-    if (LIVE.has(f.state)) throw userError(`"${name}" is already running (pid ${f.pid}); stop it first`);
+    if (!f) throw userError(t('proc.fwd.noSuch', { name }));
+    if (LIVE.has(f.state)) throw userError(t('proc.fwd.stopFirst', { name, pid: f.pid ?? '?' }));
     const command = rewriteLocalPort(f.cmd.run, f.cmd.readyPort, port);
-    if (command === undefined) throw userError(`cannot tell which local port "${name}" listens on: its command has no ${f.cmd.readyPort}:PORT argument`);
+    if (command === undefined) throw userError(t('proc.fwd.noPortArg', { name, port: f.cmd.readyPort }));
     Object.assign(f, { port, command, restarts: 0, recent: [] });
     return this.startFresh(f);
   }
@@ -273,7 +274,7 @@ export class ForwardSupervisor extends EventEmitter {
     f.holder = f.suggestedPort = undefined;
     f.failures = 0;
     f.state = 'starting';
-    f.message = `starting on 127.0.0.1:${f.port}`;
+    f.message = t('proc.fwd.starting', { port: f.port });
     try {
       const info = await this.supervisor.start(f.cmd.name, f.command, { cwd: f.opts.cwd, env: f.opts.env, background: true });
       f.pid = info.pid;
@@ -298,9 +299,9 @@ export class ForwardSupervisor extends EventEmitter {
     f.suggestedPort = suggested;
     let who = describeHolder(holder);
     const ours = holder && (await this.ownForwardOf(holder.pid));
-    if (ours) who += `, which is kubetutor's "${ours}"`;
+    if (ours) who += t('proc.fwd.ours', { name: ours });
     if (f.gen !== gen) return;
-    f.message = `port ${f.port} is taken by ${who}; stop that process, or run this forward on ${suggested} instead`;
+    f.message = t('proc.fwd.taken', { port: f.port, who, suggested });
     this.changed(f.cmd.name);
   }
 
@@ -338,14 +339,14 @@ export class ForwardSupervisor extends EventEmitter {
       f.failures = 0;
       f.state = 'healthy';
       f.everHealthy = true;
-      f.message = `answers on http://127.0.0.1:${f.port}${this.o.healthPath} (HTTP ${r.status})`;
+      f.message = t('proc.fwd.answers', { url: `http://127.0.0.1:${f.port}${this.o.healthPath}`, status: r.status });
     } else {
       f.failures++;
       if (f.failures >= this.o.unhealthyAfter) {
         f.state = 'unhealthy';
-        f.message = `127.0.0.1:${f.port} does not answer: ${r.error}`;
+        f.message = t('proc.fwd.noAnswer', { port: f.port, why: r.error });
       } else if (f.state === 'starting') {
-        f.message = `starting on 127.0.0.1:${f.port} (not answering yet: ${r.error})`;
+        f.message = t('proc.fwd.startingNotYet', { port: f.port, why: r.error });
       }
     }
     if (`${f.state}|${f.message}` !== before) this.changed(f.cmd.name);
@@ -380,7 +381,7 @@ export class ForwardSupervisor extends EventEmitter {
     const p = this.supervisor.get(name);
     const broken = p?.output.slice().reverse().find((l) => FORWARD_BROKEN.test(l));
     const last = p?.output.filter((l) => l.trim()).slice(-1)[0];
-    const reason = broken ? forwardErrorText(broken) : `exited (code ${p?.exitCode ?? '?'})${last ? `: ${forwardErrorText(last)}` : ''}`;
+    const reason = broken ? forwardErrorText(broken) : last ? t('proc.fwd.exitedSaying', { code: p?.exitCode ?? '?', last: forwardErrorText(last) }) : t('proc.fwd.exited', { code: p?.exitCode ?? '?' });
     void this.restart(f, reason, true);
   }
 
@@ -396,7 +397,7 @@ export class ForwardSupervisor extends EventEmitter {
     if (!f.everHealthy && /connection refused|failed to connect/i.test(reason)) {
       f.state = 'failed';
       f.pid = undefined;
-      f.message = `the pod does not listen on the forwarded port (${reason})`;
+      f.message = t('proc.fwd.podNotListening', { reason });
       this.changed(f.cmd.name);
       if (!exited) await this.supervisor.stop(f.cmd.name);
       return;
@@ -404,7 +405,7 @@ export class ForwardSupervisor extends EventEmitter {
     if (f.recent.length >= this.o.maxRestarts) {
       f.state = 'failed';
       f.pid = undefined;
-      f.message = `${reason} — gave up after ${f.recent.length} restarts within ${Math.round(this.o.restartWindowMs / 1000)} s`;
+      f.message = t('proc.fwd.gaveUp', { reason, count: f.recent.length, seconds: Math.round(this.o.restartWindowMs / 1000) });
       this.changed(f.cmd.name);
       await this.supervisor.stop(f.cmd.name);
       return;
@@ -412,7 +413,7 @@ export class ForwardSupervisor extends EventEmitter {
     const delay = retryDelay({ initialMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs }, f.recent.length);
     f.state = 'restarting';
     f.pid = undefined;
-    f.message = `${reason}; restarting in ${formatSeconds(delay)}`;
+    f.message = t('proc.fwd.restarting', { reason, delay: formatSeconds(delay) });
     this.changed(f.cmd.name);
     if (!exited) await this.supervisor.stop(f.cmd.name); // our own child: it may linger after kubectl's error
     if (f.gen !== gen) return;

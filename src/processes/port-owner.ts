@@ -10,6 +10,7 @@
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import net from 'node:net';
 import { lsofListeners, procfsUsable, psInfo } from './process-table.js';
+import { t } from '../i18n/index.js';
 
 export interface PortHolder {
   pid: number;
@@ -161,11 +162,11 @@ export async function processGroupOf(pid: number, procRoot = '/proc'): Promise<n
 
 /** "pid 123 (python3 -m http.server 15032)", shortened; or what we can say when the holder could not be seen. Pure. */
 export function describeHolder(holder: PortHolder | undefined, max = 90): string {
-  if (!holder) return 'another process (one this user may not inspect)';
+  if (!holder) return t('proc.owner.unknown');
   // Another program's command line is outside text: no control characters reach the terminal.
-  const t = holder.command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(/\s+/g, ' ').trim();
+  const text = holder.command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(/\s+/g, ' ').trim();
   const head = Math.ceil((max - 3) * 0.45);
-  const cmd = t.length <= max ? t : `${t.slice(0, head)} … ${t.slice(t.length - (max - 3 - head))}`;
+  const cmd = text.length <= max ? text : `${text.slice(0, head)} … ${text.slice(text.length - (max - 3 - head))}`;
   return `pid ${holder.pid} (${cmd})`;
 }
 

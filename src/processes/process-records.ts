@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { stateDir } from '../state-dir.js';
 import { procfsUsable, psInfo, PS_CLOCK } from './process-table.js';
 import { sleep } from '../retry.js';
+import { t } from '../i18n/index.js';
 
 /** `$XDG_STATE_HOME/kubetutor/processes/` (default `~/.local/state/kubetutor/processes/`). */
 export function processRecordsDir(): string {
@@ -101,13 +102,13 @@ export function describeRecord(rec: ProcessRecord, max = 90): string {
 
 /** "2 processes from an earlier kubetutor run are still running" (or "1 process … is"). Pure. */
 export function leftoverHeadline(n: number): string {
-  return n === 1 ? '1 process from an earlier kubetutor run is still running' : `${n} processes from an earlier kubetutor run are still running`;
+  return t('proc.rec.headline', { count: n });
 }
 
 /** One line per stopped process, for the learner. Pure. */
 export function describeStops(results: StopResult[]): string[] {
   return results.map((r) =>
-    r.outcome === 'stopped' ? `stopped ${describeRecord(r.record, 60)}` : r.outcome === 'gone' ? `pid ${r.record.pid} had already ended` : `could not stop pid ${r.record.pid}: ${r.error}`,
+    r.outcome === 'stopped' ? t('proc.rec.stopped', { what: describeRecord(r.record, 60) }) : r.outcome === 'gone' ? t('proc.rec.gone', { pid: r.record.pid }) : t('proc.rec.couldNot', { pid: r.record.pid, why: r.error ?? '' }),
   );
 }
 
@@ -115,8 +116,8 @@ export function describeStops(results: StopResult[]): string[] {
 export function summarizeStops(results: StopResult[]): string {
   const stopped = results.filter((r) => r.outcome !== 'failed').length;
   const failed = results.filter((r) => r.outcome === 'failed');
-  const head = `stopped ${stopped} process${stopped === 1 ? '' : 'es'} from an earlier run`;
-  return failed.length ? `${head}; could not stop ${failed.map((r) => `pid ${r.record.pid} (${r.error})`).join(', ')}` : head;
+  const head = t('proc.rec.summary', { count: stopped });
+  return failed.length ? t('proc.rec.summaryFailed', { head, list: failed.map((r) => `pid ${r.record.pid} (${r.error})`).join(', ') }) : head;
 }
 
 function isRecord(x: unknown): x is ProcessRecord {
@@ -234,7 +235,7 @@ export class ProcessRecords {
       removeQuietly(file);
       return { record: rec, outcome: 'gone' };
     }
-    if (first !== 'sent') return { record: rec, outcome: 'failed', error: first === 'EPERM' ? 'not permitted (another user\'s process?)' : first };
+    if (first !== 'sent') return { record: rec, outcome: 'failed', error: first === 'EPERM' ? t('proc.rec.notPermitted') : first };
     const end = Date.now() + graceMs;
     while (Date.now() < end && stillSame(rec, this.procRoot)) await sleep(50);
     if (stillSame(rec, this.procRoot)) {
@@ -242,7 +243,7 @@ export class ProcessRecords {
       const hard = Date.now() + 2000;
       while (Date.now() < hard && stillSame(rec, this.procRoot)) await sleep(50);
     }
-    if (stillSame(rec, this.procRoot)) return { record: rec, outcome: 'failed', error: 'still running after SIGKILL' };
+    if (stillSame(rec, this.procRoot)) return { record: rec, outcome: 'failed', error: t('proc.rec.stillAfterKill') };
     removeQuietly(file);
     return { record: rec, outcome: 'stopped' };
   }

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { registerSupervisor, unregisterSupervisor } from './live-supervisors.js';
 import { procIdentity } from './process-records.js';
 import { processTableKind } from './process-table.js';
+import { t } from '../i18n/index.js';
 
 export type ProcessState = 'running' | 'exited' | 'failed' | 'stopped';
 
@@ -96,7 +97,7 @@ export class Supervisor extends EventEmitter {
   /** Starts a command under bash; resolves when it ends (foreground) or once spawned (background). */
   start(name: string, command: string, opts: StartOptions): Promise<ProcessInfo> {
     const existing = this.procs.get(name);
-    if (existing?.info.state === 'running') throw userError(`"${name}" is already running (pid ${existing.info.pid})`);
+    if (existing?.info.state === 'running') throw userError(t('proc.alreadyRunning', { name, pid: existing.info.pid ?? '?' }));
     const script = opts.epilogue ? `${command}\n__kt_status=$?\n${opts.epilogue}\nexit $__kt_status` : command;
     const { child, forget } = this.spawnShell(name, command, script, opts, true);
     const info: ProcessInfo = { name, command, pid: child.pid, state: 'running', background: opts.background, output: [], startedAt: Date.now() };

@@ -4,6 +4,7 @@
  * `generateTraffic`; the rest (percentiles, the report's lines, the progress
  * bar, why a run failed) is pure.
  */
+import { t } from '../i18n/index.js';
 
 export interface RequestResult {
   /** 0-based, in the order the requests were started. */
@@ -68,12 +69,12 @@ export async function generateTraffic(opts: TrafficOptions): Promise<TrafficRepo
   try {
     url = new URL(opts.url);
   } catch {
-    throw new TypeError(`"${opts.url}" is not a valid URL`);
+    throw new TypeError(t('proc.traffic.badUrl', { url: opts.url }));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`"${opts.url}" is not an http:// or https:// URL`);
-  if (!Number.isInteger(opts.count) || opts.count < 1) throw new TypeError(`the request count must be a positive whole number, not ${opts.count}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(t('proc.traffic.notHttp', { url: opts.url }));
+  if (!Number.isInteger(opts.count) || opts.count < 1) throw new TypeError(t('proc.traffic.badCount', { value: String(opts.count) }));
   const concurrency = Math.min(opts.count, opts.concurrency ?? 1);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`the concurrency must be a positive whole number, not ${opts.concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(t('proc.traffic.badConcurrency', { value: String(opts.concurrency) }));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const headers = { 'user-agent': USER_AGENT, ...opts.headers };
 
@@ -168,17 +169,17 @@ export function statusOrder(keys: string[]): string[] {
 /** The report as lines of text (no trailing newlines). */
 export function formatReport(r: TrafficReport): string[] {
   const seconds = (r.durationMs / 1000).toFixed(r.durationMs < 10_000 ? 2 : 1);
-  const rate = r.durationMs > 0 ? ` (${(r.sent / (r.durationMs / 1000)).toFixed(1)} req/s)` : '';
+  const rate = r.durationMs > 0 ? t('proc.traffic.rate', { rate: (r.sent / (r.durationMs / 1000)).toFixed(1) }) : '';
   const lines = [
-    `${r.sent} ${r.sent === 1 ? 'request' : 'requests'} to ${r.url} in ${seconds} s${rate}, ${r.concurrency} at a time${r.stopped ? ` — stopped after ${r.sent} of ${r.requested}` : ''}`,
-    'status:',
+    t('proc.traffic.summary', { count: r.sent, url: r.url, seconds, rate, concurrency: r.concurrency, stopped: r.stopped ? t('proc.traffic.stoppedAfter', { sent: r.sent, requested: r.requested }) : '' }),
+    t('proc.traffic.status'),
   ];
   for (const k of statusOrder(Object.keys(r.byStatus))) lines.push(`  ${k}: ${r.byStatus[k]}`);
-  if (r.sent === 0) lines.push('  (none)');
-  if (r.p50 === null) lines.push('latency: no answers to measure');
+  if (r.sent === 0) lines.push(`  ${t('proc.traffic.none')}`);
+  if (r.p50 === null) lines.push(t('proc.traffic.noLatency'));
   else {
     const f = (v: number | null) => (v === null ? '-' : formatMs(v));
-    lines.push(`latency: min ${f(r.min)} · p50 ${f(r.p50)} · p90 ${f(r.p90)} · p99 ${f(r.p99)} · max ${f(r.max)}`);
+    lines.push(t('proc.traffic.latency', { min: f(r.min), p50: f(r.p50), p90: f(r.p90), p99: f(r.p99), max: f(r.max) }));
   }
   return lines;
 }
@@ -194,22 +195,22 @@ export function progressBar(done: number, total: number, width = 30): string {
 /** Why a run had no 2xx answer, in one line; undefined when some request succeeded. */
 export function failureReason(r: TrafficReport): string | undefined {
   if (r.ok > 0) return undefined;
-  if (r.sent === 0) return 'no request was sent';
+  if (r.sent === 0) return t('proc.traffic.noneSent');
   const keys = statusOrder(Object.keys(r.byStatus));
   const top = [...keys].sort((a, b) => r.byStatus[b] - r.byStatus[a])[0];
   const what = keys.map((k) => `${r.byStatus[k]} × ${k}`).join(', ');
   const host = hostOf(r.url);
   const why: Record<string, string> = {
-    'error: ECONNREFUSED': `nothing accepts connections at ${host}: is GATEWAY_URL right, and the gateway running?`,
-    'error: timeout': `${host} did not answer in time: is the address reachable from here?`,
-    'error: ENOTFOUND': `the host name in ${host} does not resolve`,
-    'error: EHOSTUNREACH': `no route to ${host}`,
-    '404': 'the gateway has no route for this path: are the Gateway and VirtualService applied (bookinfo-gateway.yaml)?',
-    '503': 'the route exists but nothing healthy serves it yet: are the Bookinfo pods Ready?',
-    '502': 'the gateway could not get an answer from the service behind it',
+    'error: ECONNREFUSED': t('proc.traffic.refused', { host }),
+    'error: timeout': t('proc.traffic.timeout', { host }),
+    'error: ENOTFOUND': t('proc.traffic.notFound', { host }),
+    'error: EHOSTUNREACH': t('proc.traffic.unreachable', { host }),
+    '404': t('proc.traffic.s404', { file: 'bookinfo-gateway.yaml' }),
+    '503': t('proc.traffic.s503'),
+    '502': t('proc.traffic.s502'),
   };
-  const hint = why[top] ?? (top.startsWith('3') ? 'the server redirects: check the path' : undefined);
-  return `no request got a 2xx answer (${what})${hint ? `: ${hint}` : ''}`;
+  const hint = why[top] ?? (top.startsWith('3') ? t('proc.traffic.redirect') : undefined);
+  return hint ? t('proc.traffic.no2xxWhy', { what, hint }) : t('proc.traffic.no2xx', { what });
 }
 
 function hostOf(url: string): string {
