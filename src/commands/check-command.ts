@@ -102,11 +102,10 @@ async function holderNote(check: Check, vars: Record<string, string>, asWritten:
   const port = url !== undefined ? localUrlPort(url) : check.kind === 'port-closed' ? check.port : undefined;
   if (port === undefined || !(await portInUse(port))) return [];
   const holder = await whoHolds(port).catch(() => undefined);
-  const who = `127.0.0.1:${port} is held by ${describeHolder(holder)}`;
-  if (check.kind === 'port-closed') return [`${who}: stop that process (only it)`];
-  if (holder && /\bport-forward\b|\bdashboard\b/.test(holder.command)) return [`${who}: is it forwarding to the right pod and port?`];
+  const who = t('cmd.holder.who', { port, who: describeHolder(holder) });
+  if (check.kind === 'port-closed') return [t('cmd.holder.stopIt', { who })];
+  if (holder && /\bport-forward\b|\bdashboard\b/.test(holder.command)) return [t('cmd.holder.rightPod', { who })];
   // The lesson's port as written, so the advice names the flag the learner would pass.
   const lessonPort = [...ports].find(([, to]) => to === port)?.[0] ?? (lessonForwards(asWritten).some((f) => f.command.readyPort === port) ? port : undefined);
-  const flag = lessonPort !== undefined ? `, or forward another local port and run again with --port ${lessonPort}=THAT_PORT` : '';
-  return [`${who}, not a port-forward: stop that process${flag}`];
+  return [lessonPort !== undefined ? t('cmd.holder.notForwardFlag', { who, port: lessonPort }) : t('cmd.holder.notForward', { who })];
 }

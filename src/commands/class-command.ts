@@ -9,6 +9,7 @@ import { watchClass } from '../class/class-watch.js';
 import { classToText, stepIdsOf, summarizeClass } from '../class/class-view.js';
 import type { LearnerProgress } from '../class/progress-record.js';
 import { displayText, inertJson, inertStrings } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export { watchClass } from '../class/class-watch.js';
 
@@ -29,7 +30,7 @@ export async function classCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     once: { type: 'boolean' },
   });
-  if (positionals.length !== 1) throw userError('usage: kubetutor class NAMESPACE [--kubeconfig F] [--context C] [--plain | --json] [--once]');
+  if (positionals.length !== 1) throw userError(t('cmd.usage', { synopsis: 'kubetutor class NAMESPACE [--kubeconfig F] [--context C] [--plain | --json] [--once]' }));
   const namespace = positionals[0];
   const out = process.stdout;
   const tty = !!out.isTTY && !values.plain && !values.json;
@@ -41,7 +42,7 @@ export async function classCommand(argv: string[]): Promise<number> {
     }
     // Names and failure texts come from other learners' ConfigMaps: display text before the table is laid out.
     const summary = classDocument(inertStrings(records), Date.now());
-    const lines = [`class ${displayText(namespace)} — ${new Date().toLocaleTimeString()}`, ...classToText(summary, out.columns || 100).map((l) => displayText(l))];
+    const lines = [displayText(t('cmd.class.title', { namespace, time: new Date().toLocaleTimeString() })), ...classToText(summary, out.columns || 100).map((l) => displayText(l))];
     if (tty) out.write(`\x1b[H\x1b[2J${lines.join('\n')}\n`);
     else out.write(`${lines.join('\n')}\n\n`);
   };
@@ -71,8 +72,8 @@ export async function classCommand(argv: string[]): Promise<number> {
     await w.ready;
   } catch (e) {
     await w.stop();
-    const msg = (e as { code?: number }).code === 403 ? `not allowed to list ConfigMaps in ${namespace}` : (e as Error).message;
-    throw userError(`cannot read the class in ${namespace}: ${msg}`);
+    const msg = (e as { code?: number }).code === 403 ? t('cmd.class.forbidden', { namespace }) : (e as Error).message;
+    throw userError(t('cmd.class.cannotRead', { namespace, why: msg }));
   }
   latest = w.records();
   render(latest);

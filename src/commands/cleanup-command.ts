@@ -8,22 +8,23 @@ import { parse } from './args.js';
 import { userError } from '../user-error.js';
 import { describeRecord, describeStops, leftoverHeadline, ProcessRecords, processRecordsDir } from '../processes/process-records.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export async function cleanupCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { yes: { type: 'boolean', short: 'y', default: false } });
-  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length) throw userError(t('cli.unexpectedArgument', { arg: positionals[0] }));
   const records = new ProcessRecords(processRecordsDir());
   const leftovers = records.leftovers();
   // Records name commands of lessons that may not be kubetutor's own: display text.
   const out = (s: string) => process.stdout.write(`${displayText(s)}\n`);
   if (!leftovers.length) {
-    out('No processes from earlier kubetutor runs are running.');
+    out(t('cmd.cleanup.none'));
     return 0;
   }
   out(`${leftoverHeadline(leftovers.length)}:`);
-  for (const r of leftovers) out(`  ${describeRecord(r)}   (lesson ${r.lesson}, ${r.target}, since ${r.startedAt})`);
+  for (const r of leftovers) out(`  ${t('cmd.cleanup.row', { what: describeRecord(r), lesson: r.lesson, target: r.target, since: r.startedAt })}`);
   if (!values.yes) {
-    out(`Stop ${leftovers.length === 1 ? 'it' : 'them'} with: kubetutor cleanup --yes`);
+    out(t('cmd.cleanup.how', { count: leftovers.length, command: 'kubetutor cleanup --yes' }));
     return 0;
   }
   const results = await records.stop(leftovers);

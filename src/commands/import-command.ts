@@ -6,26 +6,27 @@ import { userError } from '../user-error.js';
 import { importSkeleton } from '../lesson/hugo.js';
 import { parseLesson } from '../lesson/parse.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { positionals, values } = parse(argv, { out: { type: 'string' } });
-  if (positionals.length !== 1) throw userError('usage: kubetutor import PAGE.md [--out DIR]');
+  if (positionals.length !== 1) throw userError(t('cmd.usage', { synopsis: 'kubetutor import PAGE.md [--out DIR]' }));
   const page = positionals[0];
   let text: string;
   try {
     text = readFileSync(page, 'utf8');
   } catch {
-    throw userError(`cannot read ${page}`);
+    throw userError(t('cmd.import.cannotRead', { file: page }));
   }
   const skeleton = importSkeleton(text, resolve(page));
   // Parse once so a page that cannot become a lesson fails here (file:line against the converted text), not at lint.
   const lesson = parseLesson(skeleton, resolve(page));
   const dir = values.out ?? join('.', lesson.id);
   const file = join(dir, 'lesson.md');
-  if (existsSync(file)) throw userError(`${file} already exists; not overwriting it (remove it or pick another --out)`);
+  if (existsSync(file)) throw userError(t('cmd.import.exists', { file }));
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, skeleton, { flag: 'wx' });
   const n = lesson.steps.length;
-  process.stdout.write(displayText(`${file}\n${n} step${n === 1 ? '' : 's'}; fill in the check blocks, then: kubetutor lint ${dir}\n`, { lines: true }));
+  process.stdout.write(displayText(`${file}\n${t('cmd.import.written', { count: n, command: `kubetutor lint ${dir}` })}\n`, { lines: true }));
   return 0;
 }

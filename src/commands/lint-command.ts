@@ -9,18 +9,19 @@ import { userError } from '../user-error.js';
 import { lintLesson, lintTranslation, type LintFinding } from '../authoring/lint.js';
 import { translationTag } from '../lesson/translations.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 const read = (file: string) => {
   try {
     return readFileSync(file);
   } catch {
-    throw userError(`no lesson at ${file}`);
+    throw userError(t('cmd.lint.noLesson', { file }));
   }
 };
 
 export async function lintCommand(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {});
-  if (positionals.length !== 1) throw userError('usage: kubetutor lint PATH (a lesson.md, or the folder holding it)');
+  if (positionals.length !== 1) throw userError(t('cmd.lint.usage'));
   let file = positionals[0];
   let folder = false;
   try {
@@ -29,7 +30,7 @@ export async function lintCommand(argv: string[]): Promise<number> {
       file = join(file, 'lesson.md');
     }
   } catch {
-    throw userError(`no lesson at ${file}`);
+    throw userError(t('cmd.lint.noLesson', { file }));
   }
   const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) => a.file.localeCompare(b.file) || a.line - b.line;
   const findings: LintFinding[] = [];
@@ -43,8 +44,8 @@ export async function lintCommand(argv: string[]): Promise<number> {
     if (folder) {
       for (const name of readdirSync(dirname(file)).sort()) {
         if (!translationTag(name)) continue;
-        const t = join(dirname(file), name);
-        findings.push(...lintTranslation({ text: bytes, file }, { text: read(t), file: t }));
+        const other = join(dirname(file), name);
+        findings.push(...lintTranslation({ text: bytes, file }, { text: read(other), file: other }));
       }
     }
   }
@@ -52,11 +53,11 @@ export async function lintCommand(argv: string[]): Promise<number> {
   const warnings = findings.filter((f) => f.severity !== 'error').sort(byPlace);
   // Errors first, in file:line order, on stderr as every command reports a broken lesson; then the
   // warnings and the tally on stdout. Messages quote the lesson: display text.
-  const say = (to: NodeJS.WriteStream, f: (typeof findings)[number]) => to.write(`${displayText(`${f.file}:${f.line}: ${f.severity}: ${f.message}`)}\n`);
+  const say = (to: NodeJS.WriteStream, f: (typeof findings)[number]) => to.write(`${displayText(`${f.file}:${f.line}: ${f.severity === 'error' ? t('cmd.lint.error') : t('cmd.lint.warning')}: ${f.message}`)}\n`);
   for (const f of errors) say(process.stderr, f);
   for (const f of warnings) say(process.stdout, f);
   const e = errors.length;
   const w = warnings.length;
-  process.stdout.write(`${displayText(folder ? dirname(file) : file)}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}\n`);
+  process.stdout.write(`${displayText(t('cmd.lint.tally', { path: folder ? dirname(file) : file, errors: t('cmd.lint.errors', { count: e }), warnings: t('cmd.lint.warnings', { count: w }) }))}\n`);
   return e ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { userError } from '../user-error.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from './args.js';
+import { t } from '../i18n/index.js';
 
 export function defaultKubeconfigPath(): string {
   const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -16,7 +17,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     'kubeconfig-out': { type: 'string' },
     'list-scenarios': { type: 'boolean', default: false },
   });
-  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length) throw userError(t('cli.unexpectedArgument', { arg: positionals[0] }));
   const { listScenarios } = await import('../sandbox/index.js');
   if (values['list-scenarios']) {
     const rows = listScenarios();
@@ -25,7 +26,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError(`--port must be a port number (0-65535), not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError(t('cmd.sandbox.badPort', { value: String(values.port) }));
   const { startSandbox, UnknownScenarioError, PortInUseError } = await import('../sandbox/index.js');
   let sandbox;
   try {
@@ -36,10 +37,10 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`kubeconfig: ${sandbox.kubeconfigPath}\n`);
   process.stderr.write(
-    `sandbox "${sandbox.scenario}" serving the Kubernetes API at ${sandbox.url} (loopback only)\n` +
-      `ingress gateway (http2 node port) at http://127.0.0.1:${sandbox.gatewayPort}\n` +
-      `try: kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n` +
-      `press Ctrl-C to stop\n`,
+    `${t('cmd.sandbox.serving', { scenario: sandbox.scenario, url: sandbox.url })}\n` +
+      `${t('cmd.sandbox.gateway', { url: `http://127.0.0.1:${sandbox.gatewayPort}` })}\n` +
+      `${t('cmd.sandbox.try', { command: `kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A` })}\n` +
+      `${t('cmd.sandbox.stopHow')}\n`,
   );
   await new Promise<void>((resolve) => {
     const done = () => resolve();
@@ -47,6 +48,6 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', done);
   });
   await sandbox.stop();
-  process.stderr.write('sandbox stopped\n');
+  process.stderr.write(`${t('cmd.sandbox.stopped')}\n`);
   return 0;
 }

@@ -13,6 +13,7 @@ import { recordOpened as record } from '../traces/opened-marker.js';
 import { BIG_TRACE_TEXT, releaseMemory } from '../traces/release-memory.js';
 import { displayText, inertJson, inertStrings } from '../text/display-text.js';
 import { displayModel } from '../traces/display-model.js';
+import { t } from '../i18n/index.js';
 
 const recordOpened = (t: JaegerTrace) => record(process.env.KUBETUTOR_SESSION_DIR, t);
 
@@ -34,12 +35,12 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     format: { type: 'string', default: 'jaeger' },
   });
   const compareB = values.compare !== undefined ? positionals[0] : undefined;
-  if (values.compare !== undefined && compareB === undefined) throw userError('--compare needs two traces: --compare A B (trace ids, or files holding one trace each)');
-  if (positionals.length > (values.compare !== undefined ? 1 : 0)) throw userError(`unexpected argument "${positionals[values.compare !== undefined ? 1 : 0]}"`);
+  if (values.compare !== undefined && compareB === undefined) throw userError(t('cmd.traces.compareTwo'));
+  if (positionals.length > (values.compare !== undefined ? 1 : 0)) throw userError(t('cli.unexpectedArgument', { arg: positionals[values.compare !== undefined ? 1 : 0] }));
   if (values.format !== 'jaeger' && values.format !== 'otlp') throw userError(`--format must be jaeger or otlp, not "${values.format}"`);
-  if (values.format === 'otlp' && !values.json) throw userError('--format otlp goes with --json (kubetutor traces --json --format otlp)');
-  if (values.format === 'otlp' && (values.compare !== undefined || values.stats)) throw userError('--format otlp writes a trace; it does not go with --compare or --stats');
-  if (values.compare !== undefined && values.stats) throw userError('choose either --compare A B or --stats');
+  if (values.format === 'otlp' && !values.json) throw userError(t('cmd.traces.otlpJson'));
+  if (values.format === 'otlp' && (values.compare !== undefined || values.stats)) throw userError(t('cmd.traces.otlpNotWith'));
+  if (values.compare !== undefined && values.stats) throw userError(t('cmd.traces.compareOrStats'));
   const { parseGrouping, STATS_COLUMN_IDS } = await import('../traces/trace-stats.js');
   const grouping = parseGrouping(values['group-by']!);
   if (!grouping) throw userError(`--group-by must be service, operation or tag:KEY, not "${values['group-by']}"`);
@@ -47,7 +48,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
   if (!(STATS_COLUMN_IDS as readonly string[]).includes(sortBy) || !['asc', 'desc'].includes(sortDir)) {
     throw userError(`--sort must be COLUMN or COLUMN:asc, a column being one of ${STATS_COLUMN_IDS.join(', ')}; not "${values.sort}"`);
   }
-  if (values.jaeger && values.file) throw userError('choose either --jaeger URL or --file F');
+  if (values.jaeger && values.file) throw userError(t('cmd.traces.jaegerOrFile'));
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw userError(`--limit must be a positive number, not "${values.limit}"`);
   const { JaegerClient, JaegerError, parseJaegerFile } = await import('../traces/jaeger-client.js');
@@ -56,7 +57,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
   // Where the traces come from: a file, or a Jaeger query service (not needed to compare two files).
   let summaries: TraceSummary[] = [];
   let load: (id: string) => Promise<JaegerTrace> = async (id) => {
-    throw userError(`no trace ${id}: give --jaeger URL or --file F to look trace ids up in`);
+    throw userError(t('cmd.traces.noTraceWhere', { id }));
   };
   let initialCompare: [string, string] | undefined;
   const isFileRef = (ref: string) => existsSync(ref) && !/^[0-9a-f]{1,32}$/i.test(ref);
@@ -69,7 +70,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
       try {
         text = readFileSync(values.file, 'utf8');
       } catch (e) {
-        throw userError(`cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw userError(t('cmd.traces.cannotRead', { file: values.file, why: (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('cmd.noSuchFile') : (e as Error).message }));
       }
       const traces = parseJaegerFile(text);
       if (text.length > BIG_TRACE_TEXT) {
@@ -78,7 +79,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
       }
       const byId = new Map(traces.map((t) => [t.traceID, t]));
       summaries = traces.map(summarizeTrace);
-      load = async (id) => byId.get(id) ?? Promise.reject(userError(`no trace ${id} in ${values.file}`));
+      load = async (id) => byId.get(id) ?? Promise.reject(userError(t('cmd.traces.noTraceIn', { id, file: values.file! })));
     } else {
       const url = values.jaeger ?? DEFAULT_JAEGER;
       const client = await JaegerClient.connect(url);
@@ -92,7 +93,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
         if (!service || !services.includes(service)) {
           // Istio 1.1+ names services `app.namespace`; accept the short name the lessons use.
           const match = services.find((s) => s === service || (service && s.startsWith(`${service}.`))) ?? (service ? undefined : services.find((s) => /^productpage(\.|$)/.test(s)) ?? services[0]);
-          if (!match) throw userError(service ? `Jaeger at ${url} has no service "${service}" (it has: ${services.join(', ') || 'none'}); send some traffic first` : `Jaeger at ${url} has no services yet: send some traffic first`);
+          if (!match) throw userError(service ? t('cmd.traces.noService', { url, service, services: services.join(', ') || t('check.common.none') }) : t('cmd.traces.noServices', { url }));
           service = match;
         }
         const traces = await client.search({ service, limit });
@@ -107,7 +108,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
   }
   if (values.trace && values.file) {
     summaries = summaries.filter((s) => s.traceID.replace(/^0+/, '') === values.trace!.replace(/^0+/, ''));
-    if (!summaries.length) throw userError(`no trace ${values.trace} in ${values.file}`);
+    if (!summaries.length) throw userError(t('cmd.traces.noTraceIn', { id: values.trace!, file: values.file! }));
   }
 
   const plain = values.plain || values.json || !process.stdout.isTTY || !process.stdin.isTTY;
@@ -121,8 +122,8 @@ export async function tracesCommand(argv: string[]): Promise<number> {
         } catch (e) {
           throw userError(`${ref}: ${(e as Error).message}`);
         }
-        if (!traces.length) throw userError(`${ref} holds no trace`);
-        if (traces.length > 1) throw userError(`${ref} holds ${traces.length} traces; name one by its id with --file ${ref} --compare ID ID`);
+        if (!traces.length) throw userError(t('cmd.traces.holdsNone', { ref }));
+        if (traces.length > 1) throw userError(t('cmd.traces.holdsMany', { ref, count: traces.length }));
         return traces[0];
       }
       try {
@@ -149,7 +150,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     initialCompare = [ta.traceID, tb.traceID];
   }
   if (plain) {
-    if (!summaries.length) throw userError('no traces found');
+    if (!summaries.length) throw userError(t('cmd.traces.noneFound'));
     // The most recent trace (or the one asked for), as text or JSON.
     const latest = [...summaries].sort((a, b) => b.start - a.start)[0];
     const trace = await load(values.trace ?? latest.traceID);
@@ -170,7 +171,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
     const { traceToJson, traceToText } = await import('../traces/plain-tree.js');
     // --json is the exact data (escaped, so inert); the tree is display text, laid out as it shows.
     process.stdout.write(values.json ? inertJson(traceToJson(buildTraceModel(trace)), 2) + '\n' : traceToText(displayModel(buildTraceModel(trace))).map((l) => displayText(l)).join('\n') + '\n');
-    if (!values.json && !values.trace && summaries.length > 1) process.stdout.write(`(the most recent of ${summaries.length} traces; --trace ID picks another)\n`);
+    if (!values.json && !values.trace && summaries.length > 1) process.stdout.write(`${t('cmd.traces.mostRecent', { count: summaries.length })}\n`);
     return 0;
   }
 

@@ -10,6 +10,7 @@ import { defaultKubeconfigFiles } from '../cluster/target.js';
 import { userError } from '../user-error.js';
 import type { RequestResult } from '../traffic/generator.js';
 import { displayText } from '../text/display-text.js';
+import { t } from '../i18n/index.js';
 
 export const DEFAULT_PATH = '/productpage';
 export const DEFAULT_COUNT = 10;
@@ -22,12 +23,12 @@ export async function trafficCommand(argv: string[]): Promise<number> {
     concurrency: { type: 'string', short: 'c', default: '1' },
     timeout: { type: 'string', default: '10' },
   });
-  if (positionals.length) throw userError(`unexpected argument "${positionals[0]}"`);
-  if (values.url && values.path) throw userError('choose either --url URL or --path PATH (the path goes on GATEWAY_URL)');
+  if (positionals.length) throw userError(t('cli.unexpectedArgument', { arg: positionals[0] }));
+  if (values.url && values.path) throw userError(t('cmd.traffic.urlOrPath'));
   const count = positiveInt(values.count, '-n');
   const concurrency = positiveInt(values.concurrency, '--concurrency');
   const timeoutS = Number(values.timeout);
-  if (!(timeoutS > 0)) throw userError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
+  if (!(timeoutS > 0)) throw userError(t('cmd.traffic.badTimeout', { value: String(values.timeout) }));
 
   let url: string;
   if (values.url) url = withScheme(values.url);
@@ -64,7 +65,7 @@ export async function trafficCommand(argv: string[]): Promise<number> {
 
 function positiveInt(v: string | undefined, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw userError(`${flag} must be a positive whole number, not "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw userError(t('cmd.traffic.badInt', { flag, value: String(v) }));
   return n;
 }
 
@@ -76,18 +77,18 @@ function withScheme(url: string): string {
 /** GATEWAY_URL from the environment, else from the cluster the kubeconfig points at. */
 async function gatewayUrl(): Promise<{ url: string; how: string }> {
   const fromEnv = process.env.GATEWAY_URL?.trim();
-  if (fromEnv) return { url: fromEnv.replace(/^https?:\/\//, '').replace(/\/+$/, ''), how: 'from the GATEWAY_URL environment variable' };
+  if (fromEnv) return { url: fromEnv.replace(/^https?:\/\//, '').replace(/\/+$/, ''), how: t('cmd.traffic.fromEnv') };
   const files = defaultKubeconfigFiles();
   const file = files.find((f) => existsSync(f));
   if (!file) {
-    throw userError(`GATEWAY_URL is not set and there is no kubeconfig (${files.join(', ')}) to find it with: export GATEWAY_URL=HOST:PORT, set KUBECONFIG, or pass --url http://HOST:PORT${DEFAULT_PATH}`);
+    throw userError(t('cmd.traffic.noKubeconfig', { files: files.join(', '), path: DEFAULT_PATH }));
   }
   const { KubeClient, ClusterError } = await import('../cluster/kube-client.js');
   const { findGatewayUrl, GatewayUrlError } = await import('../cluster/gateway-url.js');
   try {
     return await findGatewayUrl(KubeClient.fromFile(file));
   } catch (e) {
-    if (e instanceof ClusterError || e instanceof GatewayUrlError) throw userError(`cannot find GATEWAY_URL: ${e.message}`);
+    if (e instanceof ClusterError || e instanceof GatewayUrlError) throw userError(t('cmd.traffic.cannotFind', { why: e.message }));
     throw e;
   }
 }
