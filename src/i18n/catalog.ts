@@ -43,5 +43,12 @@ export function format(m: Message, locale: string, params: Record<string, string
     if (!r) rules.set(locale, (r = new Intl.PluralRules(locale)));
     text = r.select(count) === 'one' && m.one !== undefined ? m.one : m.other;
   }
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  return text.replace(/( ?)\{(\w+)\}( ?)/g, (whole, before: string, name: string, after: string) => {
+    if (!Object.hasOwn(params, name)) return whole;
+    const value = String(params[name]);
+    // The space a Chinese message keeps between its words and a Latin name is no space beside
+    // full-width punctuation: 适用于 {cluster} 的命令 with a cluster ending in ）reads …）的命令.
+    const wide = /^[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]/;
+    return `${wide.test(value) ? '' : before}${value}${wide.test(value.slice(-1)) ? '' : after}`;
+  });
 }

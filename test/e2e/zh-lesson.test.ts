@@ -122,6 +122,8 @@ describe('the Jaeger lesson in Chinese, in a real terminal (tmux, 80×24)', () =
 
     term.keys('n');
     await waitFor(/第 2 步，共 5 步/);
+    // Before the forward: the dashboard checks fail, and say why, in Chinese.
+    await waitFor(/检查：\d+ 项中 0 项通过/);
     await run(/后台命令 \d+\/\d+：jaeger-forward(?![-\w])/, /┗━ ● 正在 :\d+ 上提供服务/);
     await waitFor(/已通过 2 步/);
     expect(await portFree(port)).toBe(false);
@@ -136,6 +138,8 @@ describe('the Jaeger lesson in Chinese, in a real terminal (tmux, 80×24)', () =
 
     term.keys('n');
     await waitFor(/第 4 步，共 5 步/);
+    // The quizzes are not answered yet, nor a trace opened: the checks say so in Chinese.
+    await waitFor(/尚未回答|还没有打开/);
     await run(/› \( \) 服务端 span/, /\(•\) 服务端 span/);
     await run(/› \( \) Mixer 的 Check 调用/, /\(•\) Mixer 的 Check 调用/);
     term.keys('t');

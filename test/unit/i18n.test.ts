@@ -43,6 +43,10 @@ describe('the catalog', () => {
     expect(format(m, 'en', { count: 0 })).toBe('0 traces');
     expect(format(m, 'en', { count: 2 })).toBe('2 traces');
     expect(format({ other: '{count} 条' }, 'zh-CN', { count: 1 })).toBe('1 条');
+    // The space beside a name is no space beside full-width punctuation, in the message or the name.
+    expect(format('适用于 {cluster} 的命令', 'zh-CN', { cluster: 'Istio 1.1（预发布）' })).toBe('适用于 Istio 1.1（预发布）的命令');
+    expect(format('找不到 {what} 了', 'zh-CN', { what: '“x”' })).toBe('找不到“x”了');
+    expect(format('找不到 {what} 了', 'zh-CN', { what: 'Deployment x' })).toBe('找不到 Deployment x 了');
     // Braces around other text stay as they are.
     expect(t('opt.checkJson')).toContain('[{step, check, ok, summary, diagnosis}]');
   });
