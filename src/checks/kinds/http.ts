@@ -172,7 +172,7 @@ export const httpCheck: CheckKindModule<CheckOf<'http'>, HttpFacts> = {
       const size = `${outcome.body.length}${outcome.truncated ? '+' : ''}`;
       const gist = bodyGist(outcome.body);
       const diagnosis = [outcome.contentType ? t('check.http.bodySizeTyped', { size, type: outcome.contentType, gist }) : t('check.http.bodySize', { size, gist })];
-      return failed(check, t('check.http.without', { url, got, text: check.contains }), { expected, found: `${got}, ${gist}`, diagnosis });
+      return failed(check, t('check.http.without', { url, got, text: check.contains }), { expected, found: `${got}${t('list.sep')}${gist}`, diagnosis });
     }
     return passed(check.contains !== undefined ? t('check.http.answeredContaining', { url, got, text: check.contains }) : t('check.http.answered', { url, got }));
   },
