@@ -45,7 +45,7 @@ export async function takenForwardPorts(lesson: Lesson, map: PortMap): Promise<s
   for (const [local, { lessonPort, names, steps }] of byPort) {
     if (!(await portInUse(local))) continue;
     const [holder, free] = await Promise.all([whoHolds(local).catch(() => undefined), freePortNear(local)]);
-    const forwards = names.length === 1 ? t('cmd.ports.forwardOne', { name: names[0] }) : t('cmd.ports.forwardMany', { names: names.slice(0, -1).join(', '), last: names[names.length - 1] });
+    const forwards = names.length === 1 ? t('cmd.ports.forwardOne', { name: names[0] }) : t('cmd.ports.forwardMany', { names: names.slice(0, -1).join(t('list.sep')), last: names[names.length - 1] });
     out.push(t('cmd.ports.taken', { local, forwards, steps: [...steps].join(', '), who: describeHolder(holder), lessonPort, free }));
   }
   return out;
