@@ -27,10 +27,6 @@ export function requireCluster(env: CheckEnv): KubeClient {
   return env.cluster;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** One line, at most `max` characters. */
 export function clip(s: string, max = 120): string {
   const line = s.replace(/\s*\n\s*/g, ' ⏎ ').trim();

@@ -10,7 +10,7 @@ import { lessonForwards, lessonPortProblems, parsePortFlags, type PortMap } from
 export { movedPortsLine } from '../lesson/port-remap.js';
 import type { Lesson } from '../lesson/types.js';
 import { describeHolder, ephemeralPort, freePortNear, portInUse, whoHolds } from '../processes/port-owner.js';
-import { t } from '../i18n/index.js';
+import { listText, t } from '../i18n/index.js';
 
 export const PORT_OPTIONS = { port: { type: 'string', multiple: true } } as const;
 
@@ -45,7 +45,7 @@ export async function takenForwardPorts(lesson: Lesson, map: PortMap): Promise<s
   for (const [local, { lessonPort, names, steps }] of byPort) {
     if (!(await portInUse(local))) continue;
     const [holder, free] = await Promise.all([whoHolds(local).catch(() => undefined), freePortNear(local)]);
-    const forwards = names.length === 1 ? t('cmd.ports.forwardOne', { name: names[0] }) : t('cmd.ports.forwardMany', { names: names.slice(0, -1).join(t('list.sep')), last: names[names.length - 1] });
+    const forwards = names.length === 1 ? t('cmd.ports.forwardOne', { name: names[0] }) : t('cmd.ports.forwardMany', { names: listText(names) });
     out.push(t('cmd.ports.taken', { local, forwards, steps: [...steps].join(', '), who: describeHolder(holder), lessonPort, free }));
   }
   return out;

@@ -70,7 +70,7 @@ export async function tracesCommand(argv: string[]): Promise<number> {
       try {
         text = readFileSync(values.file, 'utf8');
       } catch (e) {
-        throw userError(t('cmd.traces.cannotRead', { file: values.file, why: (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('cmd.noSuchFile') : (e as Error).message }));
+        throw userError(t('cmd.traces.cannotRead', { file: values.file, why: (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('file.noSuch') : (e as Error).message }));
       }
       const traces = parseJaegerFile(text);
       if (text.length > BIG_TRACE_TEXT) {

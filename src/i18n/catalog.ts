@@ -33,6 +33,12 @@ export function placeholders(m: Message): string[] {
 
 const rules = new Map<string, Intl.PluralRules>();
 
+/**
+ * The space a Chinese message keeps between its words and a Latin name is no space beside
+ * full-width punctuation: 适用于 {cluster} 的命令 with a cluster ending in ）reads …）的命令.
+ */
+const FULL_WIDTH_PUNCT = /^[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]/;
+
 /** The message in `locale` with its parameters put in. */
 export function format(m: Message, locale: string, params: Record<string, string | number> = {}): string {
   let text: string;
@@ -46,9 +52,6 @@ export function format(m: Message, locale: string, params: Record<string, string
   return text.replace(/( ?)\{(\w+)\}( ?)/g, (whole, before: string, name: string, after: string) => {
     if (!Object.hasOwn(params, name)) return whole;
     const value = String(params[name]);
-    // The space a Chinese message keeps between its words and a Latin name is no space beside
-    // full-width punctuation: 适用于 {cluster} 的命令 with a cluster ending in ）reads …）的命令.
-    const wide = /^[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]/;
-    return `${wide.test(value) ? '' : before}${value}${wide.test(value.slice(-1)) ? '' : after}`;
+    return `${FULL_WIDTH_PUNCT.test(value) ? '' : before}${value}${FULL_WIDTH_PUNCT.test(value.slice(-1)) ? '' : after}`;
   });
 }

@@ -1,7 +1,6 @@
 /** English: the commands' own output and errors (src/commands/). Composed into src/i18n/en.ts. */
 export const enCommands = {
   'cmd.usage': 'usage: {synopsis}',
-  'cmd.noSuchFile': 'no such file',
   // --- check: who holds a lesson's port (check-command.ts) ---------------------------------
   'cmd.holder.who': '127.0.0.1:{port} is held by {who}',
   'cmd.holder.stopIt': '{who}: stop that process (only it)',
@@ -10,7 +9,7 @@ export const enCommands = {
   'cmd.holder.notForwardFlag': '{who}, not a port-forward: stop that process, or forward another local port and run again with --port {port}=THAT_PORT',
   // --- a lesson's forward ports taken before start/test/play (port-flags.ts) ---------------
   'cmd.ports.forwardOne': 'forward {name} listens',
-  'cmd.ports.forwardMany': 'forwards {names} and {last} listen',
+  'cmd.ports.forwardMany': 'forwards {names} listen',
   'cmd.ports.taken': "port {local}, where the lesson's {forwards} (step {steps}), is taken by {who}. Stop that process, or run again with --port {lessonPort}={free} (or --port {lessonPort}=auto for any free port).",
   // --- lint ------------------------------------------------------------------------------------
   'cmd.lint.usage': 'usage: kubetutor lint PATH (a lesson.md, or the folder holding it)',

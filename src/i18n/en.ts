@@ -163,6 +163,7 @@ export const en = {
   'era.unknown': 'era unknown',
   'list.and': '{first} and {last}',
   'list.sep': ', ',
+  'file.noSuch': 'no such file',
 
   // --- targets ----------------------------------------------------------------------------
   'target.sandbox': 'sandbox (scenario {scenario})',

@@ -4,14 +4,13 @@ import type { Message } from './catalog.js';
 
 export const zhCNCommands: Record<keyof typeof enCommands, Message> = {
   'cmd.usage': '用法：{synopsis}',
-  'cmd.noSuchFile': '没有这个文件',
   'cmd.holder.who': '127.0.0.1:{port} 被 {who} 占用',
   'cmd.holder.stopIt': '{who}：请停止那个进程（只停止它）',
   'cmd.holder.rightPod': '{who}：它转发到的 Pod 和端口对吗？',
   'cmd.holder.notForward': '{who}，它不是端口转发：请停止那个进程',
   'cmd.holder.notForwardFlag': '{who}，它不是端口转发：请停止那个进程，或者转发另一个本地端口，再用 --port {port}=THAT_PORT 重新运行',
   'cmd.ports.forwardOne': '端口转发 {name} 监听',
-  'cmd.ports.forwardMany': '端口转发 {names} 和 {last} 监听',
+  'cmd.ports.forwardMany': '端口转发 {names} 监听',
   'cmd.ports.taken': '课程的{forwards}的端口 {local}（步骤 {steps}）已被 {who} 占用。请停止那个进程，或用 --port {lessonPort}={free} 重新运行（用 --port {lessonPort}=auto 则任选一个空闲端口）。',
   'cmd.lint.usage': '用法：kubetutor lint PATH（一个 lesson.md，或包含它的目录）',
   'cmd.lint.noLesson': '{file} 处没有课程',

@@ -165,6 +165,7 @@ export const zhCN: Record<keyof En, Message> = {
   'era.unknown': '版本未知',
   'list.and': '{first}和{last}',
   'list.sep': '、',
+  'file.noSuch': '没有这个文件',
 
   // --- 目标 ---
   'target.sandbox': '沙箱（场景 {scenario}）',

@@ -81,7 +81,7 @@ export const noLeftoversCheck: CheckKindModule<NoLeftoversCheck, LeftoverFacts> 
         text = await readFile(resolve(env.cwd, file), 'utf8');
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(t('kinds.left.cannotRead', { file, dir: env.cwd, why: code === 'ENOENT' ? t('kinds.left.noSuchFile') : (e as Error).message }));
+        throw new Error(t('kinds.left.cannotRead', { file, dir: env.cwd, why: code === 'ENOENT' ? t('file.noSuch') : (e as Error).message }));
       }
       objects.push(...manifestObjects(text, file, namespace));
     }

@@ -28,17 +28,17 @@ export const processCheck: CheckKindModule<CheckOf<'process'>, ProcessFacts> = {
           ? failed(check, t('kinds.proc.stillRunningAll', { names: running!.join(', ') }), { expected: t('kinds.proc.allStoppedExpected'), found: t('kinds.proc.runningNames', { names: running!.join(', ') }), diagnosis: [t('kinds.proc.pressX')] })
           : passed(t('kinds.proc.allStopped'));
       }
-      return state === 'running' ? passed(t('kinds.proc.runningNames', { names: running!.join(', ') })) : failed(check, t('kinds.proc.noneRunning'), { expected: t('kinds.proc.oneRunningExpected'), found: t('kinds.proc.none') });
+      return state === 'running' ? passed(t('kinds.proc.runningNames', { names: running!.join(', ') })) : failed(check, t('kinds.proc.noneRunning'), { expected: t('kinds.proc.oneRunningExpected'), found: t('check.common.none') });
     }
     const name = check.name;
     if (state === check.state) return passed(state === 'running' ? t('kinds.proc.isRunning', { name }) : t('kinds.proc.isStopped', { name }));
     const expected = check.state === 'running' ? t('kinds.proc.expectRunning', { name }) : t('kinds.proc.expectStopped', { name });
     if (check.state === 'running') {
       return state === 'unknown'
-        ? failed(check, t('kinds.proc.notStarted', { name }), { expected, found: t('kinds.proc.foundNotStarted'), diagnosis: [t('kinds.proc.runIt', { name })] })
-        : failed(check, t('kinds.proc.notRunning', { name }), { expected, found: t('kinds.proc.foundStopped'), diagnosis: [t('kinds.proc.restart', { name })] });
+        ? failed(check, t('kinds.proc.notStarted', { name }), { expected, found: t('screen.bg.notStarted'), diagnosis: [t('kinds.proc.runIt', { name })] })
+        : failed(check, t('kinds.proc.notRunning', { name }), { expected, found: t('screen.bg.stopped'), diagnosis: [t('kinds.proc.restart', { name })] });
     }
     if (state === 'unknown') return passed(t('kinds.proc.neverStarted', { name }));
-    return failed(check, t('kinds.proc.stillRunning', { name }), { expected, found: t('kinds.proc.foundRunning'), diagnosis: [t('kinds.proc.stopIt', { name })] });
+    return failed(check, t('kinds.proc.stillRunning', { name }), { expected, found: t('screen.state.running'), diagnosis: [t('kinds.proc.stopIt', { name })] });
   },
 };

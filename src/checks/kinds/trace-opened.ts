@@ -41,7 +41,7 @@ export const traceOpenedCheck: CheckKindModule<CheckOf<'trace-opened'>, OpenedFa
       return passed(want ? t('kinds.opened.passedOf', { id, service: want }) : t('kinds.opened.passed', { id }));
     }
     return failed(check, want ? t('kinds.opened.noneOf', { service: want }) : t('kinds.opened.none'), {
-      expected: want ? t('kinds.opened.expectedOf', { service: want }) : t('kinds.opened.expected'),
+      expected: want ? t('check.title.traceOpenedOf', { service: want }) : t('check.title.traceOpened'),
       found: opened.length ? t('kinds.opened.onlyWithout', { service: want ?? '' }) : t('kinds.opened.noneInSession'),
       diagnosis: [t('kinds.opened.how')],
     });
