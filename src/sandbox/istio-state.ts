@@ -14,9 +14,10 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export class IstioState {
   constructor(private store: Store, private types: ResourceTypes) {}
 
-  private list(group: string, plural: string, ns?: string): KubeObject[] {
+  /** The stored objects, uncopied and frozen (`Store.peek`): every simulated request reads them. */
+  private list(group: string, plural: string, ns?: string): readonly KubeObject[] {
     const rt = this.types.byKey(`${group}/${plural}`);
-    return rt ? this.store.list(rt, ns) : [];
+    return rt ? this.store.peek(rt, ns) : [];
   }
 
   era(): IstioEra | null {
@@ -93,7 +94,7 @@ export class IstioState {
   }
 
   /** Kubernetes Ingresses, in every namespace (an ingress controller routes by them). */
-  ingresses(): KubeObject[] {
+  ingresses(): readonly KubeObject[] {
     return this.list('networking.k8s.io', 'ingresses');
   }
 

@@ -26,6 +26,15 @@ export class StoreError extends Error {
 
 const objId = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 const copy = <T>(v: T): T => structuredClone(v);
+/** Stored objects are frozen: `peek` hands them out uncopied, so a stray write must throw, not corrupt. */
+const freeze = <T>(v: T): T => {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) freeze(x);
+  }
+  return v;
+};
+const byNamespaceThenName = (a: KubeObject, b: KubeObject) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
 
 /** How many events the history keeps; older resourceVersions get 410 Gone. */
 const HISTORY_LIMIT = 5000;
@@ -67,9 +76,23 @@ export class Store {
 
   /** Objects of a kind, in one namespace or all, sorted by namespace then name like a real list. */
   list(rt: ResourceType, ns?: string): KubeObject[] {
+    return this.peek(rt, ns).map(copy);
+  }
+
+  /**
+   * The stored objects themselves, in list order, for the simulation's own reads. Not copies: the
+   * controllers read every pod on every pass, and copying them all was most of the sandbox's CPU.
+   * They are frozen; to change one, copy it (or spread it) and write it back.
+   */
+  peek(rt: ResourceType, ns?: string): readonly KubeObject[] {
     const out: KubeObject[] = [];
-    for (const o of this.bucket(rt).values()) if (!ns || !rt.namespaced || o.metadata.namespace === ns) out.push(copy(o));
-    return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    for (const o of this.bucket(rt).values()) if (!ns || !rt.namespaced || o.metadata.namespace === ns) out.push(o);
+    return out.sort(byNamespaceThenName);
+  }
+
+  /** One stored object, uncopied and frozen (see `peek`). */
+  peekOne(rt: ResourceType, ns: string | undefined, name: string): KubeObject | undefined {
+    return this.bucket(rt).get(objId(rt.namespaced ? ns : undefined, name));
   }
 
   create(rt: ResourceType, obj: KubeObject): KubeObject {
@@ -83,7 +106,7 @@ export class Store {
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     o.metadata.generation ??= 1;
     o.metadata.resourceVersion = String(++this.rv);
-    b.set(id, o);
+    b.set(id, freeze(o));
     this.emit({ type: 'ADDED', key: resourceKey(rt), rv: this.rv, object: o });
     return copy(o);
   }
@@ -114,7 +137,7 @@ export class Store {
     o.metadata.resourceVersion = old.metadata.resourceVersion;
     if (JSON.stringify(o) === JSON.stringify(old)) return copy(old); // no-op writes don't bump the version
     o.metadata.resourceVersion = String(++this.rv);
-    b.set(id, o);
+    b.set(id, freeze(o));
     this.emit({ type: 'MODIFIED', key: resourceKey(rt), rv: this.rv, object: o, old });
     return copy(o);
   }
@@ -127,6 +150,7 @@ export class Store {
     b.delete(id);
     const o = copy(old);
     o.metadata.resourceVersion = String(++this.rv);
+    freeze(o);
     this.emit({ type: 'DELETED', key: resourceKey(rt), rv: this.rv, object: o, old });
     return copy(o);
   }

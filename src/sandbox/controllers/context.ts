@@ -53,15 +53,13 @@ export class ControllerContext {
     const ns = about.metadata.namespace ?? 'default';
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const existing = this.store
-      .list(this.events, ns)
+      .peek(this.events, ns)
       .find((e) => (e.involvedObject as { uid?: string })?.uid === about.metadata.uid && e.reason === reason && e.message === message);
     if (existing) {
-      existing.count = ((existing.count as number) ?? 1) + 1;
-      existing.lastTimestamp = now;
-      this.save(this.events, existing);
+      this.save(this.events, { ...existing, count: ((existing.count as number) ?? 1) + 1, lastTimestamp: now });
       return;
     }
-    if (!this.store.get(this.namespaces, undefined, ns)) return;
+    if (!this.store.peekOne(this.namespaces, undefined, ns)) return;
     const name = `${about.metadata.name}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
     try {
       this.store.create(this.events, {

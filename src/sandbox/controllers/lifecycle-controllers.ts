@@ -12,7 +12,7 @@ export function collectGarbage(ctx: ControllerContext): void {
   const uids = new Set<string>();
   const all: Array<[ReturnType<ControllerContext['type']>, KubeObject]> = [];
   for (const rt of ctx.types.all()) {
-    for (const o of ctx.store.list(rt)) {
+    for (const o of ctx.store.peek(rt)) {
       uids.add(o.metadata.uid!);
       all.push([rt, o]);
     }
@@ -40,12 +40,12 @@ export class NamespaceTerminator {
 
   reconcile(): void {
     const ctx = this.ctx;
-    for (const ns of ctx.store.list(ctx.namespaces)) {
+    for (const ns of ctx.store.peek(ctx.namespaces)) {
       if (!ns.metadata.deletionTimestamp) continue;
       const name = ns.metadata.name;
       for (const rt of ctx.types.all()) {
         if (!rt.namespaced) continue;
-        for (const o of ctx.store.list(rt, name)) {
+        for (const o of ctx.store.peek(rt, name)) {
           try {
             ctx.store.delete(rt, name, o.metadata.name);
           } catch {

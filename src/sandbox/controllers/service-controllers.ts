@@ -17,7 +17,7 @@ export class ServiceAllocator {
 
   private usedNodePorts(except?: string): Set<number> {
     const used = new Set<number>();
-    for (const s of this.ctx.store.list(this.ctx.services)) {
+    for (const s of this.ctx.store.peek(this.ctx.services)) {
       if (s.metadata.uid && s.metadata.uid === except) continue;
       for (const p of ((s.spec as Any)?.ports ?? []) as Any[]) if (p.nodePort) used.add(p.nodePort);
     }
@@ -71,10 +71,10 @@ export class ServiceAllocator {
 const isReady = (p: KubeObject) => ((p.status as Any)?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
 
 export function reconcileEndpoints(ctx: ControllerContext): void {
-  for (const svc of ctx.store.list(ctx.services)) {
+  for (const svc of ctx.store.peek(ctx.services)) {
     const spec = svc.spec as Any;
     if (!spec?.selector) continue;
-    const pods = ctx.store.list(ctx.pods, svc.metadata.namespace).filter((p) => matchesSelectorObject({ matchLabels: spec.selector }, p.metadata.labels) && (p.status as Any)?.podIP);
+    const pods = ctx.store.peek(ctx.pods, svc.metadata.namespace).filter((p) => matchesSelectorObject({ matchLabels: spec.selector }, p.metadata.labels) && (p.status as Any)?.podIP);
     const addr = (p: KubeObject) => ({ ip: (p.status as Any).podIP, nodeName: (p.spec as Any).nodeName, targetRef: { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid } });
     const ports = ((spec.ports ?? []) as Any[]).map((p) => {
       let port = p.targetPort;
@@ -86,7 +86,7 @@ export function reconcileEndpoints(ctx: ControllerContext): void {
     const ready = pods.filter(isReady).map(addr);
     const notReady = pods.filter((p) => !isReady(p)).map(addr);
     const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : [];
-    const existing = ctx.store.get(ctx.endpoints, svc.metadata.namespace, svc.metadata.name);
+    const existing = ctx.store.peekOne(ctx.endpoints, svc.metadata.namespace, svc.metadata.name);
     const body: KubeObject = {
       apiVersion: 'v1',
       kind: 'Endpoints',
@@ -104,8 +104,8 @@ export function reconcileEndpoints(ctx: ControllerContext): void {
     }
   }
   // Endpoints of deleted services go with them.
-  for (const ep of ctx.store.list(ctx.endpoints)) {
-    if (!ctx.store.get(ctx.services, ep.metadata.namespace, ep.metadata.name)) {
+  for (const ep of ctx.store.peek(ctx.endpoints)) {
+    if (!ctx.store.peekOne(ctx.services, ep.metadata.namespace, ep.metadata.name)) {
       try {
         ctx.store.delete(ctx.endpoints, ep.metadata.namespace, ep.metadata.name);
       } catch {

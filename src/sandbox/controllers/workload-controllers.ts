@@ -41,11 +41,11 @@ export function defaultDeployment(d: KubeObject): void {
 }
 
 export function reconcileDeployments(ctx: ControllerContext): void {
-  for (const d of ctx.store.list(ctx.deployments)) {
+  for (const d of ctx.store.peek(ctx.deployments)) {
     if (d.metadata.deletionTimestamp) continue;
     const spec = d.spec as Any;
     const hash = templateHash(spec.template);
-    const owned = ctx.store.list(ctx.replicasets, d.metadata.namespace).filter((rs) => ownedBy(rs, d));
+    const owned = ctx.store.peek(ctx.replicasets, d.metadata.namespace).filter((rs) => ownedBy(rs, d));
     let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     if (!current) {
       const labels = { ...(spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash };
@@ -74,18 +74,16 @@ export function reconcileDeployments(ctx: ControllerContext): void {
       }
     } else if ((current.spec as Any).replicas !== spec.replicas) {
       const from = (current.spec as Any).replicas;
-      (current.spec as Any).replicas = spec.replicas;
-      ctx.save(ctx.replicasets, current);
+      ctx.save(ctx.replicasets, { ...current, spec: { ...(current.spec as Any), replicas: spec.replicas } });
       ctx.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${spec.replicas > from ? 'up' : 'down'} replica set ${current.metadata.name} from ${from} to ${spec.replicas}`, 'deployment-controller');
     }
     for (const old of owned) {
       if (old.metadata.uid === current.metadata.uid || (old.spec as Any).replicas === 0) continue;
       const from = (old.spec as Any).replicas;
-      (old.spec as Any).replicas = 0;
-      ctx.save(ctx.replicasets, old);
+      ctx.save(ctx.replicasets, { ...old, spec: { ...(old.spec as Any), replicas: 0 } });
       ctx.event(d, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${old.metadata.name} from ${from} to 0`, 'deployment-controller');
     }
-    const all = ctx.store.list(ctx.replicasets, d.metadata.namespace).filter((rs) => ownedBy(rs, d));
+    const all = ctx.store.peek(ctx.replicasets, d.metadata.namespace).filter((rs) => ownedBy(rs, d));
     const cur = all.find((rs) => rs.metadata.uid === current!.metadata.uid) ?? current;
     const sum = (f: string) => all.reduce((n, rs) => n + ((rs.status as Any)?.[f] ?? 0), 0);
     const ready = sum('readyReplicas');
@@ -120,10 +118,10 @@ export function reconcileDeployments(ctx: ControllerContext): void {
 }
 
 export function reconcileReplicaSets(ctx: ControllerContext): void {
-  for (const rs of ctx.store.list(ctx.replicasets)) {
+  for (const rs of ctx.store.peek(ctx.replicasets)) {
     const spec = rs.spec as Any;
     const pods = ctx.store
-      .list(ctx.pods, rs.metadata.namespace)
+      .peek(ctx.pods, rs.metadata.namespace)
       .filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const want = spec.replicas ?? 1;
     for (let i = pods.length; i < want; i++) {
@@ -131,7 +129,7 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
       let name = '';
       for (let attempt = 0; attempt < 20; attempt++) {
         name = `${rs.metadata.name}-${safeSuffix(`${rs.metadata.uid}-${Math.random()}`, 5)}`;
-        if (!ctx.store.get(ctx.pods, rs.metadata.namespace, name)) break;
+        if (!ctx.store.peekOne(ctx.pods, rs.metadata.namespace, name)) break;
       }
       const pod: KubeObject = {
         apiVersion: 'v1',
@@ -167,7 +165,7 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
         }
       }
     }
-    const live = ctx.store.list(ctx.pods, rs.metadata.namespace).filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
+    const live = ctx.store.peek(ctx.pods, rs.metadata.namespace).filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const ready = live.filter(isReady).length;
     const status: Any = { replicas: live.length, fullyLabeledReplicas: live.filter((p) => matchesSelectorObject(spec.selector, p.metadata.labels)).length, observedGeneration: rs.metadata.generation };
     if (ready) {
