@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain .mjs build script, without types
+import { inkFrameCachesVite } from './scripts/ink-frame-caches.mjs';
 
 // Most test files wait on I/O (sandboxes over HTTPS, the real kubectl, tmux, child CLIs), not on
 // the CPU: on a 2-core machine the default (cores - 1 = one file at a time) leaves it mostly idle.
@@ -7,7 +10,19 @@ import { defineConfig } from 'vitest/config';
 const workers = Number(process.env.KT_TEST_WORKERS) || 4;
 
 export default defineConfig({
+  // Ink's line caches kept from frame to frame, as in the built CLI (scripts/ink-frame-caches.mjs).
+  plugins: [
+    inkFrameCachesVite,
+    // Ink's files name source maps it does not ship: read without that line, or Vite warns for each.
+    {
+      name: 'ink-no-source-maps',
+      load: (id: string) => (/[\\/]node_modules[\\/]ink(-testing-library)?[\\/].*\.js$/.test(id) ? { code: readFileSync(id, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, ''), map: null } : undefined),
+    },
+  ],
   test: {
+    // Inlined so that Vite loads Ink's files (and the plugin above sees output.js); ink-testing-library
+    // too, or it would render with a second, unpatched Ink.
+    server: { deps: { inline: [/[\\/]node_modules[\\/]ink(-testing-library)?[\\/]/] } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/setup-state.ts'],
     // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.

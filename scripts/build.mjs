@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleJaegerWebScript } from './jaeger-web-bundle.mjs';
+import { inkFrameCachesEsbuild } from './ink-frame-caches.mjs';
 import { noticesText, runtimeImports } from './third-party-notices.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +42,8 @@ const result = await build({
   // URL code of the Kubernetes client gets the userland package of the same name instead.
   alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs`, punycode: `${root}/node_modules/punycode/punycode.js` },
   external: OPTIONAL,
+  // Ink's line caches kept from frame to frame (scripts/ink-frame-caches.mjs).
+  plugins: [inkFrameCachesEsbuild],
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __kubetutorCreateRequire } from 'node:module'; const require = __kubetutorCreateRequire(import.meta.url);" },
   // Smaller sources load faster and take less memory (V8 keeps every script's source).
