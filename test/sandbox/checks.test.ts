@@ -211,7 +211,8 @@ test('not-ready: pods-ready app=reviews fails with ImagePullBackOff, the image a
     const c = check({ kind: 'pods-ready', namespace: 'default', selector: 'app=reviews', hint: 'look at the reviews-v2 image' });
     const r = await eventually(async () => {
       const res = await evaluateCheck(c, envFor(sb, cluster));
-      return res.diagnosis?.some((d) => /ImagePullBackOff/.test(d)) && res.summary.startsWith('✗ 2 of 3') ? res : undefined;
+      // The pods and their events are two reads: wait until both have seen the back-off.
+      return res.diagnosis?.some((d) => /ImagePullBackOff/.test(d)) && /ImagePullBackOff/.test(res.found ?? '') && res.summary.startsWith('✗ 2 of 3') ? res : undefined;
     }, 10_000, 'ImagePullBackOff in the diagnosis');
     expect(r.summary).toBe('✗ 2 of 3 pods app=reviews Ready in default');
     expect(r.hint).toBe('look at the reviews-v2 image');
