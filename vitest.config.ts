@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error: a plain .mjs build script, without types
 import { inkFrameCachesVite } from './scripts/ink-frame-caches.mjs';
+import SlowFirst from './test/helpers/slow-first.js';
 
 // Most test files wait on I/O (sandboxes over HTTPS, the real kubectl, tmux, child CLIs), not on
 // the CPU: on a 2-core machine the default (cores - 1 = one file at a time) leaves it mostly idle.
@@ -30,6 +31,8 @@ export default defineConfig({
     // Tests start sandboxes and run the real kubectl: give them room on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The longest files first, also on a clean checkout without vitest's cache (test/durations.json).
+    sequence: { sequencer: SlowFirst },
     pool: 'forks',
     // A larger young generation: the Ink frames and sandbox objects the tests make die young, and
     // with V8's default semi-space the workers spent a tenth of their CPU collecting them.
