@@ -40,6 +40,9 @@ export function defaultDeployment(d: KubeObject): void {
   spec.progressDeadlineSeconds ??= 600;
 }
 
+/** A ReplicaSet scaled to `n`: a new object, since the stored one is frozen. */
+const withReplicas = (rs: KubeObject, n: number): KubeObject => ({ ...rs, spec: { ...(rs.spec as Any), replicas: n } });
+
 export function reconcileDeployments(ctx: ControllerContext): void {
   for (const d of ctx.store.peek(ctx.deployments)) {
     if (d.metadata.deletionTimestamp) continue;
@@ -74,13 +77,13 @@ export function reconcileDeployments(ctx: ControllerContext): void {
       }
     } else if ((current.spec as Any).replicas !== spec.replicas) {
       const from = (current.spec as Any).replicas;
-      ctx.save(ctx.replicasets, { ...current, spec: { ...(current.spec as Any), replicas: spec.replicas } });
+      ctx.save(ctx.replicasets, withReplicas(current, spec.replicas));
       ctx.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${spec.replicas > from ? 'up' : 'down'} replica set ${current.metadata.name} from ${from} to ${spec.replicas}`, 'deployment-controller');
     }
     for (const old of owned) {
       if (old.metadata.uid === current.metadata.uid || (old.spec as Any).replicas === 0) continue;
       const from = (old.spec as Any).replicas;
-      ctx.save(ctx.replicasets, { ...old, spec: { ...(old.spec as Any), replicas: 0 } });
+      ctx.save(ctx.replicasets, withReplicas(old, 0));
       ctx.event(d, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${old.metadata.name} from ${from} to 0`, 'deployment-controller');
     }
     const all = ctx.store.peek(ctx.replicasets, d.metadata.namespace).filter((rs) => ownedBy(rs, d));
