@@ -85,30 +85,35 @@ export function decodeProcAddress(hex: string): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
-/** The inodes of the sockets listening on `port` (IPv4 and IPv6), from /proc. */
-export async function listeningInodes(port: number, procRoot = '/proc'): Promise<Set<number>> {
-  const inodes = new Set<number>();
-  for (const file of ['net/tcp', 'net/tcp6']) {
+/** The inodes of the sockets listening on `port`, from /proc: IPv4 (`v4`) and IPv6 (`v6`) apart. */
+export async function listeningInodes(port: number, procRoot = '/proc'): Promise<{ v4: Set<number>; v6: Set<number> }> {
+  const found = { v4: new Set<number>(), v6: new Set<number>() };
+  for (const [file, into] of [['net/tcp', found.v4], ['net/tcp6', found.v6]] as const) {
     let text: string;
     try {
       text = await readFile(`${procRoot}/${file}`, 'utf8');
     } catch {
       continue; // no IPv6, or not Linux
     }
-    for (const s of parseProcNetTcp(text)) if (s.state === TCP_LISTEN && s.port === port && s.inode > 0) inodes.add(s.inode);
+    for (const s of parseProcNetTcp(text)) if (s.state === TCP_LISTEN && s.port === port && s.inode > 0) into.add(s.inode);
   }
-  return inodes;
+  return found;
 }
 
-/** The process listening on local TCP `port`, if it is one we may inspect (from /proc, or lsof and ps without it). */
+/**
+ * The process listening on local TCP `port`, if it is one we may inspect (from /proc, or lsof and ps
+ * without it). A forward binds 127.0.0.1, so an IPv4 listener is the one in its way: when another
+ * process holds only the IPv6 side of the port (kubectl listens on both), the IPv4 holder is named.
+ */
 export async function whoHolds(port: number, procRoot = '/proc'): Promise<PortHolder | undefined> {
   if (!procfsUsable(procRoot)) {
     const [pid] = await lsofListeners(port);
     return pid === undefined ? undefined : { pid, command: await commandLine(pid, procRoot) };
   }
-  const inodes = await listeningInodes(port, procRoot);
-  if (inodes.size === 0) return undefined;
-  const targets = new Set([...inodes].map((i) => `socket:[${i}]`));
+  const { v4, v6 } = await listeningInodes(port, procRoot);
+  if (v4.size + v6.size === 0) return undefined;
+  const socketsOf = (inodes: Set<number>) => new Set([...inodes].map((i) => `socket:[${i}]`));
+  const [ipv4, ipv6] = [socketsOf(v4), socketsOf(v6)];
   let entries: string[];
   try {
     entries = await readdir(procRoot);
@@ -116,6 +121,7 @@ export async function whoHolds(port: number, procRoot = '/proc'): Promise<PortHo
     return undefined;
   }
   const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+  let ipv6Holder: number | undefined;
   for (const pid of pids) {
     let fds: string[];
     try {
@@ -124,9 +130,10 @@ export async function whoHolds(port: number, procRoot = '/proc'): Promise<PortHo
       continue; // not ours to look at, or gone
     }
     const links = await Promise.all(fds.map((fd) => readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '')));
-    if (links.some((l) => targets.has(l))) return { pid, command: await commandLine(pid, procRoot) };
+    if (links.some((l) => ipv4.has(l))) return { pid, command: await commandLine(pid, procRoot) };
+    if (ipv6Holder === undefined && links.some((l) => ipv6.has(l))) ipv6Holder = pid;
   }
-  return undefined;
+  return ipv6Holder === undefined ? undefined : { pid: ipv6Holder, command: await commandLine(ipv6Holder, procRoot) };
 }
 
 /** A process's command line (from /proc/PID/cmdline, or its name when that is empty). */

@@ -77,6 +77,19 @@ describe('whoHolds on a fake /proc', () => {
     expect(await processGroupOf(4242, r)).toBe(4200);
   });
 
+  test('the IPv4 listener is named when another (lower) pid holds only the IPv6 side of the port', async () => {
+    const r = fakeProc();
+    // pid 50 listens on [::1]:15032; pid 4242 now holds 127.0.0.1:15032 as well.
+    mkdirSync(join(r, '50/fd'), { recursive: true });
+    symlinkSync('socket:[481517]', join(r, '50/fd/3'));
+    writeFileSync(join(r, '50/cmdline'), 'python3\0-m\0http.server\0--bind\0::1\0');
+    symlinkSync('socket:[481516]', join(r, '4242/fd/8'));
+    expect((await whoHolds(15032, r))?.pid).toBe(4242);
+    // With only the IPv6 side held by anyone we can see, that holder is named.
+    rmSync(join(r, '4242'), { recursive: true });
+    expect((await whoHolds(15032, r))?.pid).toBe(50);
+  });
+
   test('a port only connected from (not listening) or unknown has no holder', async () => {
     const r = fakeProc();
     expect(await whoHolds(54321, r)).toBeUndefined();
