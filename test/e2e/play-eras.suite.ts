@@ -25,8 +25,9 @@ export function playErasSuite(eras: Array<[string, string, string]>): void {
       const dash = await movedDashboard();
       const state = mkdtempSync(join(tmpdir(), 'kubetutor-play-'));
       term = new Tmux(`node ${CLI} play istio-jaeger --sandbox=${scenario} --pace 0 ${dash.flag.join(' ')}`, { width: 120, height: 40, env: { XDG_STATE_HOME: state, TERM: 'xterm-256color' }, cwd: ROOT });
+      term.pipeTo(join(state, 'terminal.out'));
       // Step 2 types and runs this era's forward: the banner shows its ports, the sidebar names it.
-      await term.waitFor(`${dash.port}${remote}`, 90_000);
+      await term.waitForShown(`${dash.port}${remote}`, 90_000);
       const name = (n: string) => new RegExp(`[●◌] ${n}(?![\\w-])`);
       const running = await term.waitFor(name(forward), 60_000);
       expect(running).not.toMatch(name(forward === 'jaeger-forward' ? 'jaeger-forward-pod' : 'jaeger-forward'));

@@ -1,10 +1,13 @@
 /** Drives a program in a real terminal: tmux from Debian's packages, one private server per test. */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import ansiRegex from 'ansi-regex';
 
 export class Tmux {
   readonly socket = `kubetutor-test-${randomBytes(4).toString('hex')}`;
   readonly session = 'main';
+  private piped: string | undefined;
 
   constructor(command: string, opts: { width?: number; height?: number; env?: Record<string, string>; cwd?: string } = {}) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
@@ -26,6 +29,7 @@ export class Tmux {
 
   /** From now on, every byte the program writes to the terminal, raw, appended to `file`. */
   pipeTo(file: string): void {
+    this.piped = file;
     this.tmux(['pipe-pane', '-o', '-t', this.session, `cat >> ${shellQuote(file)}`]);
   }
 
@@ -43,6 +47,31 @@ export class Tmux {
     while (Date.now() < end) {
       s = this.screen();
       if (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} on screen:\n${s}`);
+  }
+
+  /**
+   * Like waitFor, and also finds text that was on screen only between two looks at it (a fast
+   * auto-play shows a command for less than a poll): the bytes written since `pipeTo` are searched
+   * too, escape sequences taken out.
+   */
+  async waitForShown(pattern: RegExp | string, ms = 20_000): Promise<string> {
+    if (!this.piped) throw new Error('waitForShown needs pipeTo first');
+    const end = Date.now() + ms;
+    let s = '';
+    const found = (text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+    while (Date.now() < end) {
+      s = this.screen();
+      if (found(s)) return s;
+      let written = '';
+      try {
+        written = readFileSync(this.piped, 'utf8').replace(ansiRegex(), '');
+      } catch {
+        /* nothing written yet */
+      }
+      if (found(written)) return written;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${pattern} on screen:\n${s}`);
