@@ -1,10 +1,12 @@
 /** Test helpers: a fast sandbox, and the real kubectl binaries pointed at it. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { realpathSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+import { freePort } from './ports.js';
+
+export { freePort };
 
 /** Pods get Ready quickly in tests; the shape of the lifecycle is unchanged. */
 export const FAST = { podReadyMs: 60, backoffMs: 80, namespaceTerminationMs: 30 };
@@ -83,15 +85,6 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => r());
     child.kill('SIGTERM');
   });
-}
-
-/** A port nothing listens on right now (on 127.0.0.1). */
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { KubeClient } from '../../src/cluster/kube-client.js';
@@ -9,7 +8,7 @@ import { failureReason, formatReport, generateTraffic, percentile, progressBar, 
 import { evaluateCheck } from '../../src/checks/registry.js';
 import type { CheckEnv } from '../../src/checks/types.js';
 import type { Check } from '../../src/lesson/types.js';
-import { eventually, kubectl, startFastSandbox } from '../helpers/sandbox.js';
+import { eventually, freePort as closedPort, kubectl, startFastSandbox } from '../helpers/sandbox.js';
 import { setLanguage } from '../../src/i18n/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -28,14 +27,6 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 const NODE_PORT_HOW = /^node port \d+ \(http2\) on the gateway pod's host 127\.0\.0\.1 — no load balancer/;

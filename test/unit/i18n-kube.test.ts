@@ -1,6 +1,6 @@
 /** The cluster client's and the kubeconfig's errors in Chinese (kube.*): what a learner sees when the cluster cannot be used. */
 import { afterEach, describe, expect, test } from 'vitest';
-import { createServer } from 'node:net';
+import { freePort as closedPort } from '../helpers/ports.js';
 import { setLanguage } from '../../src/i18n/index.js';
 import { ClusterError, KubeClient, forbiddenMessage } from '../../src/cluster/kube-client.js';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
@@ -9,15 +9,6 @@ import { dashboardAccess, dashboardAccessOn, samplingRaiseAdvice, samplingText }
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A local port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const kubeconfig = (server: string) => `apiVersion: v1
 kind: Config

@@ -1,0 +1,33 @@
+/** Ports for the tests: a free one that no other test file running at the same time picks. */
+import net from 'node:net';
+
+// Ports a test hands to a process it starts later (a forward, a CLI's --port) come from a block of
+// its own: below Linux's ephemeral range (32768-60999, where listen(0) and every outgoing
+// connection take theirs) and one block per vitest worker (VITEST_POOL_ID), so two test files
+// running at once never pick the same port. The OS's listen(0) cannot promise that: a port it
+// gave one worker and that was closed again may be handed to the next worker a moment later.
+const PORT_BASE = 20_000;
+const PORT_BLOCK = 1_500;
+const slot = (Number(process.env.VITEST_POOL_ID) || 1) - 1;
+// Successive files in one worker start at different places in the block, away from ports the last
+// file's processes may still be letting go of.
+let nextPort = PORT_BASE + (slot % 8) * PORT_BLOCK + Math.floor(Math.random() * PORT_BLOCK);
+
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT'));
+    s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+/** A port nothing listens on right now (on 127.0.0.1 and ::1), this worker's own (see above). */
+export async function freePort(): Promise<number> {
+  const first = PORT_BASE + (slot % 8) * PORT_BLOCK;
+  for (let tries = 0; tries < PORT_BLOCK; tries++) {
+    const port = nextPort;
+    nextPort = port + 1 >= first + PORT_BLOCK ? first : port + 1;
+    if ((await canListen(port, '127.0.0.1')) && (await canListen(port, '::1'))) return port;
+  }
+  throw new Error(`no free port in ${first}-${first + PORT_BLOCK - 1}`);
+}
