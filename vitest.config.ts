@@ -21,9 +21,9 @@ export default defineConfig({
     },
   ],
   test: {
-    // Inlined so that Vite loads Ink's files (and the plugin above sees output.js); ink-testing-library
-    // too, or it would render with a second, unpatched Ink.
-    server: { deps: { inline: [/[\\/]node_modules[\\/]ink(-testing-library)?[\\/]/] } },
+    // Inlined so that Vite loads Ink's files and its tokenizer's (and the plugin above patches them);
+    // ink-testing-library too, or it would render with a second, unpatched Ink.
+    server: { deps: { inline: [/[\\/]node_modules[\\/](ink(-testing-library)?|@alcalzone[\\/]ansi-tokenize)[\\/]/] } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/setup-state.ts'],
     // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.

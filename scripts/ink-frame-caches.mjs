@@ -8,13 +8,40 @@
  * This patch keeps Ink's own caches from frame to frame, bounded: when they hold more than a
  * few hundred lines (ten full screens of changes), a fresh set starts. The cached values are
  * only read by Ink (characters placed into the frame's grid, never modified), so sharing them
- * changes no output. Applied when the CLI is bundled (esbuild) and when the tests load Ink
- * (a Vite plugin, vitest.config.ts), so what is tested is what ships.
+ * changes no output.
+ *
+ * Ink also measures the width of every text node on every frame before placing it
+ * (render-node-to-output.js, `widestLine(text)`, uncached: string-width segments each line and
+ * matches emoji expressions) — a fifth of the play's CPU after the change above. The same text
+ * has the same width, so that measure is kept too, in a bounded map.
+ *
+ * And to turn a line's styled characters back into text, Ink's tokenizer (@alcalzone/ansi-tokenize)
+ * works out the codes between each character and the next (`diffAnsiCodes`), making three Sets
+ * and four arrays per character, even when both have the same style — nearly every character
+ * of a screen. Most of the garbage a frame made. Two styles with the same codes in the same order
+ * need no codes between them: that case returns at once (what the full computation returns too).
+ *
+ * Applied when the CLI is bundled (esbuild) and when the tests load Ink (a Vite plugin,
+ * vitest.config.ts), so what is tested is what ships.
  */
 import { readFile } from 'node:fs/promises';
 
 const FILE = /[\\/]ink[\\/]build[\\/]output\.js$/;
 const SITE = 'caches = new OutputCaches();';
+const NODE_FILE = /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/;
+const WIDTH_SITE = 'const currentWidth = widestLine(text);';
+const WIDTH_CACHE = `
+// kubetutor (scripts/ink-frame-caches.mjs): a text's width, kept from frame to frame, bounded.
+const kubetutorWidths = new Map();
+function kubetutorWidestLine(text) {
+    let w = kubetutorWidths.get(text);
+    if (w === undefined) {
+        if (kubetutorWidths.size >= 2000) kubetutorWidths.clear();
+        kubetutorWidths.set(text, (w = widestLine(text)));
+    }
+    return w;
+}
+`;
 
 const SHARED = `
 // kubetutor (scripts/ink-frame-caches.mjs): the caches outlive a frame, bounded.
@@ -37,11 +64,46 @@ export function patchInkOutput(source) {
   return patched.slice(0, classEnd) + SHARED + patched.slice(classEnd);
 }
 
+/** Ink's render-node-to-output.js with text widths kept between frames; throws on code it does not know. */
+export function patchInkRenderNode(source) {
+  const at = source.indexOf(WIDTH_SITE);
+  const firstExport = source.indexOf('const renderNodeToOutput');
+  if (at < 0 || firstExport < 0 || firstExport > at || source.indexOf(WIDTH_SITE, at + 1) >= 0) {
+    throw new Error(`scripts/ink-frame-caches.mjs: ink/build/render-node-to-output.js is not the code this patch knows (no single "${WIDTH_SITE}"): update the patch for this Ink version`);
+  }
+  const patched = source.slice(0, at) + 'const currentWidth = kubetutorWidestLine(text);' + source.slice(at + WIDTH_SITE.length);
+  return patched.slice(0, firstExport) + WIDTH_CACHE + patched.slice(firstExport);
+}
+
+const DIFF_FILE = /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/;
+const DIFF_SITE = 'export function diffAnsiCodes(from, to) {';
+const DIFF_SAME = `
+    // kubetutor (scripts/ink-frame-caches.mjs): the same style on both sides needs no codes.
+    if (from.length === to.length && from.every((code, i) => code.code === to[i].code && code.endCode === to[i].endCode)) return [];`;
+
+/** ansi-tokenize's diff.js answering "no codes" at once for two equal styles; throws on code it does not know. */
+export function patchAnsiDiff(source) {
+  const at = source.indexOf(DIFF_SITE);
+  if (at < 0 || source.indexOf(DIFF_SITE, at + 1) >= 0) {
+    throw new Error(`scripts/ink-frame-caches.mjs: @alcalzone/ansi-tokenize/build/diff.js is not the code this patch knows (no single "${DIFF_SITE}"): update the patch for this version`);
+  }
+  const end = at + DIFF_SITE.length;
+  return source.slice(0, end) + DIFF_SAME + source.slice(end);
+}
+
+/** The patch for an Ink file, or undefined for every other file. */
+function patchFor(id) {
+  if (FILE.test(id)) return patchInkOutput;
+  if (NODE_FILE.test(id)) return patchInkRenderNode;
+  if (DIFF_FILE.test(id)) return patchAnsiDiff;
+  return undefined;
+}
+
 /** The esbuild plugin (scripts/build.mjs). */
 export const inkFrameCachesEsbuild = {
   name: 'ink-frame-caches',
   setup(build) {
-    build.onLoad({ filter: FILE }, async (args) => ({ contents: patchInkOutput(await readFile(args.path, 'utf8')), loader: 'js' }));
+    build.onLoad({ filter: /[\\/](ink[\\/]build[\\/](output|render-node-to-output)|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff)\.js$/ }, async (args) => ({ contents: patchFor(args.path)(await readFile(args.path, 'utf8')), loader: 'js' }));
   },
 };
 
@@ -50,6 +112,7 @@ export const inkFrameCachesVite = {
   name: 'ink-frame-caches',
   enforce: 'pre',
   transform(code, id) {
-    return FILE.test(id.split('?')[0]) ? { code: patchInkOutput(code), map: null } : undefined;
+    const patch = patchFor(id.split('?')[0]);
+    return patch ? { code: patch(code), map: null } : undefined;
   },
 };
