@@ -14,6 +14,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../kube/types.js';
 import { matchesLabels, parseLabelSelector } from '../kube/selectors.js';
+import { deepFreeze } from '../kube/freeze.js';
 import { isConnectionError } from './read-retry.js';
 import { WatchLoop } from './watch-loop.js';
 import { retryDelay } from '../retry.js';
@@ -69,6 +70,8 @@ const reconnectDelay = (failures: number, err: unknown): number =>
 
 export class WatchCache {
   private entries = new Map<string, Entry>();
+  /** Each cached object's frozen copy, made on its first read (see handOut). */
+  private copies = new WeakMap<object, KubeObject>();
   private failures = new Map<string, { error: Error; at: number }>();
   private stopped = false;
   private troubleNow: ClusterTrouble | undefined;
@@ -220,12 +223,24 @@ export class WatchCache {
     const e = await this.entry(apiVersion, kind, namespace);
     const reqs = parseLabelSelector(labelSelector);
     const items = (e.loop.list(namespace) as unknown as KubeObject[]).filter((o) => matchesLabels(reqs, o.metadata.labels));
-    return items.map((o) => ({ ...structuredClone(o), apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? kind }));
+    return items.map((o) => this.handOut(o, apiVersion, kind));
   }
 
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-    const items = await this.list(apiVersion, kind, namespace);
-    return items.find((o) => o.metadata.name === name && (!namespace || !o.metadata.namespace || o.metadata.namespace === namespace));
+    const e = await this.entry(apiVersion, kind, namespace);
+    const o = (e.loop.list(namespace) as unknown as KubeObject[]).find((x) => x.metadata.name === name && (!namespace || !x.metadata.namespace || x.metadata.namespace === namespace));
+    return o && this.handOut(o, apiVersion, kind);
+  }
+
+  /**
+   * A cached object as the checks get it: a copy made once per version of the object and frozen
+   * (a check that wrote into it would throw rather than change what the next check reads), under a
+   * top level of its own. Copying every object on every read was a tenth of a self-test's CPU.
+   */
+  private handOut(o: KubeObject, apiVersion: string, kind: string): KubeObject {
+    let copy = this.copies.get(o);
+    if (!copy) this.copies.set(o, (copy = deepFreeze(structuredClone(o))));
+    return { ...copy, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? kind };
   }
 
   stop(): void {

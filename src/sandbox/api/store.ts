@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../kube/types.js';
 import { resourceKey, type ResourceType } from './resource-types.js';
+import { deepFreeze } from '../../kube/freeze.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -27,13 +28,7 @@ export class StoreError extends Error {
 const objId = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 const copy = <T>(v: T): T => structuredClone(v);
 /** Stored objects are frozen: `peek` hands them out uncopied, so a stray write must throw, not corrupt. */
-const freeze = <T>(v: T): T => {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) freeze(x);
-  }
-  return v;
-};
+const freeze = deepFreeze;
 const byNamespaceThenName = (a: KubeObject, b: KubeObject) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
 
 /** How many events the history keeps; older resourceVersions get 410 Gone. */
