@@ -13,6 +13,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleJaegerWebScript } from './jaeger-web-bundle.mjs';
 import { inkFrameCachesEsbuild } from './ink-frame-caches.mjs';
+import { stringWidthLazyEsbuild } from './string-width-lazy.mjs';
 import { noticesText, runtimeImports } from './third-party-notices.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -42,8 +43,9 @@ const result = await build({
   // URL code of the Kubernetes client gets the userland package of the same name instead.
   alias: { 'react-devtools-core': `${root}/scripts/empty-module.mjs`, punycode: `${root}/node_modules/punycode/punycode.js` },
   external: OPTIONAL,
-  // Ink's line caches kept from frame to frame (scripts/ink-frame-caches.mjs).
-  plugins: [inkFrameCachesEsbuild],
+  // Ink's line caches kept from frame to frame (scripts/ink-frame-caches.mjs); string-width's
+  // segmenter and emoji expression built on first use (scripts/string-width-lazy.mjs).
+  plugins: [inkFrameCachesEsbuild, stringWidthLazyEsbuild],
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __kubetutorCreateRequire } from 'node:module'; const require = __kubetutorCreateRequire(import.meta.url);" },
   // Smaller sources load faster and take less memory (V8 keeps every script's source).

@@ -5,7 +5,7 @@
  * 0.24 s for the same code as one minified file. Ink (with its reconciler, layout engine and
  * tokenizer) is the other one. vitest.config.ts points the imports at the bundles (aliases), so
  * the tests run these as the CLI ships them: bundled by esbuild, Ink with the patches of
- * scripts/ink-frame-caches.mjs. React stays outside, so that Ink and the app share one React.
+ * scripts/ink-frame-caches.mjs, string-width with scripts/string-width-lazy.mjs. React stays outside, so that Ink and the app share one React.
  *
  * Bundles are kept in node_modules/.cache/kubetutor-test-deps/, named by a hash of what they are
  * made of (the packages' versions, esbuild's, these scripts), and written whole or not at all.
@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkFrameCachesEsbuild } from './ink-frame-caches.mjs';
+import { stringWidthLazyEsbuild } from './string-width-lazy.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -26,12 +27,13 @@ const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg,
  */
 const DEPS = [
   { name: '@kubernetes/client-node', versions: ['@kubernetes/client-node'], external: [] },
-  { name: 'ink', versions: ['ink', '@alcalzone/ansi-tokenize', 'react-reconciler', 'yoga-layout'], external: ['react', 'react/*'] },
+  { name: 'ink', versions: ['ink', '@alcalzone/ansi-tokenize', 'react-reconciler', 'yoga-layout', 'string-width'], external: ['react', 'react/*'] },
+  { name: 'string-width', versions: ['string-width'], external: [], hasDefault: true },
 ];
-const INPUTS = ['test-deps.mjs', 'ink-frame-caches.mjs'].map((f) => readFileSync(join(root, 'scripts', f), 'utf8'));
+const INPUTS = ['test-deps.mjs', 'ink-frame-caches.mjs', 'string-width-lazy.mjs'].map((f) => readFileSync(join(root, 'scripts', f), 'utf8'));
 
 /** One dependency as a single ES module file (built once, then reused); its path. */
-async function bundled({ name, versions, external }) {
+async function bundled({ name, versions, external, hasDefault = false }) {
   const hash = createHash('sha256')
     .update(JSON.stringify([name, versions.map(version), version('esbuild'), INPUTS]))
     .digest('hex')
@@ -45,7 +47,7 @@ async function bundled({ name, versions, external }) {
   for (const old of readdirSync(dir)) if (old.startsWith(`${stem}-`) && old.endsWith('.mjs')) rmSync(join(dir, old), { force: true });
   const result = await build({
     absWorkingDir: root,
-    stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: root, loader: 'js' },
+    stdin: { contents: `export * from ${JSON.stringify(name)};${hasDefault ? ` export { default } from ${JSON.stringify(name)};` : ''}`, resolveDir: root, loader: 'js' },
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -54,7 +56,7 @@ async function bundled({ name, versions, external }) {
     // and the devtools Ink loads only with DEV=true (not a dependency) left out.
     alias: { punycode: join(root, 'node_modules', 'punycode', 'punycode.js'), 'react-devtools-core': join(root, 'scripts', 'empty-module.mjs') },
     external: ['bufferutil', 'utf-8-validate', ...external],
-    plugins: [inkFrameCachesEsbuild],
+    plugins: [inkFrameCachesEsbuild, stringWidthLazyEsbuild],
     banner: { js: "import { createRequire as __kubetutorCreateRequire } from 'node:module'; const require = __kubetutorCreateRequire(import.meta.url);" },
     minify: true,
     write: false,

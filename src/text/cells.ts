@@ -26,7 +26,8 @@ export interface Cell {
 }
 export type ScreenLine = Cell[];
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: ICU's break data takes ≈ 12 ms to load, and most commands never need it.
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Text that is one cell per UTF-16 unit: printable ASCII, Latin, Greek, Cyrillic, punctuation,
@@ -54,7 +55,7 @@ export function cellWidth(s: string): number {
 
 export function graphemes(s: string): string[] {
   if (NARROW_TEXT.test(s)) return s.split('');
-  return Array.from(segmenter.segment(s), (g) => g.segment);
+  return Array.from((segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s), (g) => g.segment);
 }
 
 /** Tabs as spaces to the next multiple of 8 (terminal tab stops). */
