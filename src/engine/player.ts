@@ -21,7 +21,7 @@ export interface PlayState {
 export interface PlayerOptions {
   /** Go on by itself after this many ms; wait for `resume()` (space) when undefined. */
   pace?: number;
-  /** Typing speed. @default 12 */
+  /** Typing speed; 0 shows each line whole at once. @default 12 */
   msPerChar?: number;
   /** How long a step may take to pass after its commands. @default 120000 */
   stepTimeoutMs?: number;
@@ -99,7 +99,8 @@ export class Player {
         const text = line.run;
         this.set({ phase: 'typing', step: i, command: text, typed: 0, message: undefined });
         const per = this.opts.msPerChar ?? 12;
-        for (let n = 1; n <= text.length && !this.stopped; n += 3) {
+        // msPerChar 0: no typing, the whole line at once (a frame for every three characters otherwise).
+        for (let n = 1; per > 0 && n <= text.length && !this.stopped; n += 3) {
           this.set({ typed: Math.min(n + 2, text.length) });
           await this.sleep(per * 3);
         }

@@ -18,7 +18,7 @@ describe('kubetutor play (instructor auto-play)', () => {
   async function playOn(scenario: string, opts: { pace?: number; stepTimeoutMs?: number }) {
     const target = await openTarget({ sandbox: scenario, sandboxTiming: FAST });
     const session = new Session(await loadLesson(LESSON), target, { intervalMs: 200, ports: (await movedDashboard()).ports });
-    const player = new Player(session, { ...opts, msPerChar: 1 });
+    const player = new Player(session, { ...opts, msPerChar: 0 });
     const r = render(React.createElement(App, { session, player, copy: () => undefined }));
     const close = async () => {
       player.stop();
