@@ -9,8 +9,10 @@ import SlowFirst from './test/helpers/slow-first.js';
 // Most test files wait on I/O (sandboxes over HTTPS, the real kubectl, tmux, child CLIs), not on
 // the CPU: on a 2-core machine the default (cores - 1 = one file at a time) leaves it mostly idle.
 // Files are independent (own sandboxes, free ports, own state folder: test/helpers/setup-state.ts),
-// so several run at once. KT_TEST_WORKERS overrides the count.
-const workers = Number(process.env.KT_TEST_WORKERS) || 4;
+// so several run at once. The longest files start first and mostly wait (tmux walks, signals,
+// timeouts): with 4 workers the cores were a third idle for the first minute; 6 keep them busy.
+// KT_TEST_WORKERS overrides the count.
+const workers = Number(process.env.KT_TEST_WORKERS) || 6;
 
 export default defineConfig({
   // The Kubernetes client as one bundled file, as the CLI ships it: a worker loads it in a third of

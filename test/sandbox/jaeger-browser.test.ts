@@ -5,14 +5,14 @@
  * gateway pod's 15032 in the seed doc's world, the Jaeger pod's 16686 under
  * /jaeger in Istio 1.1), picks productpage, presses Find Traces, opens the
  * newest trace and a span's details. With JavaScript off the same walk works
- * on the server-rendered pages. Screenshots of every page go to a temp folder
- * (printed) for a person to look at.
+ * on the server-rendered pages. With KT_SCREENSHOTS=DIR, a screenshot of every
+ * page goes to DIR for a person to look at (off by default: nothing asserts on
+ * them, and Chromium drew them in software for more CPU than the tests took).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -34,7 +34,7 @@ function chromiumPath(): string {
   throw new Error('no Chromium on PATH: install it (`apt-get install -y chromium`) or set KUBETUTOR_CHROMIUM');
 }
 
-const shots = mkdtempSync(join(tmpdir(), 'kubetutor-jaeger-shots-'));
+const shots = process.env.KT_SCREENSHOTS;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -43,7 +43,10 @@ beforeAll(async () => {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  console.log(`Jaeger page screenshots: ${shots}`);
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    console.log(`Jaeger page screenshots: ${shots}`);
+  }
 });
 afterAll(async () => {
   await browser?.close();
@@ -95,7 +98,9 @@ describe.each(WORLDS)('the Jaeger page in Chromium, scenario $scenario', (w) => 
     await sb?.stop();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${w.scenario}-${name}.png`), fullPage: true });
+  const shot = async (page: Page, name: string) => {
+    if (shots) await page.screenshot({ path: join(shots, `${w.scenario}-${name}.png`), fullPage: true });
+  };
 
   test('Find Traces, the newest trace, a span\'s details, with JavaScript', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
