@@ -163,8 +163,8 @@ describe.each([0, 1])('chalk level %i', (level) => {
     r.stdin.write(ENTER);
     f = await frameMatching(r.lastFrame, /13 spans/, 5000, plainText);
     inertFrame('waterfall: span and service names', r.lastFrame()!, HOSTILE.slice(0, 8).map((h, i) => `op${i} ${h.marker}`));
-    r.stdin.write('d');
-    f = await frameMatching(r.lastFrame, /─ span details/, 5000, plainText);
+    // The waterfall's keys attach after the frame that shows it: press until the details open.
+    f = await pressUntil(r.stdin, 'd', () => plainText(r.lastFrame() ?? ''), /─ span details/);
     inertFrame('span details: tags, logs, process tags', r.lastFrame()!, ['tag0 HX0', 'HX1']);
     r.stdin.write('d');
     // The search finds the span by the text it shows.
