@@ -91,19 +91,24 @@ export function patchAnsiDiff(source) {
   return source.slice(0, end) + DIFF_SAME + source.slice(end);
 }
 
+/** Each patched file and its patch: the one list both plugins read. */
+const PATCHES = [
+  [FILE, patchInkOutput],
+  [NODE_FILE, patchInkRenderNode],
+  [DIFF_FILE, patchAnsiDiff],
+];
+
 /** The patch for an Ink file, or undefined for every other file. */
 function patchFor(id) {
-  if (FILE.test(id)) return patchInkOutput;
-  if (NODE_FILE.test(id)) return patchInkRenderNode;
-  if (DIFF_FILE.test(id)) return patchAnsiDiff;
-  return undefined;
+  return PATCHES.find(([file]) => file.test(id))?.[1];
 }
 
 /** The esbuild plugin (scripts/build.mjs). */
 export const inkFrameCachesEsbuild = {
   name: 'ink-frame-caches',
   setup(build) {
-    build.onLoad({ filter: /[\\/](ink[\\/]build[\\/](output|render-node-to-output)|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff)\.js$/ }, async (args) => ({ contents: patchFor(args.path)(await readFile(args.path, 'utf8')), loader: 'js' }));
+    const filter = new RegExp(PATCHES.map(([file]) => file.source).join('|'));
+    build.onLoad({ filter }, async (args) => ({ contents: patchFor(args.path)(await readFile(args.path, 'utf8')), loader: 'js' }));
   },
 };
 
