@@ -31,24 +31,33 @@ let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Text that is one cell per UTF-16 unit: printable ASCII, Latin, Greek, Cyrillic, punctuation,
- * arrows, math, box-drawing and block signs (the waterfall's bars) and the program's own marks (● ○ ◌ ✓ ✗ ⏎ …), with no
+ * arrows, math, the control pictures that stand for control codes in text from outside (␛ ␡ …:
+ * src/text/display-text.ts), box-drawing and block signs (the waterfall's bars) and the program's
+ * own marks (● ○ ◌ ✓ ✗ ⏎ …), with no
  * combining mark, joiner, variation selector or wide character. string-width segments and
  * matches emoji regexps for every string (most of a layout's time, measured); for these it
  * would answer the length. test/unit/cells-narrow.test.ts checks every code point listed here.
  */
-export const NARROW_TEXT = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u2500-\u259f\u25a0-\u25fc\u2713\u2717]*$/;
+export const NARROW_TEXT = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u2400-\u2426\u2500-\u259f\u25a0-\u25fc\u2713\u2717]*$/;
 
 /** Widths of short strings (single graphemes, mostly) string-width was asked for: it costs ~15 µs a call. */
 const shortWidths = new Map<string, number>();
 
+/**
+ * Widths of the longer strings: segmenting costs ≈ 3 µs a grapheme, so a 10 kB tag value cost a
+ * frame of the trace viewer ≈ 35 ms for each time it was measured (measured); a layout measures
+ * the same strings of a model on every frame. Keyed by the string (V8 keeps a string's hash).
+ */
+const longWidths = new Map<string, number>();
+
 /** Width in terminal cells. */
 export function cellWidth(s: string): number {
   if (NARROW_TEXT.test(s)) return s.length; // the common case, without segmenting
-  if (s.length > 8) return stringWidth(s);
-  let w = shortWidths.get(s);
+  const cache = s.length > 8 ? longWidths : shortWidths;
+  let w = cache.get(s);
   if (w === undefined) {
-    if (shortWidths.size >= 4096) shortWidths.clear();
-    shortWidths.set(s, (w = stringWidth(s)));
+    if (cache.size >= 4096) cache.clear();
+    cache.set(s, (w = stringWidth(s)));
   }
   return w;
 }
@@ -56,6 +65,44 @@ export function cellWidth(s: string): number {
 export function graphemes(s: string): string[] {
   if (NARROW_TEXT.test(s)) return s.split('');
   return Array.from((segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s), (g) => g.segment);
+}
+
+/** The graphemes of `s` one by one, segmenting only as far as the caller reads. */
+function* eachGrapheme(s: string): Generator<string> {
+  for (const g of (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s)) yield g.segment;
+}
+
+/**
+ * Whether `s` fits in `w` cells, and its longest start at most `room` cells wide (`room` ≤ `w`),
+ * segmenting only as far as `w` cells: measuring a long string whole first is superlinear in
+ * string-width (10k graphemes ≈ 90 ms, 40k ≈ 400 ms, measured).
+ */
+function cut(s: string, w: number, room: number): [fits: boolean, head: string] {
+  if (NARROW_TEXT.test(s)) return [s.length <= w, s.slice(0, Math.max(0, room))];
+  // Escape codes are measured over the whole string (string-width strips them): the slow way.
+  if (s.includes('\x1b') || s.includes('\x9b')) return [cellWidth(s) <= w, walk(graphemes(s), room)];
+  let head = '';
+  let used = 0;
+  for (const g of eachGrapheme(s)) {
+    const gw = cellWidth(g);
+    if (used + gw > w) return [false, head];
+    if (used + gw <= room) head += g;
+    else room = -1; // the head ends at the first grapheme that does not fit
+    used += gw;
+  }
+  return [true, s];
+}
+
+function walk(gs: Iterable<string>, room: number): string {
+  let out = '';
+  let used = 0;
+  for (const g of gs) {
+    const gw = cellWidth(g);
+    if (used + gw > room) break;
+    out += g;
+    used += gw;
+  }
+  return out;
 }
 
 /** Tabs as spaces to the next multiple of 8 (terminal tab stops). */
@@ -79,31 +126,16 @@ export function expandTabs(s: string, stop = 8): string {
 /** `s` cut to at most `w` cells, ending with `…` when cut. */
 export function truncateCells(s: string, w: number, mark = '…'): string {
   if (w <= 0) return '';
-  if (cellWidth(s) <= w) return s;
   const room = w - cellWidth(mark);
-  let out = '';
-  let used = 0;
-  for (const g of graphemes(s)) {
-    const gw = cellWidth(g);
-    if (used + gw > room) break;
-    out += g;
-    used += gw;
-  }
-  return out + (room >= 0 ? mark : '');
+  const [fits, head] = cut(s, w, room);
+  if (fits) return s;
+  return room >= 0 ? head + mark : '';
 }
 
 /** `s` cut (no mark) to at most `w` cells. */
 export function sliceCells(s: string, w: number): string {
-  if (cellWidth(s) <= w) return s;
-  let out = '';
-  let used = 0;
-  for (const g of graphemes(s)) {
-    const gw = cellWidth(g);
-    if (used + gw > w) break;
-    out += g;
-    used += gw;
-  }
-  return out;
+  const [fits, head] = cut(s, w, w);
+  return fits ? s : head;
 }
 
 /**

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
+import { cellWidth, sliceCells, truncateCells } from '../../src/text/cells.js';
+
+/** Cutting the way the terminal draws it, grapheme by grapheme over the whole string. */
+function reference(s: string, w: number): string {
+  let out = '';
+  let used = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)) {
+    const gw = stringWidth(segment);
+    if (used + gw > w) break;
+    out += segment;
+    used += gw;
+  }
+  return out;
+}
+
+describe('long text (a 10 kB tag value, a run of control pictures)', () => {
+  const long = ['␛'.repeat(10_240), '日本語テキスト'.repeat(300), `${'e\u0301👨‍👩‍👧 ✅ 中'.repeat(200)}x`, `${'a'.repeat(2_000)}漢${'b'.repeat(2_000)}`];
+
+  it('is measured as string-width measures it, also when asked again', () => {
+    for (const s of long) {
+      expect(cellWidth(s)).toBe(stringWidth(s));
+      expect(cellWidth(s)).toBe(stringWidth(s));
+    }
+    expect(cellWidth('␛[2J␡')).toBe(5);
+  });
+
+  it('is cut to the cells asked for, by grapheme, without measuring what is cut off', () => {
+    for (const s of long) {
+      for (const w of [0, 1, 2, 7, 80, 2_001]) {
+        expect(sliceCells(s, w)).toBe(reference(s, w));
+        expect(truncateCells(s, w)).toBe(w <= 0 ? '' : stringWidth(s) <= w ? s : `${reference(s, w - 1)}…`);
+      }
+    }
+  });
+
+  it('costs what the cut keeps, not the whole string', () => {
+    // 100k wide graphemes: string-width alone takes seconds over them (superlinear).
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) {
+      expect(sliceCells(`${'日本'.repeat(50_000)}${i}`, 80)).toBe('日本'.repeat(20));
+      expect(truncateCells(`${'␛'.repeat(100_000)}${i}`, 80)).toBe(`${'␛'.repeat(79)}…`);
+    }
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
+});
