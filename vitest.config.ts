@@ -14,6 +14,8 @@ import SlowFirst from './test/helpers/slow-first.js';
 // (measured: 4 → 258 s, 6 → 238 s, 8 → 228 s). KT_TEST_WORKERS overrides the count.
 const workers = Number(process.env.KT_TEST_WORKERS) || 8;
 
+const CLUSTER = ['**/test/{e2e,sandbox,reliability,hostile}/**'];
+
 export default defineConfig({
   // The Kubernetes client as one bundled file, as the CLI ships it: a worker loads it in a third of
   // the time its ~970 modules take (scripts/test-deps.mjs).
@@ -31,20 +33,31 @@ export default defineConfig({
     // Inlined so that Vite loads Ink's files and its tokenizer's (and the plugin above patches them);
     // ink-testing-library too, or it would render with a second, unpatched Ink.
     server: { deps: { inline: [/[\\/]node_modules[\\/](ink(-testing-library)?|@alcalzone[\\/]ansi-tokenize)[\\/]/] } },
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/setup-state.ts'],
-    // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.
-    globalSetup: ['test/helpers/hold-15032.ts'],
     // Tests start sandboxes and run the real kubectl: give them room on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The longest files first, also on a clean checkout without vitest's cache (test/durations.json).
     sequence: { sequencer: SlowFirst },
-    pool: 'forks',
-    // A larger young generation: the Ink frames and sandbox objects the tests make die young, and
-    // with V8's default semi-space the workers spent a tenth of their CPU collecting them.
-    poolOptions: { forks: { execArgv: ['--max-semi-space-size=32'] } },
+    poolOptions: {
+      // A larger young generation: the Ink frames and sandbox objects the tests make die young, and
+      // with V8's default semi-space the workers spent a tenth of their CPU collecting them.
+      forks: { execArgv: ['--max-semi-space-size=32'] },
+      // The pure units share two threads and their loaded modules: a process of its own per file
+      // cost each ≈ 0.3 s of CPU to start plus its imports again (test/unit: 59 → 26 CPU-s, measured).
+      threads: { isolate: false, minThreads: 1, maxThreads: 2 },
+    },
     maxWorkers: workers,
     minWorkers: 1,
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Pure code (lesson model, layouts, reducers, Ink screens: test/unit, test/ui) in the shared
+    // threads; sandboxes, the real kubectl, child CLIs, tmux and signals in a process of their
+    // own per file. The threads are the default pool because a worker resets its modules before
+    // each file when the default pool isolates. (vitest calls poolMatchGlobs deprecated in favour
+    // of `projects`, but two projects transform every module twice: more CPU than was saved.)
+    pool: 'threads',
+    poolMatchGlobs: CLUSTER.map((glob) => [glob, 'forks']),
+    // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.
+    globalSetup: ['test/helpers/hold-15032.ts'],
   },
 });

@@ -62,7 +62,8 @@ describe('the Jaeger lesson in a real terminal (tmux)', () => {
 
   test('all five steps, from a fresh cluster to a clean one', async () => {
     await term.waitFor(/Step 1 of 5/);
-    expect(term.screen()).toMatch(/sandbox \(scenario fresh\)/);
+    // Waited for, not read at once: the screen is blank for a moment while Ink replaces the first frame.
+    expect(await term.waitFor(/sandbox \(scenario fresh\)/)).toMatch(/Step 1 of 5/);
     // The first frame (drawn before Ink loads) is replaced in place: once the live screen has
     // judged step 1, the lesson's header is on the terminal once, with nothing left above it.
     await term.waitFor(/checks: \d+ of 11 pass/);

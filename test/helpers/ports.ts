@@ -1,5 +1,6 @@
 /** Ports for the tests: a free one that no other test file running at the same time picks. */
 import net from 'node:net';
+import { isMainThread } from 'node:worker_threads';
 
 // Ports a test hands to a process it starts later (a forward, a CLI's --port) come from a block of
 // its own: below Linux's ephemeral range (32768-60999, where listen(0) and every outgoing
@@ -7,11 +8,17 @@ import net from 'node:net';
 // running at once never pick the same port. The OS's listen(0) cannot promise that: a port it
 // gave one worker and that was closed again may be handed to the next worker a moment later.
 const PORT_BASE = 20_000;
-const PORT_BLOCK = 1_500;
-const slot = (Number(process.env.VITEST_POOL_ID) || 1) - 1;
+const PORT_BLOCK = 1_200;
+const id = (Number(process.env.VITEST_POOL_ID) || 1) - 1;
+// Blocks 0-7: the files in processes of their own (8 at a time); 8-9: the two threads the pure
+// units share (vitest.config.ts). 20000 + 10 × 1200 stays below the ephemeral range.
+const slot = isMainThread ? id % 8 : 8 + (id % 2);
+const FIRST = PORT_BASE + slot * PORT_BLOCK;
+/** This worker's ports: `first` to `first + size - 1`. */
+export const portBlock = { first: FIRST, size: PORT_BLOCK };
 // Successive files in one worker start at different places in the block, away from ports the last
 // file's processes may still be letting go of.
-let nextPort = PORT_BASE + (slot % 8) * PORT_BLOCK + Math.floor(Math.random() * PORT_BLOCK);
+let nextPort = FIRST + Math.floor(Math.random() * PORT_BLOCK);
 
 function canListen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -23,7 +30,7 @@ function canListen(port: number, host: string): Promise<boolean> {
 
 /** A port nothing listens on right now (on 127.0.0.1 and ::1), this worker's own (see above). */
 export async function freePort(): Promise<number> {
-  const first = PORT_BASE + (slot % 8) * PORT_BLOCK;
+  const first = FIRST;
   for (let tries = 0; tries < PORT_BLOCK; tries++) {
     const port = nextPort;
     nextPort = port + 1 >= first + PORT_BLOCK ? first : port + 1;

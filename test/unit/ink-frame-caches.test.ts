@@ -3,7 +3,7 @@
  * installed, the Ink the tests load is the patched one, the caches are shared and bounded, and a
  * frame drawn from warm caches is the frame drawn from cold ones.
  */
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +30,12 @@ type OutputClass = new (size: { width: number; height: number }) => InkOutput;
 const loadOutput = async (): Promise<OutputClass> => (await import(OUTPUT_JS)).default;
 
 describe('Ink frame caches', () => {
+  // The test files of the units share their modules (vitest.config.ts): chalk's level goes back.
+  const level = chalk.level;
+  afterEach(() => {
+    chalk.level = level;
+  });
+
   test('the patch applies to the installed Ink, and refuses code it does not know', () => {
     expect(patchInkOutput(readFileSync(OUTPUT_JS, 'utf8'))).toContain('caches = kubetutorFrameCaches();');
     expect(() => patchInkOutput('export default class Output {}')).toThrow(/not the code this patch knows/);
