@@ -15,8 +15,19 @@ export function startFastSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ ...opts, timing: { ...FAST, ...opts.timing } });
 }
 
+// Looked up once per test file: the suite runs kubectl ~1,000 times, and a shell each time to find it
+// blocked the worker (and the sandbox inside it) while it started.
+const kubectlPaths = new Map<string, string>();
+
 /** The dispatcher on PATH, or a versioned binary beside it (kubectl.1.29 …). */
 export function kubectlPath(version?: string): string {
+  const key = `${process.env.PATH}\0${version ?? ''}`;
+  let path = kubectlPaths.get(key);
+  if (path === undefined) kubectlPaths.set(key, (path = findKubectl(version)));
+  return path;
+}
+
+function findKubectl(version?: string): string {
   const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
   if (!version) return onPath;
   const real = join(dirname(realpathSync(onPath)), `kubectl.${version}`);
