@@ -17,8 +17,8 @@ const workers = Number(process.env.KT_TEST_WORKERS) || 8;
 const CLUSTER = ['**/test/{e2e,sandbox,reliability,hostile}/**'];
 
 export default defineConfig({
-  // The Kubernetes client as one bundled file, as the CLI ships it: a worker loads it in a third of
-  // the time its ~970 modules take (scripts/test-deps.mjs).
+  // The Kubernetes client, Ink and string-width as one bundled file each, as the CLI ships them: a
+  // worker loads the client in a third of the time its ~970 modules take (scripts/test-deps.mjs).
   resolve: { alias: await testDepAliases() },
   // Ink's line caches kept from frame to frame, as in the built CLI (scripts/ink-frame-caches.mjs).
   plugins: [
@@ -43,16 +43,18 @@ export default defineConfig({
       // A larger young generation: the Ink frames and sandbox objects the tests make die young, and
       // with V8's default semi-space the workers spent a tenth of their CPU collecting them.
       forks: { execArgv: ['--max-semi-space-size=32'] },
-      // The pure units share two threads and their loaded modules: a process of its own per file
-      // cost each ≈ 0.3 s of CPU to start plus its imports again (test/unit: 59 → 26 CPU-s, measured).
+      // The unit and screen tests share two threads and their loaded modules: a process of its own
+      // per file cost each ≈ 0.3 s of CPU to start plus its imports again (test/unit and test/ui:
+      // 78 → 49 CPU-s, measured).
       threads: { isolate: false, minThreads: 1, maxThreads: 2 },
     },
     maxWorkers: workers,
     minWorkers: 1,
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // Pure code (lesson model, layouts, reducers, Ink screens: test/unit, test/ui) in the shared
-    // threads; sandboxes, the real kubectl, child CLIs, tmux and signals in a process of their
-    // own per file. The threads are the default pool because a worker resets its modules before
+    // test/unit and test/ui (the lesson model, layouts, reducers, Ink screens; some with an
+    // in-process sandbox or a short child process, each closed by its file) in the shared threads;
+    // the files that drive CLIs, tmux, signals and many sandboxes in a process of their own each
+    // (in the threads, those left work running when a thread ended: "Terminating worker thread"). The threads are the default pool because a worker resets its modules before
     // each file when the default pool isolates. (vitest calls poolMatchGlobs deprecated in favour
     // of `projects`, but two projects transform every module twice: more CPU than was saved.)
     pool: 'threads',

@@ -65,11 +65,7 @@ export function cellWidth(s: string): number {
 }
 
 export function graphemes(s: string): string[] {
-  if (NARROW_TEXT.test(s)) return s.split('');
-  const seg = (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
-  const out: string[] = [];
-  for (const piece of pieces(s)) for (const g of seg.segment(piece)) out.push(g.segment);
-  return out;
+  return NARROW_TEXT.test(s) ? s.split('') : [...eachGrapheme(s)];
 }
 
 /** The graphemes of `s` one by one, segmenting only as far as the caller reads. */
@@ -77,6 +73,9 @@ function* eachGrapheme(s: string): Generator<string> {
   const seg = (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
   for (const piece of pieces(s)) for (const g of seg.segment(piece)) yield g.segment;
 }
+
+/** Escape codes, which string-width strips over the whole string (a piece may not cut one). */
+const hasEscapes = (s: string) => s.includes('\x1b') || s.includes('\x9b');
 
 /** Two code units between which a grapheme always breaks: printable ASCII, CJK ideographs, Hangul syllables (no rule of UAX #29 joins them). */
 const plain = (c: number) => (c >= 0x20 && c <= 0x7e) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3);
@@ -89,7 +88,7 @@ const plain = (c: number) => (c >= 0x20 && c <= 0x7e) || (c >= 0x3400 && c <= 0x
  */
 function* pieces(s: string): Generator<string> {
   const size = 512;
-  if (s.length <= size * 2 || s.includes('\x1b') || s.includes('\x9b')) {
+  if (s.length <= size * 2 || hasEscapes(s)) {
     yield s;
     return;
   }
@@ -112,8 +111,9 @@ function* pieces(s: string): Generator<string> {
  */
 function cut(s: string, w: number, room: number): [fits: boolean, head: string] {
   if (NARROW_TEXT.test(s)) return [s.length <= w, s.slice(0, Math.max(0, room))];
-  // Escape codes are measured over the whole string (string-width strips them): the slow way.
-  if (s.includes('\x1b') || s.includes('\x9b')) return [cellWidth(s) <= w, walk(graphemes(s), room)];
+  // Measured whole when it has escape codes (string-width strips them); one by one, they count,
+  // so a string that does not fit whole does not fit below either.
+  if (hasEscapes(s) && cellWidth(s) <= w) return [true, s];
   let head = '';
   let used = 0;
   for (const g of eachGrapheme(s)) {
@@ -124,18 +124,6 @@ function cut(s: string, w: number, room: number): [fits: boolean, head: string] 
     used += gw;
   }
   return [true, s];
-}
-
-function walk(gs: Iterable<string>, room: number): string {
-  let out = '';
-  let used = 0;
-  for (const g of gs) {
-    const gw = cellWidth(g);
-    if (used + gw > room) break;
-    out += g;
-    used += gw;
-  }
-  return out;
 }
 
 /** Tabs as spaces to the next multiple of 8 (terminal tab stops). */

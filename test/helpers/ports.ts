@@ -30,11 +30,10 @@ function canListen(port: number, host: string): Promise<boolean> {
 
 /** A port nothing listens on right now (on 127.0.0.1 and ::1), this worker's own (see above). */
 export async function freePort(): Promise<number> {
-  const first = FIRST;
   for (let tries = 0; tries < PORT_BLOCK; tries++) {
     const port = nextPort;
-    nextPort = port + 1 >= first + PORT_BLOCK ? first : port + 1;
+    nextPort = port + 1 >= FIRST + PORT_BLOCK ? FIRST : port + 1;
     if ((await canListen(port, '127.0.0.1')) && (await canListen(port, '::1'))) return port;
   }
-  throw new Error(`no free port in ${first}-${first + PORT_BLOCK - 1}`);
+  throw new Error(`no free port in ${FIRST}-${FIRST + PORT_BLOCK - 1}`);
 }
