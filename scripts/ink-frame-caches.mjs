@@ -5,8 +5,8 @@
  * frame's cost: measured on `kubetutor play` at 120×40, ≈ 25 ms a frame, half of it re-tokenizing
  * lines the previous frame had already done. Ink 7 and 8 still do it, and need Node 22.
  *
- * This patch keeps Ink's own caches from frame to frame, bounded: when they hold more than a
- * few hundred lines (ten full screens of changes), a fresh set starts. The cached values are
+ * This patch keeps Ink's own caches from frame to frame, bounded: when they hold more than
+ * LINES_KEPT lines (five 40-line screens of changes), a fresh set starts. The cached values are
  * only read by Ink (characters placed into the frame's grid, never modified), so sharing them
  * changes no output.
  *
@@ -43,12 +43,19 @@ function kubetutorWidestLine(text) {
 }
 `;
 
+/**
+ * A cached line holds its styled characters, ≈ 40 kB for a 120-cell line: at 400 lines the lesson
+ * run's peak RSS grew by 12 MB, past its 150 MB target (`npm run bench`, whole lesson: 153 MB;
+ * 200 lines: 143 MB, a frame at 120×40 ≈ 7.5 ms instead of ≈ 6.5; uncached ≈ 18 ms).
+ */
+export const LINES_KEPT = 200;
+
 const SHARED = `
 // kubetutor (scripts/ink-frame-caches.mjs): the caches outlive a frame, bounded.
 let kubetutorSharedCaches;
 function kubetutorFrameCaches() {
     const c = kubetutorSharedCaches;
-    if (!c || c.styledChars.size > 400 || c.widths.size > 4000 || c.blockWidths.size > 400) kubetutorSharedCaches = new OutputCaches();
+    if (!c || c.styledChars.size > ${LINES_KEPT} || c.widths.size > ${LINES_KEPT * 12} || c.blockWidths.size > ${LINES_KEPT}) kubetutorSharedCaches = new OutputCaches();
     return kubetutorSharedCaches;
 }
 `;

@@ -31,7 +31,8 @@ export async function trafficRss(cli: string): Promise<Figure[]> {
   const state = mkdtempSync(join(tmpdir(), 'kubetutor-bench-'));
   const run = spawnPty([process.execPath, cli, 'start', 'istio-jaeger', '--sandbox'], { env: { ...process.env, XDG_STATE_HOME: state, CI: '' } });
   try {
-    await run.waitFor(/Check the prerequisites/, 60_000);
+    // The step screen is up (on the ready scenario it opens at step 2: step 1 already passes).
+    await run.waitFor(/Step \d+ of \d+/, 60_000);
     let pid: number | undefined;
     let kubeconfig: string | undefined;
     for (let i = 0; i < 100 && !kubeconfig; i++) {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import chalk from 'chalk';
 // @ts-expect-error: a plain .mjs build script, without types
-import { patchAnsiDiff, patchInkOutput, patchInkRenderNode } from '../../scripts/ink-frame-caches.mjs';
+import { LINES_KEPT, patchAnsiDiff, patchInkOutput, patchInkRenderNode } from '../../scripts/ink-frame-caches.mjs';
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import React from 'react';
 import { Box, Text } from 'ink';
@@ -53,7 +53,7 @@ describe('Ink frame caches', () => {
     }
     const after = new Output({ width: 40, height: 1 });
     expect(after.caches).not.toBe(a.caches);
-    expect(after.caches.styledChars.size).toBeLessThanOrEqual(400);
+    expect(after.caches.styledChars.size).toBeLessThanOrEqual(LINES_KEPT);
   });
 
   test('a frame drawn from warm caches is the frame drawn from cold ones', async () => {
