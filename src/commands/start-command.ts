@@ -203,17 +203,22 @@ async function startClassReporting(session: import('../engine/session.js').Sessi
 }
 
 /**
- * A fault switch for the tests of the exit paths: `KUBETUTOR_FAULT=crash-after:MS` throws from
- * a timer MS ms after the lesson's session exists (an uncaught exception);
- * `reject-after:MS` leaves a rejected promise unhandled instead.
+ * A fault switch for the tests of the exit paths: `KUBETUTOR_FAULT=crash-on-usr2` throws (an
+ * uncaught exception) when the runner gets SIGUSR2, `reject-on-usr2` leaves a rejected promise
+ * unhandled instead. A signal, not a timer: the test fires it once everything it wants running
+ * runs, however slow the machine.
  */
 function armFault(spec: string | undefined): void {
-  const m = spec?.match(/^(crash|reject)-after:(\d+)$/);
+  const m = spec?.match(/^(crash|reject)-on-usr2$/);
   if (!m) return;
-  const timer = setTimeout(() => {
+  // `on`, not `once`: signal-exit (under Ink) re-raises a signal that has no listener but its own,
+  // and a `once` listener is gone by the time it looks.
+  let fired = false;
+  process.on('SIGUSR2', () => {
+    if (fired) return;
+    fired = true;
     const fault = new Error(`injected fault (KUBETUTOR_FAULT=${spec})`);
     if (m[1] === 'crash') throw fault;
     void Promise.reject(fault);
-  }, Number(m[2]));
-  timer.unref();
+  });
 }
