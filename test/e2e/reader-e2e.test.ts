@@ -83,9 +83,11 @@ describe('the built CLI read as text', () => {
     expect(h).not.toMatch(BOX_DRAWING);
     expect(unwrapped(h)).toContain('Command 1 of 1: kubectl label namespace default istio-injection=enabled --overwrite');
     t.keys('Enter');
-    // The re-check follows the command's end: wait for its verdict, not just for the command.
-    const after = await historyMatching(t, /Check 1 of 1 passes: namespace default exists with istio-injection=enabled\.\nStep 1 passed\./);
-    expect(after).toMatch(/Command 1 finished with exit status 0\. Its last line of output:\n  namespace\/default labeled/);
+    // The command's end and the re-check's verdict come in either order (the watch may see the
+    // label before the command's exit is read): wait for both.
+    const done = /Command 1 finished with exit status 0\. Its last line of output:\n  namespace\/default labeled/;
+    const passed = /Check 1 of 1 passes: namespace default exists with istio-injection=enabled\.\nStep 1 passed\./;
+    await historyMatching(t, new RegExp(`^(?=[\\s\\S]*${done.source})(?=[\\s\\S]*${passed.source})`));
   });
 
   test('the Chinese lesson on the step screen: aligned at 80x24, and with the sidebar at 160x45', async () => {
