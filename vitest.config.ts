@@ -60,6 +60,7 @@ export default defineConfig({
     pool: 'threads',
     poolMatchGlobs: CLUSTER.map((glob) => [glob, 'forks']),
     // KT_HOLD_15032=1: the run holds the lesson's dashboard port itself, proving no test needs it.
-    globalSetup: ['test/helpers/hold-15032.ts'],
+    // own-tmpdir: one temporary folder per run, removed after it.
+    globalSetup: ['test/helpers/own-tmpdir.ts', 'test/helpers/hold-15032.ts'],
   },
 });

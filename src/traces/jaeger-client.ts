@@ -27,6 +27,7 @@ import {
 import { discoverJaegerApi, isV3ServicesAnswer, jaegerBases, normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
 import { normalizeTrace } from './jaeger-file.js';
 import { t } from '../i18n/index.js';
+import { truncateCells } from '../text/cells.js';
 
 export { JaegerError, type FetchLike, type JaegerErrorKind } from './jaeger-answer.js';
 export { normalizeJaegerUrl, type JaegerApiFlavour } from './jaeger-discovery.js';
@@ -153,7 +154,7 @@ export class JaegerClient {
   /** One trace by id. */
   async trace(id: string): Promise<JaegerTrace> {
     const clean = id.trim();
-    if (!/^[0-9a-f]{1,32}$/i.test(clean)) throw new JaegerError(t('traces.jaeger.notTraceId', { id }), 'invalid-url', this.url);
+    if (!/^[0-9a-f]{1,32}$/i.test(clean)) throw new JaegerError(t('traces.jaeger.notTraceId', { id: truncateCells(clean.replace(/\s+/g, ' '), 40) }), 'invalid-url', this.url); // a junk id is not echoed whole
     const a = await this.get(`${this.base}/api/traces/${clean}`);
     if (a.html) throw this.htmlError(a);
     const codes = envelopeErrorCodes(a.json);

@@ -1,6 +1,8 @@
 /** The built CLI's own commands in Chinese (LANG=zh_CN.UTF-8): lint's tally, cleanup, a traces error, a traffic run against a closed port; English as before with LANG=C. */
 import { describe, expect, test } from 'vitest';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cli, LESSON } from '../helpers/lesson-cli.js';
 
 const zh = { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
@@ -20,7 +22,7 @@ describe('the commands in Chinese', () => {
     const lint = await cli(['lint', LESSON], zh);
     expect(lint.stdout.trim()).toMatch(/：0 个错误，0 个警告$/);
     expect((await cli(['lint', LESSON], en)).stdout.trim()).toMatch(/: 0 errors, 0 warnings$/);
-    const state = { XDG_STATE_HOME: `/tmp/kubetutor-zh-cmd-${process.pid}` };
+    const state = { XDG_STATE_HOME: join(tmpdir(), `kubetutor-zh-cmd-${process.pid}`) };
     expect((await cli(['cleanup'], { ...zh, ...state })).stdout.trim()).toBe('没有之前的 kubetutor 运行留下的进程在运行。');
     const traces = await cli(['traces', '--file', '/nonexistent/trace.json'], zh);
     expect(traces.code).not.toBe(0);

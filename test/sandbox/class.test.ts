@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -172,7 +174,7 @@ describe('a learner runner with --class', () => {
     const { spawn } = await import('node:child_process');
     expect((await kubectl(sb, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'class-b' } }) })).code).toBe(0);
     // The shared cluster is this sandbox; the learner's runner reaches it through its kubeconfig.
-    const learner = spawn('node', [cli, 'start', 'istio-jaeger', '--kubeconfig', sb.kubeconfigPath, '--plain', '--class', 'class-b', '--name', 'Ann'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: `/tmp/kt-class-${process.pid}` } });
+    const learner = spawn('node', [cli, 'start', 'istio-jaeger', '--kubeconfig', sb.kubeconfigPath, '--plain', '--class', 'class-b', '--name', 'Ann'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: join(tmpdir(), `kt-class-${process.pid}`) } });
     try {
       // `ready` has Bookinfo: the runner passes prerequisites and stops at the port-forward step.
       const cm = await eventually(async () => {

@@ -3,6 +3,8 @@
 // refusals through kubectl, the raw API and the runner's checks.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +134,7 @@ describe('restricted: the learner may not list pods', () => {
     const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
     expect(existsSync(cli), 'run npm run build first').toBe(true);
     const r = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(process.execPath, [cli, 'check', 'istio-jaeger', '--step', 'prerequisites', '--kubeconfig', sb.kubeconfigPath, '--context', 'kubetutor-sandbox', '--json'], { timeout: 60_000, env: { ...process.env, XDG_STATE_HOME: `/tmp/kt-restricted-${process.pid}` } }, (err, stdout) =>
+      execFile(process.execPath, [cli, 'check', 'istio-jaeger', '--step', 'prerequisites', '--kubeconfig', sb.kubeconfigPath, '--context', 'kubetutor-sandbox', '--json'], { timeout: 60_000, env: { ...process.env, XDG_STATE_HOME: join(tmpdir(), `kt-restricted-${process.pid}`) } }, (err, stdout) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout) }),
       ),
     );

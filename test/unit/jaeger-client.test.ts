@@ -151,6 +151,9 @@ describe('JaegerClient against the sandbox Jaeger, base path "" (Istio 1.0)', ()
     expect(missing.message).toBe('no trace abcdef0123456789 in Jaeger');
     expect(missing.kind).toBe('not-found');
     expect((await fail(c.trace('not-hex'))).message).toMatch(/^not a trace id: not-hex/);
+    // An id from a broken Jaeger (or a paste gone wrong) is quoted cut, on one line.
+    const long = await fail(c.trace(`${'cf3'.repeat(200)}\n${'x'.repeat(50)}`));
+    expect(long.message).toBe(`not a trace id: ${'cf3'.repeat(13)}… (expected up to 32 hex digits)`);
     const bad = await fail(c.search({ service: 'productpage', minDuration: 'bogus' }));
     expect(bad.kind).toBe('api');
     expect(bad.message).toMatch(/^Jaeger says: unable to parse param 'minDuration'/);
