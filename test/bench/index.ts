@@ -1,11 +1,7 @@
 /**
  * `npm run bench`: measures issue 7's targets and prints a table; never
- * fails on a figure (timings belong here, not in `npm test`).
- *   --json FILE   also write the figures as JSON (name, value, unit, target, pass)
- *   --quick       skip the slow ones (the idle minute, the whole lesson run)
- *   --only NAME   one group: first-frame, unlock, idle, traces, lesson, traffic-rss
- *   --trials N    repetitions (default 20; the PTY start-up runs at most 10)
- *   --cli PATH    the CLI to measure (default: this checkout's dist/cli.js)
+ * fails on a figure (timings belong here, not in `npm test`). Options: USAGE below
+ * (`npm run bench -- --help`).
  * It runs the built CLI (dist/cli.js): `npm run build` first.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,10 +10,31 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/package-root.js';
 import type { Figure } from './stats.js';
 
-const { values } = parseArgs({ options: { json: { type: 'string' }, quick: { type: 'boolean', default: false }, only: { type: 'string' }, trials: { type: 'string' }, cli: { type: 'string' } } });
-// --cli PATH measures another build (say, an older commit's) with the same harness.
-const cli = values.cli ?? join(packageRoot(), 'dist', 'cli.js');
-const trials = Number(values.trials ?? 20);
+const USAGE = `usage: npm run bench [-- OPTIONS]   (or: node .bench/index.js [OPTIONS])
+  --json FILE   also write the figures as JSON (name, value, unit, target, pass)
+  --quick       skip the slow ones (the idle minute, the whole lesson run)
+  --only NAME   one group: traces, first-frame, unlock, idle, lesson, traffic-rss
+  --trials N    repetitions (default 20; the PTY start-up runs at most 10)
+  --cli PATH    the CLI to measure (default: this checkout's dist/cli.js)
+  --help        this text`;
+
+function options() {
+  try {
+    const { values } = parseArgs({ options: { json: { type: 'string' }, quick: { type: 'boolean', default: false }, only: { type: 'string' }, trials: { type: 'string' }, cli: { type: 'string' }, help: { type: 'boolean', default: false } } });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const names = groups.map(([name]) => name);
+    if (values.only && !names.includes(values.only)) throw new Error(`no group named ${values.only} (there are: ${names.join(', ')})`);
+    if (values.trials !== undefined && !(Number(values.trials) >= 1)) throw new Error(`--trials wants a whole number of at least 1, not ${values.trials}`);
+    return values;
+  } catch (e) {
+    // A wrong option is the developer's slip, not a crash: say which, and how it is used.
+    console.error(`bench: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 const groups: Array<[string, boolean, () => Promise<Figure[]>]> = [
   // In-process figures with V8's defaults first: the unlock group switches this process to the
@@ -29,6 +46,11 @@ const groups: Array<[string, boolean, () => Promise<Figure[]>]> = [
   ['lesson', true, async () => (await import('./lesson-run.js')).wholeLesson(cli)],
   ['traffic-rss', true, async () => (await import('./traffic-rss.js')).trafficRss(cli)],
 ];
+
+const values = options();
+// --cli PATH measures another build (say, an older commit's) with the same harness.
+const cli = values.cli ?? join(packageRoot(), 'dist', 'cli.js');
+const trials = Number(values.trials ?? 20);
 
 function table(figures: Figure[]): string {
   const rows = figures.map((f) => [f.pass === null ? ' ' : f.pass ? '✓' : '✗', f.name, `${f.value} ${f.unit}`, f.target ? `${f.target} ${f.unit}` : '', f.detail ?? '']);
