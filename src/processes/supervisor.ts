@@ -20,8 +20,10 @@ export interface ProcessInfo {
   state: ProcessState;
   exitCode?: number;
   background: boolean;
-  /** The last lines of combined output. */
+  /** The last lines of combined output (at most MAX_LINES). */
   output: string[];
+  /** Lines printed before those, no longer kept. */
+  dropped?: number;
   startedAt: number;
 }
 
@@ -110,7 +112,7 @@ export class Supervisor extends EventEmitter {
       partial = lines.pop() ?? '';
       if (lines.length) {
         info.output.push(...lines);
-        if (info.output.length > MAX_LINES) info.output.splice(0, info.output.length - MAX_LINES);
+        if (info.output.length > MAX_LINES) info.dropped = (info.dropped ?? 0) + info.output.splice(0, info.output.length - MAX_LINES).length;
         this.emit('output', name, lines);
         this.emit('change');
       }

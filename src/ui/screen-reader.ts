@@ -272,7 +272,7 @@ export function announce(prev: Announced | undefined, view: SessionView, ui: UiS
     const n = o.index + 1;
     if (view.running) add(own ? t('sr.commandRunning', { n }) : t('sr.solutionRunning'));
     else if (o.exitCode !== undefined) {
-      const shown = ui.outputOpen ? o.lines.slice(-50) : o.lines.slice(-5);
+      const shown = ui.outputOpen ? o.lines : o.lines.slice(-5); // opened (o): every line kept
       const code = o.exitCode;
       if (!o.lines.length) add(own ? t('sr.commandSilent', { n, code }) : t('sr.solutionSilent', { code }));
       else add(own ? t('sr.commandDone', { n, code, count: shown.length }) : t('sr.solutionDone', { code, count: shown.length }));

@@ -261,16 +261,38 @@ export function backgroundState(view: SessionView, cmd: Command): ScreenLine {
   return [{ text: `○ ${t('screen.bg.notStarted')}`, dim: true }];
 }
 
-/** The last lines of output that fit the frame (more when opened with o). */
-function outputTail(o: Output, inner: number, opts: DocumentOptions): ScreenLine[] {
-  const most = opts.outputOpen ? Math.max(8, Math.floor(opts.height / 2)) : opts.height >= 40 ? 8 : opts.height >= 30 ? 5 : 3;
+/** How many of a command's last lines the process supervisor keeps (src/processes/supervisor.ts). */
+const KEPT_LINES = 200;
+
+// An output's lines wrapped to a frame's width, once per output and width: opened with o, all
+// the kept lines (up to 200, some of them long) are drawn, and a frame is laid out at each check round.
+const wrapped = new WeakMap<readonly string[], { inner: number; rows: ScreenLine[] }>();
+function wrappedRows(lines: readonly string[], inner: number): ScreenLine[] {
+  const had = wrapped.get(lines);
+  if (had?.inner === inner) return had.rows;
   const rows: ScreenLine[] = [];
-  const lines = o.lines.length ? o.lines : [o.running ? t('screen.frame.noOutputYet') : t('screen.frame.noOutput')];
   // Outside text: its colours kept, its control over the terminal not (src/text/command-output.ts).
   for (const l of lines) rows.push(...wrapPieces(commandOutputRuns(expandTabs(l), { dim: true }) as Cell[], inner));
-  if (rows.length <= most) return rows;
-  const hidden = rows.length - (most - 1);
-  return [[{ text: `${t('screen.frame.earlierLines', { count: hidden })}${opts.outputOpen ? '' : ` ${t('screen.frame.keyShowsMore', { key: 'o' })}`}`, dim: true }], ...rows.slice(-(most - 1))];
+  wrapped.set(lines, { inner, rows });
+  return rows;
+}
+
+/**
+ * The output in its command's frame: its last lines, as many as fit the screen; opened with o,
+ * all the lines kept, to be read as the step's text scrolls (PgUp, PgDn), as a pager would.
+ */
+function outputTail(o: Output, inner: number, opts: DocumentOptions): ScreenLine[] {
+  const rows = wrappedRows(o.lines.length ? o.lines : [o.running ? t('screen.frame.noOutputYet') : t('screen.frame.noOutput')], inner);
+  const dropped = o.dropped ?? 0;
+  const most = opts.height >= 40 ? 8 : opts.height >= 30 ? 5 : 3;
+  if (rows.length <= most && !dropped) return rows;
+  if (opts.outputOpen) {
+    const head: ScreenLine[] = dropped ? [[{ text: t('screen.frame.notKept', { count: dropped, kept: KEPT_LINES }), dim: true }]] : [];
+    return [...head, ...rows, [{ text: `⋯ ${t('screen.frame.allShown', { key: 'o' })}`, dim: true }]];
+  }
+  const shown = rows.slice(-(most - 1));
+  const hidden = rows.length - shown.length + dropped;
+  return [[{ text: `${t('screen.frame.earlierLines', { count: hidden })} ${t('screen.frame.keyShowsMore', { key: 'o' })}`, dim: true }], ...shown];
 }
 
 function outputFrame(o: Output, W: number, opts: DocumentOptions): ScreenLine[] {

@@ -92,7 +92,9 @@ describe('1,000 malformed lessons', () => {
     expect(defects).toEqual([]);
     expect(tally.crashes).toBe(0);
     // A blow-up guard, not a timing: a backtracking regex or a runaway YAML alias would take minutes.
-    expect(slowest.ms).toBeLessThan(15_000);
+    // (The slowest case, a 1.4 MB check block, takes 1.4 s alone and 10-15 s at the start of the
+    // full suite, eight files sharing two cores: 15 s was once missed by 58 ms.)
+    expect(slowest.ms).toBeLessThan(60_000);
   }, 120_000);
 
   test('CRLF line endings, a BOM, and a CR cut from the last CRLF read as the same lesson', () => {

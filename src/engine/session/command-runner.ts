@@ -127,7 +127,8 @@ export class CommandRunner {
     host.notify(null);
     const onOutput = (n: string) => {
       if (n === name) {
-        this.lastOutput = { step, index, command: cmd.run, lines: this.supervisor.get(name)?.output.slice(-50) ?? [] };
+        const p = this.supervisor.get(name);
+        this.lastOutput = { step, index, command: cmd.run, lines: p?.output ?? [], dropped: p?.dropped };
         host.changed();
       }
     };
@@ -137,7 +138,7 @@ export class CommandRunner {
       // Variables the command exports are kept for later commands and checks.
       const info = await this.supervisor.start(name, cmd.run, { cwd: this.lesson.dir, env: { ...env, KT_ENV_FILE: envFile }, background: false, epilogue: 'env -0 > "$KT_ENV_FILE" 2>/dev/null' });
       if (this.vars.captureFrom(envFile, env)) host.varsChanged();
-      this.lastOutput = { step, index, command: cmd.run, lines: info.output.slice(-50), exitCode: info.exitCode };
+      this.lastOutput = { step, index, command: cmd.run, lines: info.output, dropped: info.dropped, exitCode: info.exitCode };
       return info;
     } finally {
       this.supervisor.off('output', onOutput);

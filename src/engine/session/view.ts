@@ -11,7 +11,8 @@ import type { EngineState } from '../engine-state.js';
 
 export interface RunningCommand { step: number; index: number; name: string }
 
-export interface CommandOutput { step: number; index: number; command: string; lines: string[]; exitCode?: number }
+/** A command's output as kept: its last lines (the supervisor keeps 200), and how many came before them. */
+export interface CommandOutput { step: number; index: number; command: string; lines: string[]; dropped?: number; exitCode?: number }
 
 /** What the runner found out about the cluster, shown so the learner sees it. */
 export interface FoundFacts { era?: string; version?: string; gatewayUrl?: string; gatewayHow?: string }
