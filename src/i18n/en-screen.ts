@@ -120,7 +120,7 @@ export const enScreen = {
   'screen.frame.noOutputYet': '(no output yet)',
   'screen.frame.noOutput': '(no output)',
   'screen.frame.earlierLines': { one: '⋯ {count} earlier line', other: '⋯ {count} earlier lines' },
-  'screen.frame.keyShowsMore': '({key} shows all)',
+  'screen.frame.keyShowsMore': ' ({key} shows all)', // its own leading space: the Chinese parenthesis takes none
   'screen.frame.notKept': { one: '⋯ {count} earlier line not kept (the last {kept} are)', other: '⋯ {count} earlier lines not kept (the last {kept} are)' },
   'screen.frame.allShown': '{key} again folds it; PgUp and PgDn scroll',
   'screen.bg.serving': 'serving on :{port}',

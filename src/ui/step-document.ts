@@ -292,7 +292,7 @@ function outputTail(o: Output, inner: number, opts: DocumentOptions): ScreenLine
   }
   const shown = rows.slice(-(most - 1));
   const hidden = rows.length - shown.length + dropped;
-  return [[{ text: `${t('screen.frame.earlierLines', { count: hidden })} ${t('screen.frame.keyShowsMore', { key: 'o' })}`, dim: true }], ...shown];
+  return [[{ text: `${t('screen.frame.earlierLines', { count: hidden })}${t('screen.frame.keyShowsMore', { key: 'o' })}`, dim: true }], ...shown];
 }
 
 function outputFrame(o: Output, W: number, opts: DocumentOptions): ScreenLine[] {
