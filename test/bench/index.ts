@@ -4,7 +4,8 @@
  * (`npm run bench -- --help`).
  * It runs the built CLI (dist/cli.js): `npm run build` first.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/package-root.js';
@@ -74,9 +75,19 @@ async function main() {
   if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2) + '\n');
 }
 
+// The sandboxes, sessions and CLIs it starts write their temporary files in a folder of its own,
+// removed at the end (a group's in-process sandbox can outlive it until the process exits).
+const tmp = mkdtempSync(join(tmpdir(), 'kubetutor-bench-'));
+process.env.TMPDIR = tmp;
+const clean = () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+
 main().then(
-  () => process.exit(0),
+  () => {
+    clean();
+    process.exit(0);
+  },
   (e) => {
+    clean();
     console.error(e);
     process.exit(1);
   },
