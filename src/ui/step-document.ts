@@ -261,9 +261,6 @@ export function backgroundState(view: SessionView, cmd: Command): ScreenLine {
   return [{ text: `○ ${t('screen.bg.notStarted')}`, dim: true }];
 }
 
-/** How many of a command's last lines the process supervisor keeps (src/processes/supervisor.ts). */
-const KEPT_LINES = 200;
-
 // An output's lines wrapped to a frame's width, once per output and width: opened with o, all
 // the kept lines (up to 200, some of them long) are drawn, and a frame is laid out at each check round.
 const wrapped = new WeakMap<readonly string[], { inner: number; rows: ScreenLine[] }>();
@@ -287,7 +284,7 @@ function outputTail(o: Output, inner: number, opts: DocumentOptions): ScreenLine
   const most = opts.height >= 40 ? 8 : opts.height >= 30 ? 5 : 3;
   if (rows.length <= most && !dropped) return rows;
   if (opts.outputOpen) {
-    const head: ScreenLine[] = dropped ? [[{ text: t('screen.frame.notKept', { count: dropped, kept: KEPT_LINES }), dim: true }]] : [];
+    const head: ScreenLine[] = dropped ? [[{ text: t('screen.frame.notKept', { count: dropped, kept: o.lines.length }), dim: true }]] : [];
     return [...head, ...rows, [{ text: `⋯ ${t('screen.frame.allShown', { key: 'o' })}`, dim: true }]];
   }
   const shown = rows.slice(-(most - 1));
