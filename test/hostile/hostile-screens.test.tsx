@@ -115,7 +115,8 @@ describe.each([0, 1])('chalk level %i', (level) => {
       for (const m of wanted) if (!found.has(m) && f.includes(m)) found.set(m, f);
       if (/o again folds it/.test(plainText(f))) break;
       stdin.write(PGDN);
-      await sleep(30);
+      // The next key only once this page is drawn, so no page goes by unread.
+      for (let waited = 0; lastFrame() === f && waited < 5_000; waited += 10) await sleep(10);
     }
     for (const m of wanted) inertFrame(`lesson screen: command output (${m})`, found.get(m) ?? f, [m], 1);
     expect(plainText(found.get('HX10') ?? '')).toContain('HX10 abc<U+202E>evil<U+202C>');
