@@ -106,13 +106,18 @@ export class Supervisor extends EventEmitter {
     const entry: { info: ProcessInfo; child: ResultPromise; forget?: () => void; ended?: boolean } = { info, child, forget };
     this.procs.set(name, entry);
     let partial = '';
+    // Every line goes in through here: the last MAX_LINES kept, the ones before them counted.
+    const keep = (lines: string[]) => {
+      info.output.push(...lines);
+      const over = info.output.length - MAX_LINES;
+      if (over > 0) info.dropped = (info.dropped ?? 0) + info.output.splice(0, over).length;
+    };
     child.all?.on('data', (d: Buffer) => {
       const text = partial + d.toString('utf8');
       const lines = text.split(/\r?\n/);
       partial = lines.pop() ?? '';
       if (lines.length) {
-        info.output.push(...lines);
-        if (info.output.length > MAX_LINES) info.dropped = (info.dropped ?? 0) + info.output.splice(0, info.output.length - MAX_LINES).length;
+        keep(lines);
         this.emit('output', name, lines);
         this.emit('change');
       }
@@ -120,11 +125,11 @@ export class Supervisor extends EventEmitter {
     const done = child.then((r) => {
       entry.ended = true;
       forget?.();
-      if (partial) info.output.push(partial);
+      if (partial) keep([partial]);
       if (info.state === 'running') {
         info.exitCode = r.exitCode ?? undefined;
         info.state = r.exitCode === 0 ? 'exited' : 'failed';
-        if (r.failed && r.exitCode === undefined && !r.isTerminated) info.output.push(String(r.shortMessage ?? r.message));
+        if (r.failed && r.exitCode === undefined && !r.isTerminated) keep([String(r.shortMessage ?? r.message)]);
       }
       this.emit('exit', name, info.state);
       this.emit('change');

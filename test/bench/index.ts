@@ -4,12 +4,12 @@
  * (`npm run bench -- --help`).
  * It runs the built CLI (dist/cli.js): `npm run build` first.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/package-root.js';
 import type { Figure } from './stats.js';
+import ownTmpdir from '../helpers/own-tmpdir.js';
 
 const USAGE = `usage: npm run bench [-- OPTIONS]   (or: node .bench/index.js [OPTIONS])
   --json FILE   also write the figures as JSON (name, value, unit, target, pass)
@@ -77,9 +77,7 @@ async function main() {
 
 // The sandboxes, sessions and CLIs it starts write their temporary files in a folder of its own,
 // removed at the end (a group's in-process sandbox can outlive it until the process exits).
-const tmp = mkdtempSync(join(tmpdir(), 'kubetutor-bench-'));
-process.env.TMPDIR = tmp;
-const clean = () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+const clean = ownTmpdir();
 
 main().then(
   () => {

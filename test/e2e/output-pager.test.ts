@@ -26,18 +26,6 @@ function writeLesson(): string {
 /** The output lines on screen (`│ line N` / `┃ line N`), as numbers. */
 const numbers = (screen: string) => [...screen.matchAll(/^ [┃│] line (\d+)\s*$/gm)].map((m) => Number(m[1]));
 
-/** The screen once `ok` holds for it. */
-async function screenWhere(term: Tmux, ok: (screen: string) => boolean, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let s = term.screen();
-  while (!ok(s)) {
-    if (Date.now() > end) throw new Error(`timed out; the screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 50));
-    s = term.screen();
-  }
-  return s;
-}
-
 test('o opens the kept output in the text, PgUp/PgDn read it, it says what was not kept; o folds it', async () => {
   const term = new Tmux(`node ${CLI} start ${writeLesson()} --trust --sandbox`, {
     width: 80,
@@ -63,7 +51,7 @@ test('o opens the kept output in the text, PgUp/PgDn read it, it says what was n
     // One page at a time: the next key only once this one is drawn, so no page goes by unread.
     const top = numbers(term.screen())[0];
     term.keys('PgDn');
-    for (const n of numbers(await screenWhere(term, (x) => numbers(x).length > 0 && numbers(x)[0] !== top))) seen.add(n);
+    for (const n of numbers(await term.waitFor((x) => numbers(x).length > 0 && numbers(x)[0] !== top))) seen.add(n);
   }
   // Every kept line was on screen on the way down, in order, none skipped.
   expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 101 + i));

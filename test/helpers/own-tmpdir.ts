@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup: the run's temporary files (lesson copies, state folders, session folders
+ * vitest globalSetup (and the bench's start): the run's temporary files (lesson copies, state folders, session folders
  * of runners a test killed, kubectl caches, Chromium profiles) go to one folder of its own, set as
  * TMPDIR for the workers and every program they start, and removed when the run ends. Without it
  * each run left ~5,000 folders in /tmp (4.5 GB after a day of runs).
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
-  const dir = mkdtempSync(join(tmpdir(), 'kubetutor-tests-'));
+  const dir = mkdtempSync(join(tmpdir(), 'kubetutor-run-'));
   const before = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {

@@ -41,12 +41,13 @@ export class Tmux {
     this.tmux(['send-keys', '-t', this.session, ...keys]);
   }
 
-  async waitFor(pattern: RegExp | string, ms = 20_000): Promise<string> {
+  /** The screen once it shows `pattern` (a string, an expression, or a test of the whole screen). */
+  async waitFor(pattern: RegExp | string | ((screen: string) => boolean), ms = 20_000): Promise<string> {
     const end = Date.now() + ms;
     let s = '';
     while (Date.now() < end) {
       s = this.screen();
-      if (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) return s;
+      if (typeof pattern === 'string' ? s.includes(pattern) : typeof pattern === 'function' ? pattern(s) : pattern.test(s)) return s;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${pattern} on screen:\n${s}`);
