@@ -227,7 +227,9 @@ describe('TraceViewer', () => {
     const t = performance.now();
     stdin.write('G');
     await frameMatchingStripped(lastFrame, /–20000\/20000/);
-    expect(performance.now() - t).toBeLessThan(1_000);
+    // A blow-up guard, not a timing (the key-to-frame figures are `npm run bench`'s): G jumps, it
+    // does not walk 20,000 rows. 1 s was once missed (1.16 s) with eight test files on two cores.
+    expect(performance.now() - t).toBeLessThan(5_000);
     stdin.write('k');
     stdin.write('k');
     // The selection two rows above the last one, the window unmoved.
