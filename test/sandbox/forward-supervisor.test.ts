@@ -8,10 +8,13 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { Supervisor } from '../../src/processes/supervisor.js';
 import { ForwardSupervisor, type ForwardInfo, type ForwardState } from '../../src/processes/forward-supervisor.js';
-import { freePortNear, portInUse } from '../../src/processes/port-owner.js';
+import { portInUse } from '../../src/processes/port-owner.js';
+import { freePort } from '../helpers/ports.js';
 import { eventually, kubectl, sleep, startFastSandbox } from '../helpers/sandbox.js';
 
-const randomPort = () => freePortNear(20000 + Math.floor(Math.random() * 30000));
+// This worker's own ports (test/helpers/ports.ts): a random one from 20000-50000 could be one that
+// another file or an outgoing connection (the ephemeral range) takes a moment later.
+const randomPort = freePort;
 
 function alive(pid: number): boolean {
   try {

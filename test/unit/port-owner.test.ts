@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProcAddress, freePortNear, parseProcNetTcp, portInUse, processGroupOf, whoHolds } from '../../src/processes/port-owner.js';
 import { forwardErrorText, rewriteLocalPort } from '../../src/processes/forward-supervisor.js';
+import { freePort, portBlock } from '../helpers/ports.js';
 
 // Real lines: kubectl port-forward listening on 127.0.0.1:15032 and [::1]:15032, and an established connection.
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -98,11 +99,12 @@ describe('whoHolds on a fake /proc', () => {
   });
 });
 
+// Ports from this worker's own block (test/helpers/ports.ts), below the ephemeral range: a port
+// from listen(0), once closed, can be handed to another test file at once, and then "closed again
+// means free" does not hold (seen on a loaded machine).
 describe('on this machine', () => {
   test('whoHolds finds this process holding a server; portInUse and freePortNear agree', async () => {
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
+    const { server, port } = await listenOnFreePort();
     try {
       expect(await portInUse(port)).toBe(true);
       const holder = await whoHolds(port);
@@ -119,9 +121,14 @@ describe('on this machine', () => {
   });
 
   test('freePortNear skips taken ports', async () => {
-    const base = await freePortNear(30000 + Math.floor(Math.random() * 20000));
-    const held = net.createServer();
-    await new Promise<void>((r) => held.listen(base + 1, '127.0.0.1', r));
+    // base free and base + 1 held, both in this worker's block.
+    let base = 0;
+    let held: net.Server | undefined;
+    for (let tries = 0; !held && tries < 50; tries++) {
+      base = await freePort();
+      if (base + 1 < portBlock.first + portBlock.size) held = await listenOn(base + 1);
+    }
+    if (!held) throw new Error('no two free ports in a row in this worker’s block');
     try {
       const p = await freePortNear(base);
       expect(p).toBeGreaterThan(base + 1);
@@ -131,6 +138,24 @@ describe('on this machine', () => {
     }
   });
 });
+
+/** A server on `port` of 127.0.0.1, or undefined when that port is taken. */
+function listenOn(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function listenOnFreePort(): Promise<{ server: net.Server; port: number }> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = await freePort();
+    const server = await listenOn(port);
+    if (server) return { server, port };
+  }
+  throw new Error('no free port in this worker’s block');
+}
 
 describe('rewriteLocalPort', () => {
   test("the lesson's gateway forward: LOCAL:REMOTE whose LOCAL is the ready port", () => {
