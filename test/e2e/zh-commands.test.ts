@@ -1,21 +1,15 @@
 /** The built CLI's own commands in Chinese (LANG=zh_CN.UTF-8): lint's tally, cleanup, a traces error, a traffic run against a closed port; English as before with LANG=C. */
 import { describe, expect, test } from 'vitest';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, LESSON } from '../helpers/lesson-cli.js';
+import { freePort } from '../helpers/ports.js';
 
 const zh = { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
 const en = { LANG: 'C', LC_ALL: '', LC_MESSAGES: '' };
 
-/** A loopback port nothing listens on (bound, then let go). */
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+// A loopback port nothing listens on, this worker's own (a listen(0) port let go may be taken again).
+const closedPort = freePort;
 
 describe('the commands in Chinese', () => {
   test('lint, cleanup and traces speak Chinese; English stays as it was', async () => {
