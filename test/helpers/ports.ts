@@ -37,3 +37,25 @@ export async function freePort(): Promise<number> {
   }
   throw new Error(`no free port in ${FIRST}-${FIRST + PORT_BLOCK - 1}`);
 }
+
+/** A server of this process on 127.0.0.1 at `port`, or undefined when that port is taken. */
+export function listenOn(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * A server of this process on a port of this worker's block. A test that checks a port is free
+ * again after closing it needs one: a listen(0) port let go may be another file's a moment later.
+ */
+export async function listenOnFreePort(): Promise<{ server: net.Server; port: number }> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = await freePort();
+    const server = await listenOn(port);
+    if (server) return { server, port };
+  }
+  throw new Error(`no free port in ${FIRST}-${FIRST + PORT_BLOCK - 1}`);
+}

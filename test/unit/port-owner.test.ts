@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProcAddress, freePortNear, parseProcNetTcp, portInUse, processGroupOf, whoHolds } from '../../src/processes/port-owner.js';
 import { forwardErrorText, rewriteLocalPort } from '../../src/processes/forward-supervisor.js';
-import { freePort, portBlock } from '../helpers/ports.js';
+import { freePort, listenOn, listenOnFreePort, portBlock } from '../helpers/ports.js';
 
 // Real lines: kubectl port-forward listening on 127.0.0.1:15032 and [::1]:15032, and an established connection.
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -138,24 +138,6 @@ describe('on this machine', () => {
     }
   });
 });
-
-/** A server on `port` of 127.0.0.1, or undefined when that port is taken. */
-function listenOn(port: number): Promise<net.Server | undefined> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function listenOnFreePort(): Promise<{ server: net.Server; port: number }> {
-  for (let tries = 0; tries < 50; tries++) {
-    const port = await freePort();
-    const server = await listenOn(port);
-    if (server) return { server, port };
-  }
-  throw new Error('no free port in this worker’s block');
-}
 
 describe('rewriteLocalPort', () => {
   test("the lesson's gateway forward: LOCAL:REMOTE whose LOCAL is the ready port", () => {

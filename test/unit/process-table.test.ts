@@ -6,12 +6,11 @@
 import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { lsofListeners, parsePsLine, processTableKind, procfsUsable, psInfo, PS_CLOCK } from '../../src/processes/process-table.js';
 import { bootId, parseProcStat, procIdentity } from '../../src/processes/process-records.js';
 import { commandLine, processGroupOf, whoHolds } from '../../src/processes/port-owner.js';
 import { NO_PROC, PROC } from '../helpers/proc.js';
-import { freePort } from '../helpers/ports.js';
+import { listenOnFreePort } from '../helpers/ports.js';
 
 describe('ps lines', () => {
   test('start time (UTC seconds), group, state and the whole command line', () => {
@@ -71,13 +70,7 @@ describe('on this machine', () => {
   });
 
   test('lsof names the listener of a port; whoHolds agrees (by /proc, or by lsof and ps)', async () => {
-    // A port of this worker's block: one from listen(0), let go, may be someone else's a moment later.
-    const server = net.createServer();
-    let port = 0;
-    for (let tries = 0; !port && tries < 50; tries++) {
-      const p = await freePort();
-      if (await new Promise<boolean>((r) => server.once('error', () => r(false)).listen(p, '127.0.0.1', () => r(true)))) port = p;
-    }
+    const { server, port } = await listenOnFreePort();
     try {
       expect(await lsofListeners(port)).toEqual([process.pid]);
       const holder = await whoHolds(port);
